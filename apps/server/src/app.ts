@@ -1,0 +1,31 @@
+// Builds the hopwatch HTTP app from a runtime. Never listens: server.ts does, and tests use inject().
+import fastifyWebsocket from '@fastify/websocket';
+import { LIVE_MAX_CLIENT_MESSAGE_BYTES } from '@hopwatch/shared/protocol';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { healthRoutes } from './routes/health.js';
+import { liveRoutes } from './routes/live.js';
+import { resolveWebRoot, spaRoutes } from './routes/spa.js';
+import type { Runtime } from './runtime.js';
+
+export interface BuildAppOptions {
+  runtime: Runtime;
+  logger?: FastifyServerOptions['logger'];
+  /** where the built dashboard lives; default: @hopwatch/web's dist, if built */
+  webRoot?: string | null;
+}
+
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const { runtime } = options;
+  const app = Fastify({ logger: options.logger ?? false, disableRequestLogging: true, trustProxy: false });
+
+  // ws enforces the cap on every frame and closes with 1009, before the payload is even buffered.
+  await app.register(fastifyWebsocket, { options: { maxPayload: LIVE_MAX_CLIENT_MESSAGE_BYTES } });
+
+  await app.register(healthRoutes);
+  await app.register(liveRoutes, { hub: runtime.hub, allowedOrigins: runtime.config.server.allowedOrigins });
+  await app.register(spaRoutes, {
+    webRoot: options.webRoot === undefined ? resolveWebRoot() : options.webRoot,
+  });
+
+  return app;
+}

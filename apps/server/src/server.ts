@@ -1,0 +1,53 @@
+// Starts hopwatch: runtime, app, listen; closes gracefully on SIGINT/SIGTERM.
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import type { HopwatchConfig } from './config/types.js';
+import { createRuntime, type Runtime } from './runtime.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  runtime: Runtime;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: HopwatchConfig): Promise<RunningServer> {
+  const runtime = await createRuntime(config);
+  const app = await buildApp({ runtime, logger: { level: process.env.HOPWATCH_LOG_LEVEL ?? 'info' } });
+  await app.listen({ host: config.server.host, port: config.server.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.server.port;
+  const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
+  let closing: Promise<void> | null = null;
+  return {
+    app,
+    runtime,
+    url: `http://${host}:${port}`,
+    close() {
+      closing ??= (async () => {
+        await runtime.close();
+        await app.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** Closes on the first SIGINT/SIGTERM; a second one exits at once. */
+export function closeOnSignals(server: RunningServer): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    server.app.log.info({ signal }, 'shutting down');
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        server.app.log.error({ err: error }, 'error while shutting down');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}

@@ -1,0 +1,2 @@
+// Pure attribution: clustering drops, classifying legs, suspects, confidence and the signature catalog.
+export {};

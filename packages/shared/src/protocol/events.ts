@@ -1,0 +1,92 @@
+// Prober and attribution events: the one stream that storage, metrics and the live relay all consume.
+// A tagged union on `kind`; the names are contract (SPEC section 4).
+import { z } from 'zod';
+import { handshakeSchema, sessionSchema } from './session.js';
+import { verdictSchema } from './verdict.js';
+
+export const LEG_STATES = ['connecting', 'up', 'down'] as const;
+export const legStateSchema = z.enum(LEG_STATES);
+export type LegState = z.infer<typeof legStateSchema>;
+
+export const sessionOpenEventSchema = z.object({
+  kind: z.literal('session_open'),
+  ts: z.number(),
+  target: z.string(),
+  leg: z.string(),
+  sessionId: z.string(),
+  handshake: handshakeSchema,
+});
+
+export const sessionCloseEventSchema = z.object({
+  kind: z.literal('session_close'),
+  ts: z.number(),
+  target: z.string(),
+  leg: z.string(),
+  /** the whole closed session, so consumers need no second lookup */
+  session: sessionSchema,
+});
+
+export const rttEventSchema = z.object({
+  kind: z.literal('rtt'),
+  ts: z.number(),
+  target: z.string(),
+  leg: z.string(),
+  sessionId: z.string(),
+  seq: z.number().int(),
+  /** null when the heartbeat was lost (no reply before the next was due) */
+  rttMs: z.number().nullable(),
+  suspect: z.boolean(),
+});
+
+export const legStateEventSchema = z.object({
+  kind: z.literal('leg_state'),
+  ts: z.number(),
+  target: z.string(),
+  leg: z.string(),
+  state: legStateSchema,
+  /** when the leg entered this state */
+  since: z.number(),
+  /** for `down`: when the next connection attempt is due */
+  retryAt: z.number().nullable(),
+});
+
+export const verdictEventSchema = z.object({
+  kind: z.literal('verdict'),
+  ts: z.number(),
+  target: z.string(),
+  leg: z.null(),
+  verdict: verdictSchema,
+});
+
+export const proberStallEventSchema = z.object({
+  kind: z.literal('prober_stall'),
+  ts: z.number(),
+  target: z.null(),
+  leg: z.null(),
+  /** hopwatch's own event-loop delay, sampler resolution subtracted */
+  delayMs: z.number(),
+  thresholdMs: z.number(),
+});
+
+export const hopEventSchema = z.discriminatedUnion('kind', [
+  sessionOpenEventSchema,
+  sessionCloseEventSchema,
+  rttEventSchema,
+  legStateEventSchema,
+  verdictEventSchema,
+  proberStallEventSchema,
+]);
+
+export type SessionOpenEvent = z.infer<typeof sessionOpenEventSchema>;
+export type SessionCloseEvent = z.infer<typeof sessionCloseEventSchema>;
+export type RttEvent = z.infer<typeof rttEventSchema>;
+export type LegStateEvent = z.infer<typeof legStateEventSchema>;
+export type VerdictEvent = z.infer<typeof verdictEventSchema>;
+export type ProberStallEvent = z.infer<typeof proberStallEventSchema>;
+export type HopEvent = z.infer<typeof hopEventSchema>;
+export type HopEventKind = HopEvent['kind'];
+export const EVENT_KINDS: readonly HopEventKind[] = hopEventSchema.options.map((o) => o.shape.kind.value);
+
+/** An event with its place in the event log. `seq` is monotonic across restarts. */
+export const storedEventSchema = z.object({ seq: z.number().int().nonnegative(), event: hopEventSchema });
+export type StoredEvent = z.infer<typeof storedEventSchema>;

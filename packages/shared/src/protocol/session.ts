@@ -1,0 +1,49 @@
+// One connection's life on one leg, as stored, served by GET /api/sessions and carried by session events.
+import { z } from 'zod';
+import { causeSchema } from './causes.js';
+
+export const handshakeSchema = z.object({
+  dnsMs: z.number().nullable(),
+  tcpMs: z.number().nullable(),
+  tlsMs: z.number().nullable(),
+  upgradeMs: z.number().nullable(),
+  alpn: z.string().nullable(),
+  remoteAddress: z.string().nullable(),
+});
+export type Handshake = z.infer<typeof handshakeSchema>;
+
+export const EMPTY_HANDSHAKE: Handshake = {
+  dnsMs: null,
+  tcpMs: null,
+  tlsMs: null,
+  upgradeMs: null,
+  alpn: null,
+  remoteAddress: null,
+};
+
+export const sessionSchema = z.object({
+  id: z.string(),
+  target: z.string(),
+  leg: z.string(),
+  openedAt: z.number(),
+  /** null while the session is open */
+  closedAt: z.number().nullable(),
+  durationMs: z.number().nullable(),
+  /** time since the last frame in either direction when the session ended: the evidence for idle timeouts */
+  silenceMs: z.number().nullable(),
+  /** null while open, and for sessions hopwatch ended itself (shutdown, reload): those are not drops */
+  cause: causeSchema.nullable(),
+  closeCode: z.number().int().nullable(),
+  closeReason: z.string().nullable(),
+  httpStatus: z.number().int().nullable(),
+  error: z.string().nullable(),
+  /** hopwatch itself was stalled when this ended: never blamed on the path */
+  suspect: z.boolean(),
+  handshake: handshakeSchema,
+});
+export type Session = z.infer<typeof sessionSchema>;
+
+/** A drop is a session the path ended; hopwatch's own shutdowns and reloads close sessions with cause null. */
+export function isDrop(session: Session): boolean {
+  return session.closedAt !== null && session.cause !== null;
+}
