@@ -1,0 +1,52 @@
+// The one narrow storage interface. SQLite (store/db.ts) implements it today; a PostgreSQL backend for
+// several hopwatch instances sharing one store must be able to implement it without touching callers.
+import type { Incident, RttResponse, Session, StoredEvent, Verdict } from '@hopwatch/shared/protocol';
+import type { EventSequencer } from '../events/bus.js';
+import type { EventReplay } from '../live/hub.js';
+
+export interface SessionQuery {
+  target?: string;
+  leg?: string;
+  /** sessions overlapping [from, to] (open ones count as lasting until now) */
+  from?: number;
+  to?: number;
+  limit: number;
+}
+
+export interface RttSample {
+  target: string;
+  leg: string;
+  sessionId: string;
+  ts: number;
+  seq: number;
+  /** null = heartbeat lost */
+  rttMs: number | null;
+  suspect: boolean;
+}
+
+export interface StallRecord {
+  ts: number;
+  delayMs: number;
+}
+
+export interface Store extends EventSequencer, EventReplay {
+  /** Projects one sequenced event into sessions, RTT, verdicts and stalls. Called for every bus event. */
+  project(stored: StoredEvent): void;
+  sessions(query: SessionQuery): Session[];
+  rttSamples(query: { target: string; leg?: string; from: number; to: number }): RttSample[];
+  /** downsampled to at most RTT_MAX_POINTS points; raw samples for short ranges, 1-minute rollups for long */
+  rttSeries(query: { target: string; leg: string; from: number; to: number; stepMs?: number }): RttResponse;
+  stalls(query: { from: number; to: number }): StallRecord[];
+  saveVerdict(verdict: Verdict): void;
+  verdicts(query: { target?: string; from?: number; to?: number; limit: number }): Verdict[];
+  createIncident(incident: Omit<Incident, 'id' | 'createdAt'>): Incident;
+  incident(id: string): Incident | null;
+  incidents(query: { target?: string; limit: number }): Incident[];
+  /** Closes sessions left open by a previous run at their last heartbeat; they are not drops (cause null). */
+  closeOrphanedSessions(now: number): number;
+  /** Deletes data older than the retention. */
+  prune(now: number): void;
+  /** Writes every batched row now. Queries flush first, so readers always see what was published. */
+  flush(): void;
+  close(): void;
+}
