@@ -23,7 +23,7 @@ export function defaultConfig(): HopwatchConfig {
     storage: { sqlite: DEFAULT_SQLITE, retentionMs: DEFAULT_RETENTION_MS },
     prober: { stallThresholdMs: DEFAULT_STALL_THRESHOLD_MS },
     targets: [],
-    lab: { enabled: true, schedule: [], heartbeat: { intervalMs: 2_000, timeoutMs: 6_000 } },
+    lab: { enabled: true, schedule: null, heartbeat: { intervalMs: 2_000, timeoutMs: 6_000 } },
     source: null,
   };
 }

@@ -61,7 +61,8 @@ export interface LabScheduleConfig {
 
 export interface LabConfig {
   enabled: boolean;
-  schedule: LabScheduleConfig[];
+  /** null: the lab's own default schedule (no `schedule` key); []: scheduled faults off (`schedule: []`) */
+  schedule: LabScheduleConfig[] | null;
   heartbeat: { intervalMs: number; timeoutMs: number };
 }
 
