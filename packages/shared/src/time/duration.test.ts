@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseDuration } from './duration.js';
+import { formatDuration, parseDuration, parseDurationOrMs } from './duration.js';
 
 describe('parseDuration', () => {
   it.each([
@@ -34,5 +34,28 @@ describe('formatDuration', () => {
     [-2_000, '-2s'],
   ])('%d ms → %s', (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
+  });
+});
+
+describe('parseDurationOrMs', () => {
+  it.each([
+    ['60000', 60_000],
+    ['0', 0],
+    ['1m', 60_000],
+    ['250ms', 250],
+  ])('%s → %d ms', (text, ms) => {
+    expect(parseDurationOrMs(text)).toEqual({ ok: true, ms });
+  });
+
+  it.each(['-5', '1.5', 'abc', '1w', ''])('rejects %j naming both spellings', (text) => {
+    const result = parseDurationOrMs(text);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.message).toMatch(/must be a duration.*or milliseconds/);
+  });
+
+  it('does not echo a huge value back in full', () => {
+    const result = parseDurationOrMs(`${'9'.repeat(50_000)}s`);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.message.length).toBeLessThan(200);
   });
 });

@@ -22,6 +22,16 @@ export function parseDuration(text: string): DurationParse {
   return { ok: true, ms };
 }
 
+const PLAIN_MS_RE = /^\d{1,15}$/;
+
+/** A duration where plain digits mean milliseconds, as query strings write steps: "60000" or "1m". */
+export function parseDurationOrMs(text: string): DurationParse {
+  const trimmed = text.trim();
+  if (PLAIN_MS_RE.test(trimmed)) return { ok: true, ms: Number(trimmed) };
+  const parsed = parseDuration(trimmed.length > 64 ? `${trimmed.slice(0, 64)}…` : trimmed);
+  return parsed.ok ? parsed : { ok: false, message: `${parsed.message}, or milliseconds` };
+}
+
 /** Formats milliseconds with the largest unit that keeps it short and exact enough for a human. */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms)) return '—';

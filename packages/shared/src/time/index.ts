@@ -1,2 +1,3 @@
 export { type BackoffPolicy, backoffDelay } from './backoff.js';
-export { type DurationParse, formatDuration, parseDuration } from './duration.js';
+export { type DurationParse, formatDuration, parseDuration, parseDurationOrMs } from './duration.js';
+export { type InstantParse, MAX_INSTANT_MS, parseInstant } from './instant.js';
