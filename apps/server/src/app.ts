@@ -2,6 +2,7 @@
 import fastifyWebsocket from '@fastify/websocket';
 import { LIVE_MAX_CLIENT_MESSAGE_BYTES } from '@hopwatch/shared/protocol';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { installErrorHandler, onFrameworkError } from './routes/errors.js';
 import { healthRoutes } from './routes/health.js';
 import { liveRoutes } from './routes/live.js';
 import { resolveWebRoot, spaRoutes } from './routes/spa.js';
@@ -14,9 +15,19 @@ export interface BuildAppOptions {
   webRoot?: string | null;
 }
 
+const API_BODY_LIMIT_BYTES = 64 * 1024;
+
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { runtime } = options;
-  const app = Fastify({ logger: options.logger ?? false, disableRequestLogging: true, trustProxy: false });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    disableRequestLogging: true,
+    trustProxy: false,
+    // The largest legitimate body is an incident with a 10,000-character note.
+    bodyLimit: API_BODY_LIMIT_BYTES,
+    frameworkErrors: onFrameworkError,
+  });
+  installErrorHandler(app);
 
   // ws enforces the cap on every frame and closes with 1009, before the payload is even buffered.
   await app.register(fastifyWebsocket, { options: { maxPayload: LIVE_MAX_CLIENT_MESSAGE_BYTES } });
