@@ -2,9 +2,11 @@
 import fastifyWebsocket from '@fastify/websocket';
 import { LIVE_MAX_CLIENT_MESSAGE_BYTES } from '@hopwatch/shared/protocol';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { createMetrics } from './metrics/hopwatch-metrics.js';
 import { installErrorHandler, onFrameworkError } from './routes/errors.js';
 import { healthRoutes } from './routes/health.js';
 import { liveRoutes } from './routes/live.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { resolveWebRoot, spaRoutes } from './routes/spa.js';
 import type { Runtime } from './runtime.js';
 
@@ -33,6 +35,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(fastifyWebsocket, { options: { maxPayload: LIVE_MAX_CLIENT_MESSAGE_BYTES } });
 
   await app.register(healthRoutes);
+
+  const metrics = createMetrics({
+    bus: runtime.bus,
+    liveClients: () => runtime.hub.clientCount,
+    legs: () => runtime.config.targets.flatMap((t) => t.legs.map((l) => ({ target: t.name, leg: l.name }))),
+  });
+  app.addHook('onClose', async () => metrics.close());
+  await app.register(metricsRoutes, { registry: metrics.registry });
   await app.register(liveRoutes, { hub: runtime.hub, allowedOrigins: runtime.config.server.allowedOrigins });
   await app.register(spaRoutes, {
     webRoot: options.webRoot === undefined ? resolveWebRoot() : options.webRoot,

@@ -1,0 +1,150 @@
+import { EMPTY_HANDSHAKE, type HopEvent, type Session } from '@hopwatch/shared/protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EventBus } from '../events/bus.js';
+import { createMetrics, type HopwatchMetrics } from './hopwatch-metrics.js';
+
+function closedSession(overrides: Partial<Session>): Session {
+  return {
+    id: 's1',
+    target: 't3',
+    leg: 'edge',
+    openedAt: 0,
+    closedAt: 100_000,
+    durationMs: 100_000,
+    silenceMs: 1_000,
+    cause: 'remote_close',
+    closeCode: 1001,
+    closeReason: '',
+    httpStatus: null,
+    error: null,
+    suspect: false,
+    handshake: EMPTY_HANDSHAKE,
+    ...overrides,
+  };
+}
+
+function closeEvent(session: Session): HopEvent {
+  return {
+    kind: 'session_close',
+    ts: session.closedAt ?? 0,
+    target: session.target,
+    leg: session.leg,
+    session,
+  };
+}
+
+function rttEvent(rttMs: number | null, suspect = false): HopEvent {
+  return { kind: 'rtt', ts: 1, target: 't3', leg: 'edge', sessionId: 's1', seq: 1, rttMs, suspect };
+}
+
+/** The value of one sample line, e.g. `hopwatch_leg_up{target="t3",leg="edge"}`; null when absent. */
+async function sample(metrics: HopwatchMetrics, series: string): Promise<number | null> {
+  const text = await metrics.registry.metrics();
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? null : Number(line.slice(series.length + 1));
+}
+
+describe('createMetrics', () => {
+  let bus: EventBus;
+  let metrics: HopwatchMetrics;
+  let liveClients = 0;
+
+  function build(legs = [{ target: 't3', leg: 'edge' }]) {
+    bus = new EventBus();
+    metrics = createMetrics({ bus, liveClients: () => liveClients, legs: () => legs });
+  }
+
+  afterEach(() => metrics.close());
+
+  it('exposes every contract metric name and the default process metrics', async () => {
+    build();
+    const text = await metrics.registry.metrics();
+    for (const name of [
+      'hopwatch_leg_up',
+      'hopwatch_leg_drops_total',
+      'hopwatch_rtt_seconds',
+      'hopwatch_session_duration_seconds',
+      'hopwatch_heartbeats_lost_total',
+      'hopwatch_prober_event_loop_delay_seconds',
+      'hopwatch_live_clients',
+      'process_cpu_user_seconds_total',
+      'nodejs_eventloop_lag_seconds',
+    ]) {
+      expect(text).toContain(`# TYPE ${name} `);
+    }
+  });
+
+  it('starts every configured leg at leg_up 0 and follows leg_state', async () => {
+    build([
+      { target: 't3', leg: 'edge' },
+      { target: 't3', leg: 'lb' },
+    ]);
+    expect(await sample(metrics, 'hopwatch_leg_up{target="t3",leg="lb"}')).toBe(0);
+    bus.publish({
+      kind: 'leg_state',
+      ts: 1,
+      target: 't3',
+      leg: 'edge',
+      state: 'up',
+      since: 1,
+      retryAt: null,
+    });
+    expect(await sample(metrics, 'hopwatch_leg_up{target="t3",leg="edge"}')).toBe(1);
+    bus.publish({ kind: 'leg_state', ts: 2, target: 't3', leg: 'edge', state: 'down', since: 2, retryAt: 9 });
+    expect(await sample(metrics, 'hopwatch_leg_up{target="t3",leg="edge"}')).toBe(0);
+  });
+
+  it('counts drops by cause and observes their durations, but not hopwatch-ended sessions or attempts', async () => {
+    build();
+    bus.publish(closeEvent(closedSession({ cause: 'reset', durationMs: 100_000 })));
+    bus.publish(closeEvent(closedSession({ cause: 'reset', durationMs: 99_000 })));
+    bus.publish(closeEvent(closedSession({ cause: null, durationMs: 5_000 })));
+    bus.publish(closeEvent(closedSession({ cause: 'connect_failed', durationMs: 0, closedAt: 0 })));
+    expect(await sample(metrics, 'hopwatch_leg_drops_total{target="t3",leg="edge",cause="reset"}')).toBe(2);
+    expect(
+      await sample(metrics, 'hopwatch_leg_drops_total{target="t3",leg="edge",cause="connect_failed"}'),
+    ).toBe(1);
+    expect(await sample(metrics, 'hopwatch_session_duration_seconds_count{target="t3",leg="edge"}')).toBe(2);
+    expect(
+      await sample(metrics, 'hopwatch_session_duration_seconds_bucket{le="100",target="t3",leg="edge"}'),
+    ).toBe(2);
+    expect(
+      await sample(metrics, 'hopwatch_session_duration_seconds_bucket{le="60",target="t3",leg="edge"}'),
+    ).toBe(0);
+  });
+
+  it('observes answered RTT in seconds, counts lost heartbeats, and leaves suspect samples out', async () => {
+    build();
+    bus.publish(rttEvent(0.8));
+    bus.publish(rttEvent(30));
+    bus.publish(rttEvent(null));
+    bus.publish(rttEvent(5_000, true));
+    expect(await sample(metrics, 'hopwatch_rtt_seconds_count{target="t3",leg="edge"}')).toBe(2);
+    expect(await sample(metrics, 'hopwatch_rtt_seconds_bucket{le="0.001",target="t3",leg="edge"}')).toBe(1);
+    expect(await sample(metrics, 'hopwatch_rtt_seconds_bucket{le="0.05",target="t3",leg="edge"}')).toBe(2);
+    expect(await sample(metrics, 'hopwatch_heartbeats_lost_total{target="t3",leg="edge"}')).toBe(1);
+  });
+
+  it('observes prober stalls with a 1 s bucket edge (the alert rules use le="1")', async () => {
+    build();
+    bus.publish({ kind: 'prober_stall', ts: 1, target: null, leg: null, delayMs: 1_500, thresholdMs: 1_000 });
+    expect(await sample(metrics, 'hopwatch_prober_event_loop_delay_seconds_bucket{le="1"}')).toBe(0);
+    expect(await sample(metrics, 'hopwatch_prober_event_loop_delay_seconds_bucket{le="2.5"}')).toBe(1);
+  });
+
+  it('reads the live client count at scrape time', async () => {
+    build();
+    liveClients = 7;
+    expect(await sample(metrics, 'hopwatch_live_clients')).toBe(7);
+  });
+
+  it('stops counting after close, and two registries on one bus do not collide', async () => {
+    build();
+    const second = createMetrics({ bus, liveClients: () => 0, legs: () => [] });
+    bus.publish(rttEvent(null));
+    second.close();
+    bus.publish(rttEvent(null));
+    expect(await sample(metrics, 'hopwatch_heartbeats_lost_total{target="t3",leg="edge"}')).toBe(2);
+    expect(await sample(second, 'hopwatch_heartbeats_lost_total{target="t3",leg="edge"}')).toBe(1);
+  });
+});

@@ -1,0 +1,115 @@
+// The Prometheus metrics of SPEC section 4, fed by the event bus. Names and labels are contract: alert rules
+// (deploy/prometheus) and users' dashboards depend on them. Each app gets its own Registry rather than
+// prom-client's global one, so tests (and a reload) can build several apps in one process.
+import { ATTEMPT_CAUSES, type StoredEvent } from '@hopwatch/shared/protocol';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { EventBus } from '../events/bus.js';
+
+/** WebSocket RTT from a LAN hop (0.5 ms) to a path about to time out (10 s). */
+export const RTT_BUCKETS_S = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/**
+ * Session lifetimes from 1 s to 1 day, with edges at the caps the signature catalog knows (60 s nginx, 100 s
+ * Cloudflare, 110 s aiohttp, 350 s NLB/NAT idle, 3600 s gateways), so a cap shows as one full bucket.
+ */
+export const SESSION_DURATION_BUCKETS_S = [
+  1, 5, 10, 30, 60, 100, 110, 120, 300, 350, 600, 1_800, 3_600, 7_200, 21_600, 43_200, 86_400,
+];
+/** Event-loop delays of a stalled prober; 1 s is the default stallThreshold, which the alert rules use. */
+export const EVENT_LOOP_DELAY_BUCKETS_S = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+export interface MetricsSources {
+  bus: EventBus;
+  /** live dashboards connected now, read at scrape time */
+  liveClients: () => number;
+  /** every configured leg, so each has a leg_up series (0) before its first state change */
+  legs: () => readonly { target: string; leg: string }[];
+}
+
+export interface HopwatchMetrics {
+  registry: Registry;
+  /** stops listening to the bus */
+  close(): void;
+}
+
+export function createMetrics(sources: MetricsSources): HopwatchMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+
+  const legUp = new Gauge({
+    name: 'hopwatch_leg_up',
+    help: '1 while the leg holds an open, heartbeated WebSocket; 0 while connecting or down',
+    labelNames: ['target', 'leg'] as const,
+    registers: [registry],
+  });
+  const drops = new Counter({
+    name: 'hopwatch_leg_drops_total',
+    help: 'Sessions the path ended (hopwatch ending them is not a drop), by cause',
+    labelNames: ['target', 'leg', 'cause'] as const,
+    registers: [registry],
+  });
+  const rtt = new Histogram({
+    name: 'hopwatch_rtt_seconds',
+    help: 'Heartbeat round-trip time; samples taken while hopwatch itself stalled are left out',
+    labelNames: ['target', 'leg'] as const,
+    buckets: RTT_BUCKETS_S,
+    registers: [registry],
+  });
+  const sessionDuration = new Histogram({
+    name: 'hopwatch_session_duration_seconds',
+    help: 'Lifetime of sessions the path ended; failed connection attempts (zero duration) are left out',
+    labelNames: ['target', 'leg'] as const,
+    buckets: SESSION_DURATION_BUCKETS_S,
+    registers: [registry],
+  });
+  const heartbeatsLost = new Counter({
+    name: 'hopwatch_heartbeats_lost_total',
+    help: 'Heartbeats that got no reply before the next one was due',
+    labelNames: ['target', 'leg'] as const,
+    registers: [registry],
+  });
+  const eventLoopDelay = new Histogram({
+    name: 'hopwatch_prober_event_loop_delay_seconds',
+    help: "hopwatch's own event-loop delay at each stall above stallThreshold",
+    buckets: EVENT_LOOP_DELAY_BUCKETS_S,
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'hopwatch_live_clients',
+    help: 'Dashboards connected to the live stream',
+    registers: [registry],
+    collect() {
+      this.set(sources.liveClients());
+    },
+  });
+
+  for (const { target, leg } of sources.legs()) legUp.set({ target, leg }, 0);
+
+  const unsubscribe = sources.bus.subscribe(({ event }: StoredEvent) => {
+    switch (event.kind) {
+      case 'leg_state':
+        legUp.set({ target: event.target, leg: event.leg }, event.state === 'up' ? 1 : 0);
+        return;
+      case 'session_close': {
+        const { session } = event;
+        if (session.cause === null) return; // hopwatch closed it: not a drop
+        drops.inc({ target: event.target, leg: event.leg, cause: session.cause });
+        if (!ATTEMPT_CAUSES.includes(session.cause) && session.durationMs !== null) {
+          sessionDuration.observe({ target: event.target, leg: event.leg }, session.durationMs / 1_000);
+        }
+        return;
+      }
+      case 'rtt':
+        if (event.rttMs === null) heartbeatsLost.inc({ target: event.target, leg: event.leg });
+        else if (!event.suspect) rtt.observe({ target: event.target, leg: event.leg }, event.rttMs / 1_000);
+        return;
+      case 'prober_stall':
+        eventLoopDelay.observe(event.delayMs / 1_000);
+        return;
+      case 'session_open':
+      case 'verdict':
+        return;
+    }
+  });
+
+  return { registry, close: unsubscribe };
+}
