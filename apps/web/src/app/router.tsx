@@ -1,18 +1,14 @@
-import { BrowserRouter, Route, Routes } from 'react-router';
+import { createBrowserRouter, RouterProvider } from 'react-router';
+import { AppLayout } from './layout';
+import { OverviewRoute } from './routes/overview';
+
+const router = createBrowserRouter([
+  {
+    element: <AppLayout />,
+    children: [{ path: '/', element: <OverviewRoute /> }],
+  },
+]);
 
 export function AppRouter() {
-  return (
-    <BrowserRouter>
-      <Routes>
-        <Route
-          path="*"
-          element={
-            <main>
-              <h1>hopwatch</h1>
-            </main>
-          }
-        />
-      </Routes>
-    </BrowserRouter>
-  );
+  return <RouterProvider router={router} />;
 }
