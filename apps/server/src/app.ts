@@ -3,11 +3,18 @@ import fastifyWebsocket from '@fastify/websocket';
 import { LIVE_MAX_CLIENT_MESSAGE_BYTES } from '@hopwatch/shared/protocol';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { createMetrics } from './metrics/hopwatch-metrics.js';
+import { installAuth } from './routes/auth.js';
 import { installErrorHandler, onFrameworkError } from './routes/errors.js';
 import { healthRoutes } from './routes/health.js';
 import { liveRoutes } from './routes/live.js';
+import { loginRoutes } from './routes/login.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { resolveWebRoot, spaRoutes } from './routes/spa.js';
+import {
+  DEFAULT_WRITE_LIMIT,
+  installWriteRateLimit,
+  type RateLimitPolicy,
+} from './routes/write-rate-limit.js';
 import type { Runtime } from './runtime.js';
 
 export interface BuildAppOptions {
@@ -15,6 +22,8 @@ export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger'];
   /** where the built dashboard lives; default: @hopwatch/web's dist, if built */
   webRoot?: string | null;
+  /** limit on POST/PUT/DELETE per client address; tests that write in bulk raise it */
+  writeRateLimit?: RateLimitPolicy;
 }
 
 const API_BODY_LIMIT_BYTES = 64 * 1024;
@@ -30,11 +39,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     frameworkErrors: onFrameworkError,
   });
   installErrorHandler(app);
+  installWriteRateLimit(app, options.writeRateLimit ?? DEFAULT_WRITE_LIMIT);
+  installAuth(app, runtime.config.server.authToken);
 
   // ws enforces the cap on every frame and closes with 1009, before the payload is even buffered.
   await app.register(fastifyWebsocket, { options: { maxPayload: LIVE_MAX_CLIENT_MESSAGE_BYTES } });
 
   await app.register(healthRoutes);
+  await app.register(loginRoutes, { authToken: runtime.config.server.authToken });
 
   const metrics = createMetrics({
     bus: runtime.bus,
