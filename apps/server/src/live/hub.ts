@@ -1,6 +1,12 @@
 // Live fan-out: every event is serialized once and written to every dashboard; a dashboard that cannot keep
 // up is closed with 1013 instead of growing the server's memory, and resumes with `since` (nothing is lost,
 // because events are replayed from the event log).
+//
+// A client's life in the hub:
+//
+//   add() ── hello ── replay(since) ──▶ live ──(close / slow: 1013 / no pong: terminate / hub.close: 1001)──▶ gone
+//                          │
+//                          └─ replay overflows the buffer ──▶ 1013 (reconnects from where it got to)
 import {
   type HopEvent,
   LIVE_CLOSE_SLOW_CONSUMER,
@@ -23,32 +29,42 @@ export interface HubOptions {
   /** bytes queued on one socket before it counts as a slow consumer */
   maxBufferedBytes?: number;
   heartbeatIntervalMs?: number;
+  /** a client that has not answered a WebSocket ping for this long is gone (no FIN ever came) */
+  pongTimeoutMs?: number;
   now?: () => number;
 }
 
 const REPLAY_PAGE = 1_000;
 const DEFAULT_MAX_BUFFERED = 4 * 1024 * 1024;
+/** A client being closed that does not even read the close frame is cut after this. */
+const CLOSE_GRACE_MS = 5_000;
+
+interface LiveClient {
+  socket: WebSocket;
+  lastPongAt: number;
+}
 
 export class LiveHub {
-  readonly #clients = new Set<WebSocket>();
+  readonly #clients = new Map<WebSocket, LiveClient>();
   readonly #bus: EventBus;
   readonly #replay: EventReplay | undefined;
   readonly #maxBuffered: number;
+  readonly #pongTimeoutMs: number;
   readonly #now: () => number;
   readonly #unsubscribe: () => void;
   readonly #heartbeat: NodeJS.Timeout;
   readonly #countListeners = new Set<(count: number) => void>();
+  #closed = false;
 
   constructor(options: HubOptions) {
     this.#bus = options.bus;
     this.#replay = options.replay;
     this.#maxBuffered = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED;
+    const heartbeatMs = options.heartbeatIntervalMs ?? LIVE_HEARTBEAT_INTERVAL_MS;
+    this.#pongTimeoutMs = options.pongTimeoutMs ?? heartbeatMs * 6;
     this.#now = options.now ?? Date.now;
     this.#unsubscribe = this.#bus.subscribe((stored) => this.#broadcast(stored));
-    this.#heartbeat = setInterval(
-      () => this.#sendHeartbeat(),
-      options.heartbeatIntervalMs ?? LIVE_HEARTBEAT_INTERVAL_MS,
-    );
+    this.#heartbeat = setInterval(() => this.#sendHeartbeat(), heartbeatMs);
     this.#heartbeat.unref();
   }
 
@@ -56,74 +72,109 @@ export class LiveHub {
     return this.#clients.size;
   }
 
-  onClientCount(listener: (count: number) => void): void {
+  /** Called with the new count whenever a client joins or leaves; returns the unsubscribe. */
+  onClientCount(listener: (count: number) => void): () => void {
     this.#countListeners.add(listener);
+    return () => this.#countListeners.delete(listener);
   }
 
   /** Greets a new client, replays what it missed, then adds it to the live fan-out. */
   add(socket: WebSocket, since: number | null): void {
-    const seq = this.#bus.lastSeq();
-    send(socket, { type: 'hello', v: LIVE_PROTOCOL_VERSION, seq, serverTime: this.#now() });
-    if (since !== null && this.#replay) {
-      // Replay synchronously so no live event can slip in between the replay and the subscription.
-      let cursor = since;
-      while (cursor < seq) {
-        const page = this.#replay.after(cursor, REPLAY_PAGE);
-        if (page.length === 0) break;
-        for (const stored of page) {
-          if (stored.seq > seq) break;
-          socket.send(serializeEvent(stored.seq, stored.event));
-          cursor = stored.seq;
-        }
-        if (this.#isSlow(socket)) {
-          socket.close(LIVE_CLOSE_SLOW_CONSUMER, 'replay too large; reconnect with since');
-          return;
-        }
-      }
+    if (this.#closed) {
+      socket.close(1001, 'server shutting down');
+      return;
     }
-    this.#clients.add(socket);
-    this.#emitCount();
-    socket.once('close', () => {
-      this.#clients.delete(socket);
-      this.#emitCount();
+    const seq = this.#bus.lastSeq();
+    const hello = { type: 'hello', v: LIVE_PROTOCOL_VERSION, seq, serverTime: this.#now() } as const;
+    socket.send(JSON.stringify(hello satisfies ServerMessage));
+    // Synchronous, so no live event can slip in between the replay and joining the fan-out.
+    if (since !== null && !this.#replayInto(socket, since, seq)) {
+      socket.close(LIVE_CLOSE_SLOW_CONSUMER, 'replay too large; reconnect with since');
+      return;
+    }
+    if (socket.readyState !== socket.OPEN) return; // closed during the greeting: 'close' already fired
+    const client: LiveClient = { socket, lastPongAt: this.#now() };
+    this.#clients.set(socket, client);
+    socket.on('pong', () => {
+      client.lastPongAt = this.#now();
     });
+    socket.once('close', () => this.#forget(client));
+    this.#emitCount();
+  }
+
+  /** Answers one client (the browser's ping), with the same slow-consumer rule as the fan-out. */
+  reply(socket: WebSocket, message: ServerMessage): void {
+    const client = this.#clients.get(socket);
+    if (client) this.#write(client, Buffer.from(JSON.stringify(message)));
   }
 
   close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
     clearInterval(this.#heartbeat);
     this.#unsubscribe();
-    for (const socket of this.#clients) socket.close(1001, 'server shutting down');
-    this.#clients.clear();
-    this.#emitCount();
+    for (const client of [...this.#clients.values()]) {
+      this.#forget(client);
+      closeWithGrace(client.socket, 1001, 'server shutting down');
+    }
+    this.#countListeners.clear();
+  }
+
+  /** Sends stored events in (since, seq]; false when the client's buffer overflowed on the way. */
+  #replayInto(socket: WebSocket, since: number, seq: number): boolean {
+    if (!this.#replay) return true;
+    let cursor = since;
+    while (cursor < seq) {
+      const page = this.#replay.after(cursor, REPLAY_PAGE);
+      const start = cursor;
+      for (const stored of page) {
+        if (stored.seq > seq || stored.seq <= cursor) break;
+        socket.send(encodeEvent(stored.seq, stored.event), { binary: false });
+        cursor = stored.seq;
+      }
+      if (socket.bufferedAmount > this.#maxBuffered) return false;
+      if (cursor === start || page.length < REPLAY_PAGE) break; // the log has nothing more in range
+    }
+    return true;
   }
 
   #broadcast(stored: StoredEvent): void {
     if (this.#clients.size === 0) return;
-    const frame = serializeEvent(stored.seq, stored.event);
-    for (const socket of this.#clients) this.#write(socket, frame);
+    // Serialized and UTF-8 encoded once; ws frames the same buffer for every client.
+    const frame = encodeEvent(stored.seq, stored.event);
+    for (const client of this.#clients.values()) this.#write(client, frame);
   }
 
   #sendHeartbeat(): void {
     if (this.#clients.size === 0) return;
-    const frame = JSON.stringify({ type: 'heartbeat', serverTime: this.#now() } satisfies ServerMessage);
-    for (const socket of this.#clients) this.#write(socket, frame);
+    const now = this.#now();
+    const frame = Buffer.from(JSON.stringify({ type: 'heartbeat', serverTime: now } satisfies ServerMessage));
+    for (const client of [...this.#clients.values()]) {
+      if (now - client.lastPongAt > this.#pongTimeoutMs) {
+        // The peer vanished without a FIN (laptop lid, NAT expiry): TCP alone would notice in minutes.
+        this.#forget(client);
+        client.socket.terminate();
+        continue;
+      }
+      this.#write(client, frame);
+      if (this.#clients.has(client.socket)) client.socket.ping();
+    }
   }
 
-  #write(socket: WebSocket, frame: string): void {
+  #write(client: LiveClient, frame: Buffer): void {
+    const { socket } = client;
     if (socket.readyState !== socket.OPEN) return;
-    if (this.#isSlow(socket)) {
-      this.#clients.delete(socket);
-      this.#emitCount();
-      socket.close(LIVE_CLOSE_SLOW_CONSUMER, 'too slow; reconnect with since');
-      // A client that does not even read the close frame must not hold the socket forever.
-      setTimeout(() => socket.terminate(), 5_000).unref();
+    if (socket.bufferedAmount > this.#maxBuffered) {
+      this.#forget(client);
+      closeWithGrace(socket, LIVE_CLOSE_SLOW_CONSUMER, 'too slow; reconnect with since');
       return;
     }
-    socket.send(frame);
+    socket.send(frame, { binary: false });
   }
 
-  #isSlow(socket: WebSocket): boolean {
-    return socket.bufferedAmount > this.#maxBuffered;
+  #forget(client: LiveClient): void {
+    if (!this.#clients.delete(client.socket)) return;
+    this.#emitCount();
   }
 
   #emitCount(): void {
@@ -131,10 +182,14 @@ export class LiveHub {
   }
 }
 
-function serializeEvent(seq: number, event: HopEvent): string {
-  return JSON.stringify({ type: 'event', seq, event } satisfies ServerMessage);
+/** Starts the close handshake; a client that does not even read the close frame is cut after a grace. */
+function closeWithGrace(socket: WebSocket, code: number, reason: string): void {
+  socket.close(code, reason);
+  const timer = setTimeout(() => socket.terminate(), CLOSE_GRACE_MS);
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
 }
 
-function send(socket: WebSocket, message: ServerMessage): void {
-  socket.send(JSON.stringify(message));
+function encodeEvent(seq: number, event: HopEvent): Buffer {
+  return Buffer.from(JSON.stringify({ type: 'event', seq, event } satisfies ServerMessage));
 }

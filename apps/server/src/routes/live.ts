@@ -1,13 +1,13 @@
 // WS /api/live: hello, replay after `since`, live events, heartbeats, and the browser's ping/pong leg.
-import {
-  LIVE_MAX_CLIENT_MESSAGE_BYTES,
-  parseClientMessage,
-  type ServerMessage,
-} from '@hopwatch/shared/protocol';
+// Origin and auth are checked before the upgrade; nothing a browser sends can do more than close its own
+// socket.
+import { LIVE_MAX_CLIENT_MESSAGE_BYTES, parseClientMessage } from '@hopwatch/shared/protocol';
 import type { FastifyInstance } from 'fastify';
 import type WebSocket from 'ws';
 import { z } from 'zod';
 import type { LiveHub } from '../live/hub.js';
+import { parseQuery, sequenceParam } from './api/query.js';
+import { ApiFailure, sendApiError } from './errors.js';
 import { isOriginAllowed } from './origin.js';
 
 export interface LiveRouteOptions {
@@ -15,13 +15,7 @@ export interface LiveRouteOptions {
   allowedOrigins: readonly string[];
 }
 
-const querySchema = z.object({
-  since: z
-    .string()
-    .regex(/^\d{1,15}$/, 'must be a non-negative integer sequence number')
-    .transform(Number)
-    .optional(),
-});
+const liveQuerySchema = z.object({ since: sequenceParam.optional() });
 
 export async function liveRoutes(app: FastifyInstance, options: LiveRouteOptions): Promise<void> {
   const { hub, allowedOrigins } = options;
@@ -32,40 +26,35 @@ export async function liveRoutes(app: FastifyInstance, options: LiveRouteOptions
       websocket: true,
       preValidation: async (request, reply) => {
         if (!isOriginAllowed(request.headers.origin, request.headers.host, allowedOrigins)) {
-          return reply
-            .code(403)
-            .send({ error: 'origin_forbidden', message: `Origin ${request.headers.origin} is not allowed` });
+          const origin = String(request.headers.origin).slice(0, 200);
+          return sendApiError(reply, new ApiFailure('origin_forbidden', `Origin ${origin} is not allowed`));
         }
-        const parsed = querySchema.safeParse(request.query);
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0];
-          return reply
-            .code(400)
-            .send({ error: 'bad_query', message: `${issue?.path.join('.')}: ${issue?.message}` });
-        }
+        parseQuery(liveQuerySchema, request.query); // throws bad_query before the upgrade
       },
     },
     (socket, request) => {
-      const { since } = querySchema.parse(request.query);
-      socket.on('message', (data, isBinary) => onClientMessage(socket, data, isBinary));
-      // ws reports oversize frames (1009) and protocol errors as 'error' then closes; keep the server up.
+      const { since } = parseQuery(liveQuerySchema, request.query);
+      socket.on('message', (data, isBinary) => onClientMessage(hub, socket, data, isBinary));
+      // ws reports oversize frames (1009), bad UTF-8 (1007) and protocol errors as 'error', then closes.
       socket.on('error', (error) => request.log.debug({ err: error }, 'live client socket error'));
       hub.add(socket, since ?? null);
     },
   );
 }
 
-function onClientMessage(socket: WebSocket, data: WebSocket.RawData, isBinary: boolean): void {
-  const bytes = Array.isArray(data)
-    ? data.reduce((n, b) => n + b.length, 0)
-    : (data as Buffer | ArrayBuffer).byteLength;
-  if (isBinary || bytes > LIVE_MAX_CLIENT_MESSAGE_BYTES) {
-    socket.close(isBinary ? 1003 : 1009, isBinary ? 'text frames only' : 'message too big');
+function onClientMessage(hub: LiveHub, socket: WebSocket, data: WebSocket.RawData, isBinary: boolean): void {
+  if (isBinary) {
+    socket.close(1003, 'text frames only');
     return;
   }
-  const parsed = parseClientMessage(data.toString());
-  if (!parsed.ok) return; // Unknown or malformed browser messages are ignored, never fatal.
-  if (parsed.value.type === 'ping') {
-    socket.send(JSON.stringify({ type: 'pong', t: parsed.value.t } satisfies ServerMessage));
+  const message = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+  // ws' maxPayload already enforces this per frame; a fragmented message is checked here.
+  if (message.byteLength > LIVE_MAX_CLIENT_MESSAGE_BYTES) {
+    socket.close(1009, 'message too big');
+    return;
   }
+  const text = message.toString();
+  const parsed = parseClientMessage(text);
+  if (!parsed.ok) return; // Unknown or malformed browser messages are ignored, never fatal.
+  if (parsed.value.type === 'ping') hub.reply(socket, { type: 'pong', t: parsed.value.t });
 }

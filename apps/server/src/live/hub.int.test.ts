@@ -1,0 +1,186 @@
+import type { AddressInfo } from 'node:net';
+import type { HopEvent, StoredEvent } from '@hopwatch/shared/protocol';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { WebSocketServer } from 'ws';
+import { EventBus } from '../events/bus.js';
+import { connectLive, type LiveTestClient, until } from '../routes/test-support/live-client.js';
+import { type HubOptions, LiveHub } from './hub.js';
+
+/** An rtt event padded to about `bytes` on the wire, so tests can fill buffers quickly. */
+function paddedEvent(i: number, bytes = 1_000): HopEvent {
+  return {
+    kind: 'rtt',
+    ts: i,
+    target: 't'.repeat(Math.max(1, bytes - 150)),
+    leg: 'edge',
+    sessionId: 's1',
+    seq: i,
+    rttMs: 1,
+    suspect: false,
+  };
+}
+
+/** The event log for replay tests: what the store's `after` does, over an array. */
+class ArrayReplay {
+  readonly events: StoredEvent[] = [];
+  after(since: number, limit: number): StoredEvent[] {
+    return this.events.filter((e) => e.seq > since).slice(0, limit);
+  }
+}
+
+describe('LiveHub over real sockets', () => {
+  let wss: WebSocketServer | null = null;
+  let hub: LiveHub | null = null;
+  const clients: LiveTestClient[] = [];
+
+  afterEach(async () => {
+    for (const client of clients.splice(0)) client.close();
+    hub?.close();
+    hub = null;
+    await new Promise<void>((resolve) => (wss ? wss.close(() => resolve()) : resolve()));
+    wss = null;
+  });
+
+  async function start(options: Omit<HubOptions, 'bus'> & { bus?: EventBus } = {}) {
+    const bus = options.bus ?? new EventBus();
+    const replay = new ArrayReplay();
+    hub = new LiveHub({ replay, ...options, bus });
+    const liveHub = hub;
+    // Record what the bus publishes so replay has a log to read from, like the store does.
+    bus.subscribe((stored) => replay.events.push(stored));
+    wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    wss.on('connection', (socket, request) => {
+      const since = new URL(request.url ?? '/', 'http://x').searchParams.get('since');
+      liveHub.add(socket, since === null ? null : Number(since));
+    });
+    await new Promise((resolve) => wss?.once('listening', resolve));
+    const port = (wss.address() as AddressInfo).port;
+    const connect = async (since?: number) => {
+      const client = await connectLive(
+        `ws://127.0.0.1:${port}/${since === undefined ? '' : `?since=${since}`}`,
+      );
+      clients.push(client);
+      return client;
+    };
+    return { bus, hub: liveHub, replay, connect };
+  }
+
+  it('sends hello with the newest seq, then the stored events after since, then live ones', async () => {
+    const { bus, hub, connect } = await start();
+    for (let i = 1; i <= 5; i += 1) bus.publish(paddedEvent(i, 200));
+    const client = await connect(2);
+    await until(() => hub.clientCount === 1, 'the client to join');
+    bus.publish(paddedEvent(6, 200));
+    await until(() => client.eventSeqs().length === 4, 'replay and live events');
+    expect(client.messages[0]).toMatchObject({ type: 'hello', v: 1, seq: 5 });
+    expect(client.eventSeqs()).toEqual([3, 4, 5, 6]);
+  });
+
+  it('without since sends only live events, and since beyond the log replays nothing', async () => {
+    const { bus, hub, connect } = await start();
+    bus.publish(paddedEvent(1, 200));
+    const fresh = await connect();
+    const ahead = await connect(99);
+    await until(() => hub.clientCount === 2, 'both clients to join');
+    bus.publish(paddedEvent(2, 200));
+    await until(() => fresh.eventSeqs().length === 1 && ahead.eventSeqs().length === 1, 'the live event');
+    expect(fresh.eventSeqs()).toEqual([2]);
+    expect(ahead.eventSeqs()).toEqual([2]);
+  });
+
+  it('serializes each event once, however many clients there are', async () => {
+    const { bus, hub, connect } = await start();
+    const many = await Promise.all(Array.from({ length: 5 }, () => connect()));
+    await until(() => hub.clientCount === 5, 'five clients');
+    const stringify = vi.spyOn(JSON, 'stringify');
+    try {
+      bus.publish(paddedEvent(1, 200));
+      expect(stringify).toHaveBeenCalledTimes(1);
+    } finally {
+      stringify.mockRestore();
+    }
+    await until(() => many.every((c) => c.eventSeqs().length === 1), 'every client to get the event');
+  });
+
+  it('cuts a client that stops reading with 1013 while a fast one receives every event in order', async () => {
+    const { bus, hub, connect } = await start({ maxBufferedBytes: 64 * 1024 });
+    const fast = await connect();
+    const slow = await connect();
+    await until(() => hub.clientCount === 2, 'both clients');
+    slow.pause();
+    let published = 0;
+    // Publish in small batches so the fast client keeps draining; the slow one fills the kernel's
+    // buffers, then the server's, until the hub gives up on it. 64 MiB is far past any loopback buffer.
+    while (hub.clientCount === 2 && published < 64_000) {
+      for (let i = 0; i < 50; i += 1) bus.publish(paddedEvent((published += 1)));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(hub.clientCount).toBe(1);
+    for (let i = 0; i < 100; i += 1) bus.publish(paddedEvent((published += 1)));
+    slow.resume(); // now it reads what was queued, then the close frame
+    expect((await slow.closed).code).toBe(1013);
+    await until(() => fast.eventSeqs().length === published, `the fast client to get all ${published}`);
+    expect(fast.eventSeqs()).toEqual(Array.from({ length: published }, (_, i) => i + 1));
+    expect(fast.socket.readyState).toBe(fast.socket.OPEN);
+  });
+
+  it('a client cut during a too-large replay resumes with since and gets every event exactly once', async () => {
+    const { bus, connect } = await start({ maxBufferedBytes: 64 * 1024 });
+    const total = 12_000; // ~12 MB of replay: more than the loopback buffers and the 64 KiB allowance
+    for (let i = 1; i <= total; i += 1) bus.publish(paddedEvent(i));
+    const received: number[] = [];
+    let connections = 0;
+    let lastClose = 0;
+    while (received.length < total && connections < 50) {
+      connections += 1;
+      const client = await connect(received.at(-1) ?? 0);
+      lastClose = (
+        await Promise.race([
+          client.closed,
+          until(() => client.eventSeqs().length + received.length >= total, 'replay').then(() => ({
+            code: 0,
+          })),
+        ])
+      ).code;
+      received.push(...client.eventSeqs());
+      client.close();
+    }
+    expect(connections).toBeGreaterThan(1); // the replay really overflowed at least once
+    expect(lastClose).toBe(0);
+    expect(received).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+  });
+
+  it('sends heartbeats on schedule', async () => {
+    const { connect } = await start({ heartbeatIntervalMs: 50 });
+    const client = await connect();
+    await until(() => client.messages.filter((m) => m.type === 'heartbeat').length >= 2, 'two heartbeats');
+    const heartbeat = client.messages.find((m) => m.type === 'heartbeat');
+    expect(heartbeat).toMatchObject({ type: 'heartbeat', serverTime: expect.any(Number) });
+  });
+
+  it('terminates a client that stops answering WebSocket pings', async () => {
+    const { hub, connect } = await start({ heartbeatIntervalMs: 100, pongTimeoutMs: 1_000 });
+    const answering = await connect();
+    const silent = await connect();
+    await until(() => hub.clientCount === 2, 'both clients');
+    silent.pause();
+    await until(() => hub.clientCount === 1, 'the silent client to be dropped');
+    silent.resume();
+    expect((await silent.closed).code).toBe(1006);
+    expect(answering.socket.readyState).toBe(answering.socket.OPEN);
+  });
+
+  it('reports the client count and closes everyone with 1001 on close', async () => {
+    const { hub, connect } = await start();
+    const counts: number[] = [];
+    hub.onClientCount((n) => counts.push(n));
+    const a = await connect();
+    const b = await connect();
+    await until(() => hub.clientCount === 2, 'both clients');
+    hub.close();
+    expect((await a.closed).code).toBe(1001);
+    expect((await b.closed).code).toBe(1001);
+    expect(counts).toEqual([1, 2, 1, 0]);
+    expect(hub.clientCount).toBe(0);
+  });
+});
