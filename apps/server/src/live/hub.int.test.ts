@@ -109,14 +109,18 @@ describe('LiveHub over real sockets', () => {
     await until(() => hub.clientCount === 2, 'both clients');
     slow.pause();
     let published = 0;
+    const publishNext = () => {
+      published += 1;
+      bus.publish(paddedEvent(published));
+    };
     // Publish in small batches so the fast client keeps draining; the slow one fills the kernel's
     // buffers, then the server's, until the hub gives up on it. 64 MiB is far past any loopback buffer.
     while (hub.clientCount === 2 && published < 64_000) {
-      for (let i = 0; i < 50; i += 1) bus.publish(paddedEvent((published += 1)));
+      for (let i = 0; i < 50; i += 1) publishNext();
       await new Promise((resolve) => setImmediate(resolve));
     }
     expect(hub.clientCount).toBe(1);
-    for (let i = 0; i < 100; i += 1) bus.publish(paddedEvent((published += 1)));
+    for (let i = 0; i < 100; i += 1) publishNext();
     slow.resume(); // now it reads what was queued, then the close frame
     expect((await slow.closed).code).toBe(1013);
     await until(() => fast.eventSeqs().length === published, `the fast client to get all ${published}`);
