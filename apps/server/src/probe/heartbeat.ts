@@ -1,0 +1,224 @@
+// Heartbeats of one open session (SPEC section 2): sends one every `interval`, measures RTT, counts a heartbeat
+// with no reply before the next was due as lost, and runs the watchdog that gives up after `timeout`.
+//   ping:    RFC 6455 ping → pong (payload = seq)
+//   message: `send` template → the first message containing the `expect` template, filled with the same seq/ts
+//   listen:  any inbound frame proves life and `timeout` is the longest allowed silence; pings still go out
+//            every interval so idle timeouts along the path do not fire
+import { performance } from 'node:perf_hooks';
+import type { HeartbeatConfig } from '../config/types.js';
+import { fillTemplate } from './template.js';
+
+export interface HeartbeatSample {
+  seq: number;
+  /** wall-clock ms the heartbeat was sent */
+  sentAt: number;
+  /** wall-clock ms the outcome was known: the reply, or the moment the next heartbeat was due */
+  at: number;
+  /** null: lost */
+  rttMs: number | null;
+}
+
+/** What a heartbeat needs from its session. */
+export interface HeartbeatLink {
+  ping(payload: string): void;
+  send(text: string): void;
+  sample(sample: HeartbeatSample): void;
+  /** the watchdog gave up: the session must end as heartbeat_timeout */
+  timeout(): void;
+}
+
+interface Beat {
+  seq: number;
+  sentAt: number;
+  sentPerf: number;
+  /** message mode: the filled `expect` template */
+  expect: string;
+  /** already counted lost; a late reply still proves life, but gives no RTT */
+  lost: boolean;
+}
+
+/** Replies are matched against this many recent heartbeats; older ones have long been counted lost. */
+const MAX_PENDING = 32;
+
+export class Heartbeat {
+  readonly #config: HeartbeatConfig;
+  readonly #link: HeartbeatLink;
+  #seq = 0;
+  #pending: Beat[] = [];
+  /** ping/message: sent time of the oldest heartbeat sent since the last reply; null when none is awaited */
+  #awaitingSince: number | null = null;
+  /** listen: the last inbound frame */
+  #lastInboundAt = 0;
+  #lastReplyAt: number | null = null;
+  #phaseTimer: NodeJS.Timeout | null = null;
+  #beatTimer: NodeJS.Timeout | null = null;
+  #watchdog: NodeJS.Timeout | null = null;
+  #recheck: NodeJS.Immediate | null = null;
+  #stopped = false;
+
+  constructor(config: HeartbeatConfig, link: HeartbeatLink) {
+    this.#config = config;
+    this.#link = link;
+  }
+
+  /** when the last reply (or, in listen mode, inbound frame) arrived */
+  get lastReplyAt(): number | null {
+    return this.#lastReplyAt;
+  }
+
+  /**
+   * Starts beating after `phaseMs`, then every interval. Legs get different phases so that thousands of them
+   * do not ping in one burst, which would measure the prober instead of the network.
+   */
+  start(phaseMs: number): void {
+    if (this.#config.mode === 'listen') {
+      this.#lastInboundAt = Date.now();
+      this.#armWatchdog();
+    }
+    this.#phaseTimer = setTimeout(() => {
+      this.#phaseTimer = null;
+      this.#beat();
+      this.#beatTimer = setInterval(() => this.#beat(), this.#config.intervalMs);
+    }, phaseMs);
+  }
+
+  /** Releases every timer. Idempotent. */
+  stop(): void {
+    this.#stopped = true;
+    if (this.#phaseTimer) clearTimeout(this.#phaseTimer);
+    if (this.#beatTimer) clearInterval(this.#beatTimer);
+    if (this.#watchdog) clearTimeout(this.#watchdog);
+    if (this.#recheck) clearImmediate(this.#recheck);
+    this.#phaseTimer = this.#beatTimer = this.#watchdog = this.#recheck = null;
+  }
+
+  /** The session timed out: heartbeats still awaiting a reply will never get one. */
+  countUnansweredAsLost(): void {
+    if (this.#config.mode === 'listen') return;
+    const now = Date.now();
+    for (const beat of this.#pending) this.#markLost(beat, now);
+  }
+
+  onPong(payload: Buffer): void {
+    const now = Date.now();
+    if (this.#config.mode === 'listen') this.#lastInboundAt = now;
+    if (this.#config.mode === 'message') return;
+    // Compliant servers echo the payload; for those that do not, the oldest heartbeat is the best guess.
+    const seq = Number(payload.toString('latin1'));
+    const index = this.#pending.findIndex((beat) => beat.seq === seq);
+    this.#answer(index === -1 ? 0 : index, now);
+  }
+
+  onMessage(text: string): void {
+    const now = Date.now();
+    if (this.#config.mode === 'listen') {
+      this.#lastInboundAt = now;
+      this.#lastReplyAt = now;
+      return;
+    }
+    if (this.#config.mode !== 'message') return;
+    // Newest first: with `"seq":{{seq}}`, the reply to 12 also contains `"seq":1`.
+    for (let i = this.#pending.length - 1; i >= 0; i--) {
+      if (text.includes(this.#pending[i]!.expect)) {
+        this.#answer(i, now);
+        return;
+      }
+    }
+  }
+
+  /** A ping from the far side: in listen mode any inbound frame proves life. */
+  onPing(): void {
+    if (this.#config.mode === 'listen') this.#lastInboundAt = Date.now();
+  }
+
+  #beat(): void {
+    if (this.#stopped) return;
+    const now = Date.now();
+    this.#settleDue(now);
+    this.#seq += 1;
+    const seq = this.#seq;
+    const beat: Beat = { seq, sentAt: now, sentPerf: performance.now(), expect: '', lost: false };
+    if (this.#config.mode === 'message') {
+      beat.expect = fillTemplate(this.#config.expect, { seq, ts: now });
+      this.#link.send(fillTemplate(this.#config.send, { seq, ts: now }));
+    } else {
+      this.#link.ping(String(seq));
+    }
+    this.#pending.push(beat);
+    if (this.#pending.length > MAX_PENDING) this.#pending.shift();
+    if (this.#config.mode !== 'listen' && this.#awaitingSince === null) {
+      this.#awaitingSince = now;
+      this.#armWatchdog();
+    }
+  }
+
+  /** The next heartbeat is due: every earlier one without a reply is lost, even if the session survives. */
+  #settleDue(now: number): void {
+    if (this.#config.mode === 'listen') {
+      // A pushing server proved life since the ping went out: alive, though without an RTT.
+      this.#pending = this.#pending.filter((beat) => {
+        if (this.#lastInboundAt >= beat.sentAt) return false;
+        this.#markLost(beat, now);
+        return true;
+      });
+      return;
+    }
+    for (const beat of this.#pending) this.#markLost(beat, now);
+  }
+
+  #markLost(beat: Beat, now: number): void {
+    if (beat.lost) return;
+    beat.lost = true;
+    this.#link.sample({ seq: beat.seq, sentAt: beat.sentAt, at: now, rttMs: null });
+  }
+
+  /** The reply to pending[index]; it also settles every older heartbeat. */
+  #answer(index: number, now: number): void {
+    const beat = this.#pending[index];
+    if (!beat) return;
+    const rttMs = performance.now() - beat.sentPerf;
+    this.#pending.splice(0, index + 1);
+    this.#lastReplyAt = now;
+    if (this.#config.mode !== 'listen') this.#awaitingSince = this.#pending[0]?.sentAt ?? null;
+    if (!beat.lost) {
+      this.#link.sample({
+        seq: beat.seq,
+        sentAt: beat.sentAt,
+        at: now,
+        rttMs: Math.round(rttMs * 1000) / 1000,
+      });
+    }
+  }
+
+  #deadline(): number | null {
+    if (this.#config.mode === 'listen') return this.#lastInboundAt + this.#config.timeoutMs;
+    return this.#awaitingSince === null ? null : this.#awaitingSince + this.#config.timeoutMs;
+  }
+
+  // The watchdog re-arms lazily: replies only move the deadline, and the one timer checks it when it fires,
+  // so thousands of legs do not re-arm a timer on every reply.
+  #armWatchdog(): void {
+    if (this.#watchdog || this.#recheck || this.#stopped) return;
+    const deadline = this.#deadline();
+    if (deadline === null) return;
+    this.#watchdog = setTimeout(() => this.#onWatchdog(), Math.max(0, deadline - Date.now()));
+  }
+
+  #onWatchdog(): void {
+    this.#watchdog = null;
+    const deadline = this.#deadline();
+    if (deadline === null) return;
+    if (Date.now() < deadline) {
+      this.#armWatchdog();
+      return;
+    }
+    // Timers run before I/O in each loop turn: after a stall of hopwatch itself, a reply may be sitting
+    // unread in the socket. Let pending I/O run once before condemning the session.
+    this.#recheck = setImmediate(() => {
+      this.#recheck = null;
+      const latest = this.#deadline();
+      if (latest !== null && Date.now() >= latest) this.#link.timeout();
+      else this.#armWatchdog();
+    });
+  }
+}

@@ -1,0 +1,449 @@
+// One permanent probe connection to a target, entering the path at one hop. It connects, heartbeats, records
+// why each session ended, and reconnects forever with capped exponential backoff and full jitter.
+//
+//            start()            101, then the open steps               end(cause)
+//   idle ─────────────▶ connecting ─────────────────────────▶ open ─────────────▶ closing
+//                        │   ▲                                                     │ socket gone
+//                        │   └──────────── backoff timer ─────── waiting ◀─────────┘
+//                        └── end(cause): a failed attempt, zero duration ──▶ closing
+//   stop(): from any state, through closing when a socket is open, to stopped
+//
+// `end()` is the only place a session's cause is decided; socket events, the watchdog, the connect and
+// open-step timers and stop() all go through it, and it releases every timer of the attempt.
+import { randomBytes } from 'node:crypto';
+import type { Socket } from 'node:net';
+import type { ConnectionOptions } from 'node:tls';
+import type { HopEvent, LegState, Session } from '@hopwatch/shared/protocol';
+import { backoffDelay } from '@hopwatch/shared/time';
+import WebSocket from 'ws';
+import type { LegConfig } from '../config/types.js';
+import { type AlpnChecks, type AlpnEndpoint, alpnEndpoint } from './alpn-probe.js';
+import { HandshakeTimer } from './handshake.js';
+import { Heartbeat, type HeartbeatSample } from './heartbeat.js';
+import {
+  type AttemptStage,
+  type CloseEvidence,
+  classifyClose,
+  connectTimeout,
+  type ErrorLike,
+  endedByHopwatch,
+  heartbeatTimeout,
+  openStepTimeout,
+  rejectedByHttp,
+  type SessionEnd,
+} from './session-end.js';
+import type { StallMonitor } from './stall-monitor.js';
+import { fillTemplate } from './template.js';
+import type { LegStatus } from './types.js';
+
+export type LegPhase = 'idle' | 'connecting' | 'open' | 'closing' | 'waiting' | 'stopped';
+
+export interface LegOptions {
+  target: string;
+  config: LegConfig;
+  publish: (event: HopEvent) => void;
+  stallMonitor: StallMonitor;
+  /** shared h2/ALPN checks; null to skip them */
+  alpnChecks: AlpnChecks | null;
+  /** for backoff jitter and heartbeat phases */
+  random?: () => number;
+  /** how long a close hopwatch chose (stop, reload) may wait for the far side's close frame */
+  closeTimeoutMs?: number;
+}
+
+/** One connection attempt and, once it opens, its session. */
+interface Attempt {
+  id: string;
+  ws: WebSocket | null;
+  stage: AttemptStage;
+  timing: HandshakeTimer;
+  wsError: ErrorLike | null;
+  socketError: ErrorLike | null;
+  /** status of an HTTP response ws refused */
+  httpStatus: number | null;
+  /** the connect timeout, then the open-step timeout */
+  timer: NodeJS.Timeout | null;
+  openStep: number;
+  heartbeat: Heartbeat | null;
+  openedAt: number;
+  /** the last frame in either direction (wall ms): `silenceMs` at the end */
+  lastFrameAt: number;
+  ended: boolean;
+  gone: boolean;
+}
+
+const DEFAULT_CLOSE_TIMEOUT_MS = 2_000;
+/** A WebSocket client speaks HTTP/1.1; offering only that makes `alpn` say what the hop agreed to. */
+const LEG_ALPN = ['http/1.1'];
+
+type ClientOptions = WebSocket.ClientOptions & ConnectionOptions & { closeTimeout?: number };
+
+export class Leg {
+  readonly target: string;
+  readonly config: LegConfig;
+  readonly #publish: (event: HopEvent) => void;
+  readonly #stall: StallMonitor;
+  readonly #alpnChecks: AlpnChecks | null;
+  readonly #alpnEndpoint: AlpnEndpoint | null;
+  readonly #random: () => number;
+  readonly #closeTimeoutMs: number;
+  #phase: LegPhase = 'idle';
+  #state: LegState = 'down';
+  #since = Date.now();
+  #attempt: Attempt | null = null;
+  #attempts = 0;
+  /** exponent of the next backoff delay; reset after a session that outlived `reconnect.max` */
+  #backoffStep = 0;
+  #retryTimer: NodeJS.Timeout | null = null;
+  #stopping = false;
+  #stopped: Promise<void> | null = null;
+  #resolveStopped: (() => void) | null = null;
+
+  constructor(options: LegOptions) {
+    this.target = options.target;
+    this.config = options.config;
+    this.#publish = options.publish;
+    this.#stall = options.stallMonitor;
+    this.#alpnChecks = options.alpnChecks;
+    this.#random = options.random ?? Math.random;
+    this.#closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
+    this.#alpnEndpoint = safeAlpnEndpoint(options.config);
+  }
+
+  get phase(): LegPhase {
+    return this.#phase;
+  }
+
+  start(): void {
+    if (this.#phase !== 'idle') return;
+    this.#connect();
+  }
+
+  /** Ends the leg. An open session closes with cause null: hopwatch chose to end it, it is not a drop. */
+  stop(): Promise<void> {
+    if (this.#stopped) return this.#stopped;
+    this.#stopping = true;
+    this.#stopped = new Promise((resolve) => {
+      this.#resolveStopped = resolve;
+    });
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
+    const attempt = this.#attempt;
+    if (attempt) this.#end(attempt, endedByHopwatch());
+    else this.#finishStop();
+    return this.#stopped;
+  }
+
+  status(): LegStatus {
+    const attempt = this.#attempt;
+    return {
+      target: this.target,
+      leg: this.config.name,
+      state: this.#state,
+      since: this.#since,
+      sessionId: attempt && this.#phase === 'open' ? attempt.id : null,
+      lastReplyAt: this.#phase === 'open' ? (attempt?.heartbeat?.lastReplyAt ?? null) : null,
+    };
+  }
+
+  // ── connecting ────────────────────────────────────────────────────────────────────────────────────────
+
+  #connect(): void {
+    this.#retryTimer = null;
+    this.#phase = 'connecting';
+    this.#attempts += 1;
+    this.#setState('connecting', null);
+    const attempt: Attempt = {
+      id: `${this.target}/${this.config.name}/${this.#attempts}-${randomBytes(4).toString('hex')}`,
+      ws: null,
+      stage: 'connecting',
+      timing: new HandshakeTimer(),
+      wsError: null,
+      socketError: null,
+      httpStatus: null,
+      timer: null,
+      openStep: 0,
+      heartbeat: null,
+      openedAt: 0,
+      lastFrameAt: 0,
+      ended: false,
+      gone: false,
+    };
+    this.#attempt = attempt;
+    // A blackholed hop may accept TCP and never answer: without a response the attempt fails at `timeout`.
+    const timeoutMs = this.config.heartbeat.timeoutMs;
+    attempt.timer = setTimeout(() => this.#end(attempt, connectTimeout(timeoutMs)), timeoutMs);
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(this.config.url, this.config.subprotocols, this.#clientOptions(attempt));
+    } catch (error) {
+      // Invalid URL, header value or subprotocol: permanent, but shown like any failed attempt, not a crash.
+      attempt.wsError = { message: error instanceof Error ? error.message : String(error) };
+      this.#end(attempt, classifyClose(this.#closeEvidence(attempt, 1006, '')));
+      this.#gone(attempt);
+      return;
+    }
+    attempt.ws = ws;
+    ws.on('upgrade', () => {
+      attempt.timing.responded();
+      // If ws refuses this 101 (bad accept header, subprotocol), the evidence says an HTTP response came.
+      attempt.httpStatus = 101;
+    });
+    ws.on('unexpected-response', (_request, response) => {
+      attempt.timing.responded();
+      this.#end(attempt, rejectedByHttp(response.statusCode ?? 0));
+    });
+    ws.on('open', () => this.#upgraded(attempt));
+    ws.on('message', (data) => this.#onMessage(attempt, data));
+    ws.on('pong', (payload) => {
+      attempt.lastFrameAt = Date.now();
+      attempt.heartbeat?.onPong(payload);
+    });
+    ws.on('ping', () => {
+      attempt.lastFrameAt = Date.now();
+      attempt.heartbeat?.onPing();
+    });
+    ws.on('error', (error: Error & { code?: string }) => {
+      attempt.wsError ??= { code: error.code, message: error.message };
+    });
+    ws.on('close', (code, reason) => {
+      if (!attempt.ended)
+        this.#end(attempt, classifyClose(this.#closeEvidence(attempt, code, reason.toString())));
+      this.#gone(attempt);
+    });
+  }
+
+  #clientOptions(attempt: Attempt): ClientOptions {
+    const { config } = this;
+    const options: ClientOptions = {
+      headers: config.headers,
+      perMessageDeflate: false,
+      followRedirects: false,
+      closeTimeout: this.#closeTimeoutMs,
+      finishRequest: (request) => {
+        request.on('socket', (socket: Socket) => {
+          attempt.timing.watch(socket);
+          // ws swallows socket errors after the upgrade; ECONNRESET vs EPIPE vs FIN is the evidence we need.
+          socket.on('error', (error: Error & { code?: string }) => {
+            attempt.socketError = { code: error.code, message: error.message };
+          });
+        });
+        request.end();
+      },
+    };
+    if (config.origin !== null) options.origin = config.origin;
+    if (this.config.url.startsWith('wss:')) {
+      options.ALPNProtocols = LEG_ALPN;
+      options.rejectUnauthorized = !config.tls.insecure;
+      if (config.tls.ca !== null) options.ca = config.tls.ca;
+      if (config.tls.servername !== null) options.servername = config.tls.servername;
+    }
+    return options;
+  }
+
+  /** The server accepted the upgrade: run the open steps (auth, subscribe), then the session is up. */
+  #upgraded(attempt: Attempt): void {
+    if (attempt.ended) return;
+    if (attempt.timer) clearTimeout(attempt.timer);
+    attempt.timer = null;
+    attempt.httpStatus = null;
+    attempt.stage = 'opening';
+    attempt.lastFrameAt = Date.now();
+    this.#nextOpenStep(attempt);
+  }
+
+  #nextOpenStep(attempt: Attempt): void {
+    const step = this.config.open[attempt.openStep];
+    if (!step) {
+      this.#becomeOpen(attempt);
+      return;
+    }
+    const timeoutMs = this.config.heartbeat.timeoutMs;
+    const name = this.#openStepName(attempt);
+    attempt.timer = setTimeout(() => this.#end(attempt, openStepTimeout(name, timeoutMs)), timeoutMs);
+    if (step.send !== '') this.#send(attempt, fillTemplate(step.send, this.#templateValues(attempt)));
+  }
+
+  #closeEvidence(attempt: Attempt, code: number, reason: string): CloseEvidence {
+    return {
+      stage: attempt.stage,
+      code,
+      reason,
+      wsError: attempt.wsError,
+      socketError: attempt.socketError,
+      httpStatus: attempt.httpStatus,
+      openStep: attempt.stage === 'opening' ? this.#openStepName(attempt) : null,
+    };
+  }
+
+  #openStepName(attempt: Attempt): string {
+    return `open step ${attempt.openStep + 1} of ${this.config.open.length}`;
+  }
+
+  #templateValues(attempt: Attempt) {
+    return { seq: attempt.openStep + 1, ts: Date.now() };
+  }
+
+  #onMessage(attempt: Attempt, data: WebSocket.RawData): void {
+    attempt.lastFrameAt = Date.now();
+    if (attempt.stage === 'opening') {
+      const step = this.config.open[attempt.openStep];
+      if (!step) return;
+      const expected = fillTemplate(step.expect, this.#templateValues(attempt));
+      if (!rawText(data).includes(expected)) return;
+      if (attempt.timer) clearTimeout(attempt.timer);
+      attempt.timer = null;
+      attempt.openStep += 1;
+      this.#nextOpenStep(attempt);
+      return;
+    }
+    // Ping mode never looks at messages: do not pay for decoding them.
+    if (attempt.heartbeat && this.config.heartbeat.mode !== 'ping') {
+      attempt.heartbeat.onMessage(rawText(data));
+    }
+  }
+
+  // ── open ──────────────────────────────────────────────────────────────────────────────────────────────
+
+  #becomeOpen(attempt: Attempt): void {
+    attempt.stage = 'open';
+    attempt.openedAt = Date.now();
+    this.#phase = 'open';
+    this.#publish({
+      kind: 'session_open',
+      ts: attempt.openedAt,
+      target: this.target,
+      leg: this.config.name,
+      sessionId: attempt.id,
+      handshake: attempt.timing.result(this.#alpnProbe()),
+    });
+    this.#setState('up', null);
+    const heartbeat = new Heartbeat(this.config.heartbeat, {
+      ping: (payload) => {
+        attempt.lastFrameAt = Date.now();
+        attempt.ws?.ping(payload);
+      },
+      send: (text) => this.#send(attempt, text),
+      sample: (sample) => this.#publishRtt(attempt, sample),
+      timeout: () => this.#end(attempt, heartbeatTimeout(this.config.heartbeat.timeoutMs)),
+    });
+    attempt.heartbeat = heartbeat;
+    heartbeat.start(Math.floor(this.#random() * this.config.heartbeat.intervalMs));
+  }
+
+  #send(attempt: Attempt, text: string): void {
+    attempt.lastFrameAt = Date.now();
+    attempt.ws?.send(text);
+  }
+
+  #publishRtt(attempt: Attempt, sample: HeartbeatSample): void {
+    this.#publish({
+      kind: 'rtt',
+      ts: sample.at,
+      target: this.target,
+      leg: this.config.name,
+      sessionId: attempt.id,
+      seq: sample.seq,
+      rttMs: sample.rttMs,
+      suspect: this.#stall.isSuspect(sample.sentAt, sample.at),
+    });
+  }
+
+  // ── the one end ───────────────────────────────────────────────────────────────────────────────────────
+
+  #end(attempt: Attempt, outcome: SessionEnd): void {
+    if (attempt.ended) return;
+    attempt.ended = true;
+    if (attempt.timer) clearTimeout(attempt.timer);
+    attempt.timer = null;
+    if (attempt.heartbeat) {
+      if (outcome.cause === 'heartbeat_timeout') attempt.heartbeat.countUnansweredAsLost();
+      attempt.heartbeat.stop();
+    }
+    const wasOpen = attempt.stage === 'open';
+    const now = Date.now();
+    // A connection hopwatch itself abandons before it opened is neither a session nor a drop.
+    if (wasOpen || outcome.cause !== null) this.#publishClose(attempt, outcome, wasOpen, now);
+    if (wasOpen && now - attempt.openedAt > this.config.reconnect.maxMs) this.#backoffStep = 0;
+    this.#phase = 'closing';
+    const ws = attempt.ws;
+    if (!ws || ws.readyState === WebSocket.CLOSED) return;
+    if (outcome.cause === null && ws.readyState === WebSocket.OPEN) ws.close(1001, 'hopwatch stopping');
+    else ws.terminate();
+  }
+
+  #publishClose(attempt: Attempt, outcome: SessionEnd, wasOpen: boolean, now: number): void {
+    const openedAt = wasOpen ? attempt.openedAt : now;
+    const session: Session = {
+      id: attempt.id,
+      target: this.target,
+      leg: this.config.name,
+      openedAt,
+      closedAt: now,
+      durationMs: now - openedAt,
+      silenceMs: wasOpen ? now - attempt.lastFrameAt : null,
+      ...outcome,
+      // A stall of hopwatch within one heartbeat timeout before the end may itself have caused it.
+      suspect: outcome.cause !== null && this.#stall.isSuspect(now - this.config.heartbeat.timeoutMs, now),
+      handshake: attempt.timing.result(this.#alpnProbe()),
+    };
+    this.#publish({ kind: 'session_close', ts: now, target: this.target, leg: this.config.name, session });
+  }
+
+  /** The attempt's socket is closed: wait and reconnect, or finish stopping. Runs once per attempt. */
+  #gone(attempt: Attempt): void {
+    if (attempt.gone) return;
+    attempt.gone = true;
+    if (this.#attempt !== attempt) return;
+    this.#attempt = null;
+    if (this.#stopping) {
+      this.#finishStop();
+      return;
+    }
+    const delay = backoffDelay(this.config.reconnect, this.#backoffStep, this.#random);
+    this.#backoffStep += 1;
+    this.#phase = 'waiting';
+    this.#setState('down', Date.now() + delay);
+    this.#retryTimer = setTimeout(() => this.#connect(), delay);
+  }
+
+  #finishStop(): void {
+    this.#phase = 'stopped';
+    this.#setState('down', null);
+    this.#resolveStopped?.();
+    this.#resolveStopped = null;
+  }
+
+  #setState(state: LegState, retryAt: number | null): void {
+    const now = Date.now();
+    if (state !== this.#state) this.#since = now;
+    this.#state = state;
+    this.#publish({
+      kind: 'leg_state',
+      ts: now,
+      target: this.target,
+      leg: this.config.name,
+      state,
+      since: this.#since,
+      retryAt,
+    });
+  }
+
+  #alpnProbe() {
+    return this.#alpnEndpoint && this.#alpnChecks ? this.#alpnChecks.latest(this.#alpnEndpoint) : null;
+  }
+}
+
+function rawText(data: WebSocket.RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}
+
+function safeAlpnEndpoint(config: LegConfig): AlpnEndpoint | null {
+  try {
+    return alpnEndpoint(config.url, config.tls);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,147 @@
+// The prober: every leg of every target, the stall monitor that keeps hopwatch's own stalls out of the
+// evidence, the shared h2/ALPN checks, and the JSON log line per session close (SPEC section 3).
+import { isDeepStrictEqual } from 'node:util';
+import type { HopEvent, Session } from '@hopwatch/shared/protocol';
+import type { LegConfig, TargetConfig } from '../config/types.js';
+import { AlpnChecks } from './alpn-probe.js';
+import { Leg } from './leg.js';
+import { StallMonitor } from './stall-monitor.js';
+import type { LegStatus, ProberHandle } from './types.js';
+
+/** The slice of a pino logger the prober writes to. */
+export interface ProbeLogger {
+  info(fields: Record<string, unknown>, message: string): void;
+}
+
+export interface ProberOptions {
+  targets: TargetConfig[];
+  bus: { publish(event: HopEvent): unknown };
+  /** config `prober.stallThreshold` */
+  stallThresholdMs: number;
+  /** receives the "ws close" line per session; silent when absent */
+  logger?: ProbeLogger;
+  /** for backoff jitter and heartbeat phases */
+  random?: () => number;
+  /** how long a close hopwatch chose (stop, reload) may wait for the far side */
+  closeTimeoutMs?: number;
+  /** how often a wss endpoint's h2/ALPN support is checked again */
+  alpnCheckIntervalMs?: number;
+  stallResolutionMs?: number;
+}
+
+interface LegEntry {
+  target: string;
+  config: LegConfig;
+}
+
+export class Prober implements ProberHandle {
+  readonly stallMonitor: StallMonitor;
+  readonly #options: ProberOptions;
+  readonly #legs = new Map<string, Leg>();
+  /** legs a reload removed or replaced, still closing */
+  readonly #retiring = new Set<Promise<void>>();
+  readonly #alpnChecks: AlpnChecks;
+  #targets: TargetConfig[];
+  #running = false;
+
+  constructor(options: ProberOptions) {
+    this.#options = options;
+    this.#targets = options.targets;
+    this.stallMonitor = new StallMonitor({
+      thresholdMs: options.stallThresholdMs,
+      ...(options.stallResolutionMs ? { resolutionMs: options.stallResolutionMs } : {}),
+      publish: (event) => options.bus.publish(event),
+    });
+    this.#alpnChecks = new AlpnChecks(
+      options.alpnCheckIntervalMs ? { intervalMs: options.alpnCheckIntervalMs } : {},
+    );
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.stallMonitor.start();
+    for (const [key, entry] of legEntries(this.#targets)) this.#startLeg(key, entry);
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    const legs = [...this.#legs.values()];
+    this.#legs.clear();
+    await Promise.all([...legs.map((leg) => leg.stop()), ...this.#retiring]);
+    this.#alpnChecks.close();
+    this.stallMonitor.stop();
+  }
+
+  apply(targets: TargetConfig[]): void {
+    this.#targets = targets;
+    if (!this.#running) return;
+    const next = legEntries(targets);
+    for (const [key, leg] of this.#legs) {
+      const entry = next.get(key);
+      if (entry && isDeepStrictEqual(entry.config, leg.config)) continue;
+      this.#legs.delete(key);
+      this.#retire(leg);
+    }
+    for (const [key, entry] of next) {
+      if (!this.#legs.has(key)) this.#startLeg(key, entry);
+    }
+  }
+
+  status(): LegStatus[] {
+    return [...this.#legs.values()].map((leg) => leg.status());
+  }
+
+  #startLeg(key: string, entry: LegEntry): void {
+    const leg = new Leg({
+      target: entry.target,
+      config: entry.config,
+      publish: (event) => this.#publish(event),
+      stallMonitor: this.stallMonitor,
+      alpnChecks: this.#alpnChecks,
+      ...(this.#options.random ? { random: this.#options.random } : {}),
+      ...(this.#options.closeTimeoutMs ? { closeTimeoutMs: this.#options.closeTimeoutMs } : {}),
+    });
+    this.#legs.set(key, leg);
+    leg.start();
+  }
+
+  #retire(leg: Leg): void {
+    const stopped = leg.stop().finally(() => this.#retiring.delete(stopped));
+    this.#retiring.add(stopped);
+  }
+
+  #publish(event: HopEvent): void {
+    this.#options.bus.publish(event);
+    if (event.kind === 'session_close' && this.#options.logger) {
+      this.#options.logger.info(sessionCloseFields(event.session), 'ws close');
+    }
+  }
+}
+
+/** The fields of the "ws close" log line: snake_case, so Loki or grep can join it with proxy logs. */
+export function sessionCloseFields(session: Session): Record<string, unknown> {
+  return {
+    target: session.target,
+    leg: session.leg,
+    session: session.id,
+    dur_ms: session.durationMs,
+    cause: session.cause,
+    code: session.closeCode,
+    reason: session.closeReason,
+    http_status: session.httpStatus,
+    error: session.error,
+    silence_ms: session.silenceMs,
+    suspect: session.suspect,
+    remote: session.handshake.remoteAddress,
+  };
+}
+
+function legEntries(targets: TargetConfig[]): Map<string, LegEntry> {
+  const entries = new Map<string, LegEntry>();
+  for (const target of targets) {
+    for (const config of target.legs)
+      entries.set(`${target.name}\u0000${config.name}`, { target: target.name, config });
+  }
+  return entries;
+}
