@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // The hopwatch command. Bad input exits with status 2 and one clear line, never a stack trace.
 import { parseCli, USAGE } from './cli-args.js';
-import { defaultConfig } from './config/defaults.js';
-import type { HopwatchConfig } from './config/types.js';
-import { closeOnSignals, startServer } from './server.js';
+import { formatCheckReport } from './config/check.js';
+import { type ConfigOverrides, type LoadResult, loadConfigFile, zeroConfig } from './config/load.js';
+import { logLevelFromEnv } from './config/log-level.js';
+import { closeOnSignals, reloadOnHangup, startServer } from './server.js';
 import { VERSION } from './version.js';
 
 async function main(): Promise<void> {
@@ -17,20 +18,38 @@ async function main(): Promise<void> {
     case 'version':
       process.stdout.write(`${VERSION}\n`);
       return;
-    case 'check-config':
-      fail('hopwatch: check-config is not available yet');
+    case 'check-config': {
+      const loaded = loadConfigFile(cmd.file, { env: process.env });
+      if (!loaded.ok) failConfig(cmd.file, loaded.errors);
+      process.stdout.write(formatCheckReport(loaded.config, loaded.warnings));
       return;
+    }
     case 'serve': {
-      const config: HopwatchConfig = defaultConfig();
-      if (cmd.config) fail('hopwatch: --config is not available yet');
-      if (cmd.host) config.server.host = cmd.host;
-      if (cmd.port !== null) config.server.port = cmd.port;
-      const server = await startServer(config);
+      const logLevel = logLevelFromEnv(process.env);
+      if (!logLevel.ok) fail(`hopwatch: ${logLevel.message}`);
+      const overrides: ConfigOverrides = { host: cmd.host, port: cmd.port, data: cmd.data, lab: cmd.lab };
+      const file = cmd.config;
+      const load = (): LoadResult =>
+        file === null
+          ? { ok: true, config: zeroConfig(overrides), warnings: [] }
+          : loadConfigFile(file, { env: process.env, overrides });
+      const loaded = load();
+      if (!loaded.ok) failConfig(file ?? '', loaded.errors);
+      for (const warning of loaded.warnings) process.stderr.write(`hopwatch: warning: ${warning}\n`);
+      const server = await startServer(loaded.config, { logLevel: logLevel.level });
       closeOnSignals(server);
+      // Without a file there is nothing to re-read; SIGHUP then just logs that nothing changed.
+      reloadOnHangup(server, load);
       process.stderr.write(`hopwatch ${VERSION}: dashboard on ${server.url}\n`);
       return;
     }
   }
+}
+
+/** Every error on its own line, exactly as check-config prints it, so the two never disagree. */
+function failConfig(file: string, errors: readonly string[]): never {
+  const count = errors.length === 1 ? '1 error' : `${errors.length} errors`;
+  fail(`hopwatch: invalid config ${file} (${count}):\n${errors.join('\n')}`);
 }
 
 function fail(message: string): never {

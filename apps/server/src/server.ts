@@ -1,6 +1,9 @@
-// Starts hopwatch: runtime, app, listen; closes gracefully on SIGINT/SIGTERM.
+// Starts hopwatch: runtime, app, listen; closes gracefully on SIGINT/SIGTERM; reloads the config on SIGHUP.
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
+import type { LoadResult } from './config/load.js';
+import { DEFAULT_LOG_LEVEL, type LogLevel } from './config/log-level.js';
+import { applyReload } from './config/reload.js';
 import type { HopwatchConfig } from './config/types.js';
 import { createRuntime, type Runtime } from './runtime.js';
 
@@ -11,9 +14,17 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: HopwatchConfig): Promise<RunningServer> {
+export interface StartOptions {
+  /** read from HOPWATCH_LOG_LEVEL by the CLI (config/log-level.ts); default info */
+  logLevel?: LogLevel;
+}
+
+export async function startServer(
+  config: HopwatchConfig,
+  options: StartOptions = {},
+): Promise<RunningServer> {
   const runtime = await createRuntime(config);
-  const app = await buildApp({ runtime, logger: { level: process.env.HOPWATCH_LOG_LEVEL ?? 'info' } });
+  const app = await buildApp({ runtime, logger: { level: options.logLevel ?? DEFAULT_LOG_LEVEL } });
   await app.listen({ host: config.server.host, port: config.server.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
@@ -50,4 +61,17 @@ export function closeOnSignals(server: RunningServer): void {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+/**
+ * Reloads the config on every SIGHUP with `load` (which re-reads the file). An invalid file is logged and the
+ * running config kept. Returns the function that stops listening.
+ */
+export function reloadOnHangup(server: RunningServer, load: () => LoadResult): () => void {
+  const reload = () => {
+    server.app.log.info({ signal: 'SIGHUP', file: server.runtime.config.source }, 'reloading config');
+    applyReload(server.runtime, load(), server.app.log);
+  };
+  process.on('SIGHUP', reload);
+  return () => process.off('SIGHUP', reload);
 }

@@ -194,6 +194,16 @@ const BAD_CONFIGS: { name: string; yaml: string; env?: Record<string, string>; e
     ],
   },
   {
+    name: 'placeholder spelled with spaces, which the prober would send verbatim',
+    yaml: config({ leg: "        open: [{ send: 'hello {{ ts }}', expect: welcome }]" }),
+    errors: ['targets[0].legs[0].open[0].send: unknown placeholder {{ ts }} (expected {{seq}} or {{ts}})'],
+  },
+  {
+    name: 'open step without expect',
+    yaml: config({ leg: '        open: [{ send: hello }]' }),
+    errors: ['targets[0].legs[0].open[0].expect: is required'],
+  },
+  {
     name: 'reconnect max below initial',
     yaml: config({ leg: '        reconnect: { initial: 5s, max: 2s }' }),
     errors: ['targets[0].legs[0].reconnect.max: max (2s) must be at least initial (5s)'],

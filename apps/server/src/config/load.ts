@@ -81,15 +81,9 @@ export function loadConfigText(text: string, options: LoadTextOptions): LoadResu
   }
   // An empty file is a config with every default.
   const tree = substituteEnv(dropNulls(raw ?? {}), [], options.env, problems);
-  const envPaths = new Set(problems.errors.map((line) => line.slice(0, line.indexOf(': '))));
-
   const parsed = configSchema.safeParse(tree, { error: describeIssue });
   if (!parsed.success) {
-    for (const line of parsed.error.issues.flatMap(formatIssue)) {
-      // A key whose ${VAR} is missing already has its error; its "not a valid URL" would only add noise.
-      if (!envPaths.has(line.slice(0, line.indexOf(': ')))) problems.errors.push(line);
-    }
-    return { ok: false, errors: problems.errors };
+    return { ok: false, errors: mergeSchemaErrors(problems.errors, parsed.error.issues) };
   }
   if (problems.errors.length > 0) return { ok: false, errors: problems.errors };
 
@@ -211,6 +205,25 @@ function kindOf(input: unknown): string {
   if (typeof input === 'object') return 'a mapping';
   if (typeof input === 'boolean') return 'true or false';
   return `a ${typeof input}`;
+}
+
+/**
+ * One line per problem: a key whose ${VAR} is missing already has its error (its "not a valid URL" would only
+ * add noise), and a value under an unknown key needs no ${VAR} error of its own.
+ */
+function mergeSchemaErrors(envErrors: readonly string[], issues: readonly z.core.$ZodIssue[]): string[] {
+  const pathOf = (line: string) => line.slice(0, line.indexOf(': '));
+  const schemaErrors = issues.flatMap(formatIssue);
+  const unknownKeys = issues
+    .filter((issue) => issue.code === 'unrecognized_keys')
+    .flatMap((issue) => issue.keys.map((key) => formatKeyPath([...issue.path, key])));
+  const underUnknownKey = (path: string) =>
+    unknownKeys.some((key) => path.startsWith(`${key}.`) || path.startsWith(`${key}[`));
+  const envPaths = new Set(envErrors.map(pathOf));
+  return [
+    ...envErrors.filter((line) => !underUnknownKey(pathOf(line))),
+    ...schemaErrors.filter((line) => !envPaths.has(pathOf(line))),
+  ];
 }
 
 function formatIssue(issue: z.core.$ZodIssue): string[] {

@@ -150,6 +150,11 @@ function resolveLeg(leg: LegFile, scope: LegScope): LegConfig {
     pushOnce(problems.warnings, `${path}.tls: ignored, since the url is ws:// (no TLS)`);
   }
 
+  leg.open?.forEach((step, index) => {
+    checkPlaceholders(step.send, `${path}.open[${index}].send`, problems);
+    checkPlaceholders(step.expect, `${path}.open[${index}].expect`, problems);
+  });
+
   const reconnect = {
     initialMs: leg.reconnect?.initial ?? DEFAULT_RECONNECT.initialMs,
     maxMs: leg.reconnect?.max ?? DEFAULT_RECONNECT.maxMs,
@@ -236,8 +241,17 @@ function resolveTls(leg: LegFile, scope: LegScope): TlsConfig {
   return { insecure: tls?.insecure ?? false, ca, servername: tls?.servername ?? null };
 }
 
-const TEMPLATE_RE = /\{\{\s*([^}]*?)\s*\}\}/g;
-const TEMPLATE_FIELDS = new Set(['seq', 'ts']);
+// Exactly these spellings are filled in (probe/template.ts); anything else in {{ }} would be sent verbatim.
+const PLACEHOLDER_RE = /\{\{[^}]*\}\}/g;
+const PLACEHOLDERS = new Set(['{{seq}}', '{{ts}}']);
+
+function checkPlaceholders(template: string, at: string, problems: Problems): void {
+  for (const [placeholder] of template.matchAll(PLACEHOLDER_RE)) {
+    if (!PLACEHOLDERS.has(placeholder)) {
+      pushOnce(problems.errors, `${at}: unknown placeholder ${placeholder} (expected {{seq}} or {{ts}})`);
+    }
+  }
+}
 
 /** A leg's heartbeat: the defaults, then the target's keys, then the leg's own, key by key. */
 function resolveHeartbeat(
@@ -270,11 +284,7 @@ function resolveHeartbeat(
     }
   }
   for (const key of ['send', 'expect'] as const) {
-    for (const match of heartbeat[key].matchAll(TEMPLATE_RE)) {
-      if (!TEMPLATE_FIELDS.has(match[1] ?? '')) {
-        error(`${where(key)}.${key}`, `unknown placeholder ${match[0]} (expected {{seq}} or {{ts}})`);
-      }
-    }
+    checkPlaceholders(heartbeat[key], `${where(key)}.${key}`, scope.problems);
   }
   // In listen mode the only guaranteed sign of life is the pong to a ping sent every interval, so a timeout
   // that is not longer than the interval would end healthy sessions. Other modes time each reply on its own.
