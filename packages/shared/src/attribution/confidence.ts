@@ -1,0 +1,15 @@
+// How far a verdict can be trusted (SPEC section 1): inconclusive beats low beats high.
+import type { Confidence } from '../protocol/verdict.js';
+
+export interface ConfidenceInput {
+  suspects: readonly string[];
+  unknown: readonly string[];
+  /** hopwatch itself stalled during the window, or a drop was taken while it did */
+  proberStalled: boolean;
+}
+
+export function judgeConfidence(input: ConfidenceInput): Confidence {
+  if (input.proberStalled || input.suspects.length === 0) return 'inconclusive';
+  if (input.unknown.length > 0) return 'low';
+  return 'high';
+}
