@@ -491,6 +491,30 @@ describe('loadConfigText: defaults', () => {
     });
   });
 
+  it('accepts YAML anchors and merge keys, so legs can share settings', () => {
+    const { config: resolved } = loaded(
+      load(`
+targets:
+  - name: t3
+    segments: [edge, app]
+    legs:
+      - &edge { name: edge, url: "ws://x/ws", enters: edge, heartbeat: { interval: 5s }, reconnect: { max: 10s } }
+      - { <<: *edge, name: app, url: "ws://y/ws", enters: app }
+`),
+    );
+    expect(
+      resolved.targets[0]?.legs.map((leg) => [
+        leg.name,
+        leg.url,
+        leg.heartbeat.intervalMs,
+        leg.reconnect.maxMs,
+      ]),
+    ).toEqual([
+      ['edge', 'ws://x/ws', 5_000, 10_000],
+      ['app', 'ws://y/ws', 5_000, 10_000],
+    ]);
+  });
+
   it('writes a literal $ as $$', () => {
     const { config: resolved } = loaded(load(config({ leg: "        headers: { X-Price: '$${HOME}' }" })));
     expect(resolved.targets[0]?.legs[0]?.headers).toEqual({ 'X-Price': '${HOME}' });

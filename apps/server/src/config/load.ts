@@ -63,7 +63,7 @@ export interface LoadTextOptions extends LoadOptions {
 /** Loads config text; the file system is reached only through `readFile`, for files the config names. */
 export function loadConfigText(text: string, options: LoadTextOptions): LoadResult {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter });
+  const doc = parseDocument(text, { uniqueKeys: true, merge: true, prettyErrors: false, lineCounter });
   const at = (pos: readonly [number, number]) => {
     const { line, col } = lineCounter.linePos(pos[0]);
     return `line ${line}, column ${col}`;
