@@ -65,28 +65,16 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
       now,
     });
     started.push(echo);
-    const app = await HopProxy.start({
-      name: 'app',
-      upstreamPort: echo.port,
-      port: options.ports?.app ?? 0,
-      now,
-    });
-    started.push(app);
-    const lb = await HopProxy.start({
-      name: 'lb',
-      upstreamPort: app.port,
-      port: options.ports?.lb ?? 0,
-      now,
-    });
-    started.push(lb);
-    const edge = await HopProxy.start({
-      name: 'edge',
-      upstreamPort: lb.port,
-      port: options.ports?.edge ?? 0,
-      now,
-    });
-    started.push(edge);
-    hops = { edge, lb, app };
+    // Inside out: each hop forwards to the one started before it.
+    const built: Partial<Record<LabHop, HopProxy>> = {};
+    let upstreamPort = echo.port;
+    for (const name of [...LAB_HOPS].reverse()) {
+      const hop = await HopProxy.start({ name, upstreamPort, port: options.ports?.[name] ?? 0, now });
+      started.push(hop);
+      built[name] = hop;
+      upstreamPort = hop.port;
+    }
+    hops = built as Record<LabHop, HopProxy>;
   } catch (error) {
     await closeStarted();
     throw error;
