@@ -121,6 +121,25 @@ describe('applyReload', () => {
     expect(lines.map((line) => line.message)).toEqual(['config reloaded: nothing changed']);
   });
 
+  it('keeps the running lab target with the prober and in the runtime config', () => {
+    const labTarget = configOf(BASE.replace('name: t3', 'name: lab')).targets[0] as TargetConfig;
+    const before = configOf(BASE);
+    const runtime = {
+      config: { ...before, targets: [...before.targets, labTarget] },
+      prober: new RecordingProber(),
+      lab: { target: labTarget },
+    };
+    const { log } = recordingLog();
+
+    const outcome = applyReload(runtime, load(BASE.replace('name: t3', 'name: t4')), log);
+
+    expect(outcome).toMatchObject({ changes: ['target t3 removed', 'target t4 added (legs edge, app)'] });
+    expect(runtime.prober.applied.map((targets) => targets.map((target) => target.name))).toEqual([
+      ['t4', 'lab'],
+    ]);
+    expect(runtime.config.targets.map((target) => target.name)).toEqual(['t4', 'lab']);
+  });
+
   it('reloads the zero-config lab into itself without changes', () => {
     const runtime = { config: defaultConfig() };
     const { log } = recordingLog();

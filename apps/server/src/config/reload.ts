@@ -9,6 +9,8 @@ export interface ReloadTarget {
   config: HopwatchConfig;
   /** absent until the prober is wired into the runtime */
   prober?: ProberHandle;
+  /** the running lab, whose target the prober watches beside the file's targets; the file cannot change it */
+  lab?: { readonly target: TargetConfig } | null;
 }
 
 /** The slice of a pino/Fastify logger reloads write to. */
@@ -34,12 +36,16 @@ export function applyReload(runtime: ReloadTarget, loaded: LoadResult, log: Relo
 
   const previous = runtime.config;
   const next = loaded.config;
-  const changes = describeTargetChanges(previous.targets, next.targets);
+  const lab = runtime.lab?.target;
+  const fileTargets = previous.targets.filter((target) => target !== lab);
+  const changes = describeTargetChanges(fileTargets, next.targets);
   const needsRestart = startupKeyChanges(previous, next);
 
-  // Only targets change live, so the runtime's config keeps describing what actually runs.
-  runtime.config = { ...previous, targets: next.targets };
-  runtime.prober?.apply(next.targets);
+  // Only targets change live, so the runtime's config keeps describing what actually runs; the lab target
+  // stays wherever the runtime put it, and the prober keeps watching it.
+  const keptLab = lab !== undefined && previous.targets.includes(lab) ? [lab] : [];
+  runtime.config = { ...previous, targets: [...next.targets, ...keptLab] };
+  runtime.prober?.apply(lab === undefined ? next.targets : [...next.targets, lab]);
 
   if (changes.length === 0 && needsRestart.length === 0) log.info({}, 'config reloaded: nothing changed');
   else if (changes.length > 0) log.info({ changes }, 'config reloaded');
