@@ -42,6 +42,14 @@ export function parseCli(
   if (positionals[0] === 'check-config') {
     const file = positionals[1];
     if (!file || positionals.length > 2) return { ok: false, message: 'check-config takes exactly one FILE' };
+    const flags = SERVE_FLAGS.filter((flag) => values[flag] !== undefined);
+    if (flags.length > 0) {
+      // Silently ignoring them would suggest the check applied them.
+      return {
+        ok: false,
+        message: `check-config takes no --${flags.join(', --')}: it checks the FILE alone`,
+      };
+    }
     return { ok: true, value: { command: 'check-config', file } };
   }
   if (positionals.length > 0) return { ok: false, message: `unknown command: ${positionals[0]}` };
@@ -69,6 +77,8 @@ export function parseCli(
     },
   };
 }
+
+const SERVE_FLAGS = ['config', 'host', 'port', 'data', 'lab'] as const;
 
 const PARSE_CONFIG = {
   options: {
