@@ -1,0 +1,16 @@
+// The JSON API of SPEC section 4 (besides drops, attribute and the lab, which their owners register).
+import type { FastifyInstance } from 'fastify';
+import { eventsRoutes } from './events/index.js';
+import { incidentsRoutes } from './incidents/index.js';
+import { rttRoutes } from './rtt/index.js';
+import { sessionsRoutes } from './sessions/index.js';
+import type { ApiSources } from './sources.js';
+import { targetsRoutes } from './targets/index.js';
+
+export async function apiRoutes(app: FastifyInstance, sources: ApiSources): Promise<void> {
+  await app.register(targetsRoutes, sources);
+  await app.register(sessionsRoutes, sources);
+  await app.register(rttRoutes, sources);
+  await app.register(eventsRoutes, sources);
+  await app.register(incidentsRoutes, sources);
+}
