@@ -1,8 +1,9 @@
-// The one narrow storage interface. SQLite (store/db.ts) implements it today; a PostgreSQL backend for
+// The one narrow storage interface. SQLite (store/sqlite-store.ts) implements it today; a PostgreSQL backend for
 // several hopwatch instances sharing one store must be able to implement it without touching callers.
 import type { Incident, RttResponse, Session, StoredEvent, Verdict } from '@hopwatch/shared/protocol';
 import type { EventSequencer } from '../events/bus.js';
 import type { EventReplay } from '../live/hub.js';
+import type { PruneResult } from './retention.js';
 
 export interface SessionQuery {
   target?: string;
@@ -42,10 +43,17 @@ export interface Store extends EventSequencer, EventReplay {
   createIncident(incident: Omit<Incident, 'id' | 'createdAt'>): Incident;
   incident(id: string): Incident | null;
   incidents(query: { target?: string; limit: number }): Incident[];
-  /** Closes sessions left open by a previous run at their last heartbeat; they are not drops (cause null). */
-  closeOrphanedSessions(now: number): number;
-  /** Deletes data older than the retention. */
-  prune(now: number): void;
+  /**
+   * Closes sessions left open by a previous run at their last answered heartbeat (or their open time);
+   * they are not drops (cause null). Call before the prober starts. Returns the closed sessions so the
+   * runtime can publish their session_close events.
+   */
+  closeOrphanedSessions(now: number): Session[];
+  /**
+   * Deletes data older than the retention, at most `maxRows` rows per call (default: all of it), so a
+   * caller can spread a large prune over several event-loop turns (see store/retention.ts).
+   */
+  prune(now: number, maxRows?: number): PruneResult;
   /** Writes every batched row now. Queries flush first, so readers always see what was published. */
   flush(): void;
   close(): void;

@@ -1,7 +1,7 @@
 // Prober and attribution events: the one stream that storage, metrics and the live relay all consume.
 // A tagged union on `kind`; the names are contract (SPEC section 4).
 import { z } from 'zod';
-import { handshakeSchema, sessionSchema } from './session.js';
+import { handshakeSchema, type Session, sessionSchema } from './session.js';
 import { verdictSchema } from './verdict.js';
 
 export const LEG_STATES = ['connecting', 'up', 'down'] as const;
@@ -90,3 +90,23 @@ export const EVENT_KINDS: readonly HopEventKind[] = hopEventSchema.options.map((
 /** An event with its place in the event log. `seq` is monotonic across restarts. */
 export const storedEventSchema = z.object({ seq: z.number().int().nonnegative(), event: hopEventSchema });
 export type StoredEvent = z.infer<typeof storedEventSchema>;
+
+/** The session a session_open event starts: open, no cause yet (storage and the dashboard both need it). */
+export function sessionFromOpen(event: SessionOpenEvent): Session {
+  return {
+    id: event.sessionId,
+    target: event.target,
+    leg: event.leg,
+    openedAt: event.ts,
+    closedAt: null,
+    durationMs: null,
+    silenceMs: null,
+    cause: null,
+    closeCode: null,
+    closeReason: null,
+    httpStatus: null,
+    error: null,
+    suspect: false,
+    handshake: event.handshake,
+  };
+}

@@ -1,0 +1,10 @@
+// Every schema version in order. Add a file per change (002-..., 003-...); never edit one that shipped.
+import * as initial from './001-initial.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [initial];

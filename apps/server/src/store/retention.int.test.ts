@@ -1,0 +1,51 @@
+// Background pruning against a real store: it deletes old rows in steps and releases its timers.
+import { afterEach, describe, expect, it } from 'vitest';
+import { startPruning } from './retention.js';
+import { createStoreFixture, DAY_MS, rtt, type StoreFixture } from './test-support/store-fixture.js';
+
+const T0 = Date.UTC(2025, 0, 15, 10, 0, 0);
+let fixture: StoreFixture | null = null;
+let stop: (() => void) | null = null;
+
+afterEach(() => {
+  stop?.();
+  stop = null;
+  fixture?.remove();
+  fixture = null;
+});
+
+describe('startPruning', () => {
+  it('prunes at start in small steps, keeping what is inside the retention', async () => {
+    let clock = T0;
+    fixture = createStoreFixture({ now: () => clock, retentionMs: DAY_MS, rawRetentionMs: DAY_MS });
+    const f = fixture;
+    for (let i = 0; i < 500; i += 1) f.publish(rtt('api', 'edge', 's', T0 + i * 1_000, 5));
+    clock = T0 + 2 * DAY_MS;
+    f.publish(rtt('api', 'edge', 's', clock, 6));
+    const deletedPerStep: number[] = [];
+    const store = {
+      prune(now: number, maxRows?: number) {
+        const result = f.store.prune(now, maxRows);
+        deletedPerStep.push(result.deleted);
+        return result;
+      },
+    };
+    stop = startPruning(store, { now: () => clock, stepRows: 50, intervalMs: 3_600_000 });
+    await expect.poll(() => f.store.rttSamples({ target: 'api', from: 0, to: clock + 1 }).length).toBe(1);
+    expect(deletedPerStep.length).toBeGreaterThan(10);
+    expect(Math.max(...deletedPerStep)).toBeLessThanOrEqual(50);
+    expect(f.store.after(0, 10).map((e) => e.event.ts)).toEqual([clock]);
+  });
+
+  it('reports a failing prune instead of throwing, and stops cleanly', async () => {
+    const errors: unknown[] = [];
+    const store = {
+      prune(): never {
+        throw new Error('disk on fire');
+      },
+    };
+    stop = startPruning(store, { onError: (error) => errors.push(error) });
+    await expect.poll(() => errors.length).toBe(1);
+    expect(String(errors[0])).toMatch(/disk on fire/);
+  });
+});

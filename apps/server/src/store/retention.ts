@@ -1,0 +1,101 @@
+// Retention: what is kept how long, and pruning in bounded steps so deleting an hour of 5,000 legs never
+// blocks the event loop in one go.
+//
+// - Rollups, sessions, verdicts and stalls are kept for `storage.retention`.
+// - Raw RTT samples and the event log are kept for the raw window (48 h by default, never more than the
+//   retention): charts past it are drawn from rollups, and the event log only serves resumes, while
+//   sessions and verdicts keep their own history.
+// - Incidents are kept: they are notes people wrote, not measurements.
+import type { Store } from './store.js';
+
+export const DEFAULT_RAW_RETENTION_MS = 48 * 3_600_000;
+export const PRUNE_INTERVAL_MS = 3_600_000;
+/** rows deleted per step; a step of this size takes a few milliseconds */
+export const PRUNE_STEP_ROWS = 5_000;
+
+export interface RetentionCutoffs {
+  /** rollups, sessions, verdicts, stalls older than this go */
+  full: number;
+  /** raw samples and events older than this go */
+  raw: number;
+}
+
+export function retentionCutoffs(now: number, retention: { retentionMs: number; rawRetentionMs: number }) {
+  const full = now - retention.retentionMs;
+  return { full, raw: Math.max(full, now - retention.rawRetentionMs) } satisfies RetentionCutoffs;
+}
+
+export interface PruneResult {
+  deleted: number;
+  /** false: the row budget ran out first; call again */
+  done: boolean;
+}
+
+/** One table's deletion: deletes up to `limit` rows and returns how many it deleted. */
+export type PruneTask = (limit: number) => number;
+
+/** Runs tasks in order until each has nothing left or `maxRows` rows were deleted. */
+export function runPruneTasks(tasks: readonly PruneTask[], maxRows: number): PruneResult {
+  let deleted = 0;
+  for (const task of tasks) {
+    for (;;) {
+      const budget = Math.min(PRUNE_STEP_ROWS, maxRows - deleted);
+      if (budget <= 0) return { deleted, done: false };
+      const count = task(budget);
+      deleted += count;
+      if (count < budget) break;
+    }
+  }
+  return { deleted, done: true };
+}
+
+export interface PruningOptions {
+  intervalMs?: number;
+  /** rows per step; steps are separated by a turn of the event loop */
+  stepRows?: number;
+  now?: () => number;
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * Prunes now and then every `intervalMs`, one bounded step per event-loop turn. Returns the stop function;
+ * every timer is released by it.
+ */
+export function startPruning(store: Pick<Store, 'prune'>, options: PruningOptions = {}): () => void {
+  const now = options.now ?? Date.now;
+  const stepRows = options.stepRows ?? PRUNE_STEP_ROWS;
+  let immediate: NodeJS.Immediate | null = null;
+  let running = false;
+  let stopped = false;
+
+  const step = (at: number) => {
+    immediate = null;
+    if (stopped) return;
+    try {
+      if (store.prune(at, stepRows).done) {
+        running = false;
+        return;
+      }
+    } catch (error) {
+      running = false;
+      options.onError?.(error);
+      return;
+    }
+    immediate = setImmediate(step, at).unref();
+  };
+  const start = () => {
+    if (running || stopped) return;
+    running = true;
+    immediate = setImmediate(step, now()).unref();
+  };
+
+  const timer = setInterval(start, options.intervalMs ?? PRUNE_INTERVAL_MS);
+  timer.unref();
+  start();
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+    if (immediate) clearImmediate(immediate);
+    immediate = null;
+  };
+}

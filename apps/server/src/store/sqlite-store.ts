@@ -1,0 +1,303 @@
+// The SQLite implementation of Store: sequences events in memory, queues the rows every event projects
+// to, and writes them in one transaction every FLUSH_INTERVAL_MS or FLUSH_ROWS rows, so 5,000 legs at one
+// heartbeat a second cost a few short transactions a second instead of 10,000 separate writes.
+import type {
+  HopEvent,
+  Incident,
+  RttResponse,
+  Session,
+  StoredEvent,
+  Verdict,
+} from '@hopwatch/shared/protocol';
+import type { BatchedWriter } from './batch.js';
+import { type Db, messageOf, openDatabase, readMeta, writeMeta } from './db.js';
+import { EventLog } from './events.js';
+import { IncidentTable } from './incidents.js';
+import { LegRegistry } from './legs.js';
+import {
+  DEFAULT_RAW_RETENTION_MS,
+  type PruneResult,
+  type PruneTask,
+  retentionCutoffs,
+  runPruneTasks,
+} from './retention.js';
+import { RttTable } from './rtt.js';
+import { SessionTable } from './sessions.js';
+import { StallTable } from './stalls.js';
+import type { RttSample, SessionQuery, StallRecord, Store } from './store.js';
+import { VerdictTable } from './verdicts.js';
+
+export const FLUSH_INTERVAL_MS = 100;
+export const FLUSH_ROWS = 2_000;
+/** rows held while flushes keep failing before the oldest batch is given up, so memory stays bounded */
+export const MAX_PENDING_ROWS = 200_000;
+/** minutes are rolled up this long after they end, so late-reported lost heartbeats still land in them */
+export const DEFAULT_ROLLUP_GRACE_MS = 60_000;
+
+const LAST_SEQ = 'last_seq';
+
+export interface SqliteStoreOptions {
+  retentionMs: number;
+  rawRetentionMs?: number;
+  rollupGraceMs?: number;
+  now?: () => number;
+  /** where dropped rows and failed flushes are reported; the store itself never throws for them */
+  onError?: (error: unknown, context: string) => void;
+}
+
+export function openSqliteStore(path: string, options: SqliteStoreOptions): SqliteStore {
+  return new SqliteStore(openDatabase(path), options);
+}
+
+export class SqliteStore implements Store {
+  readonly #db: Db;
+  readonly #now: () => number;
+  readonly #onError: (error: unknown, context: string) => void;
+  readonly #retention: { retentionMs: number; rawRetentionMs: number };
+  readonly #legs: LegRegistry;
+  readonly #events: EventLog;
+  readonly #sessions: SessionTable;
+  readonly #rtt: RttTable;
+  readonly #verdicts: VerdictTable;
+  readonly #stalls: StallTable;
+  readonly #incidents: IncidentTable;
+  readonly #writers: readonly BatchedWriter[];
+  readonly #flushTransaction: (closing: boolean) => void;
+  #lastSeq: number;
+  #timer: NodeJS.Timeout | null = null;
+  #closed = false;
+
+  constructor(db: Db, options: SqliteStoreOptions) {
+    this.#db = db;
+    this.#now = options.now ?? Date.now;
+    this.#onError = options.onError ?? defaultOnError;
+    this.#retention = {
+      retentionMs: options.retentionMs,
+      rawRetentionMs: Math.min(options.retentionMs, options.rawRetentionMs ?? DEFAULT_RAW_RETENTION_MS),
+    };
+    const report = this.#onError;
+    this.#legs = new LegRegistry(db);
+    this.#events = new EventLog(db, { report, now: this.#now });
+    this.#sessions = new SessionTable(db, { report });
+    this.#rtt = new RttTable(db, {
+      report,
+      now: this.#now,
+      rawRetentionMs: this.#retention.rawRetentionMs,
+      graceMs: options.rollupGraceMs ?? DEFAULT_ROLLUP_GRACE_MS,
+    });
+    this.#verdicts = new VerdictTable(db, { report });
+    this.#stalls = new StallTable(db, { report });
+    this.#incidents = new IncidentTable(db, { now: this.#now });
+    this.#writers = [this.#events, this.#sessions, this.#rtt, this.#verdicts, this.#stalls];
+    this.#flushTransaction = db.transaction((closing: boolean) => {
+      for (const writer of this.#writers) writer.write(closing);
+      writeMeta(db, LAST_SEQ, this.#lastSeq);
+    });
+    // The meta row keeps seq monotonic even after retention has deleted every event.
+    this.#lastSeq = Math.max(readMeta(db, LAST_SEQ) ?? 0, this.#events.maxSeq());
+    this.#rtt.recover(this.#legs.all());
+  }
+
+  // --- sequencing and projection (called by the bus for every event) ---
+
+  append(event: HopEvent): number {
+    this.#lastSeq += 1;
+    if (this.#closed) {
+      this.#onError(new Error('store is closed'), `event ${this.#lastSeq} (${event.kind}) not stored`);
+      return this.#lastSeq;
+    }
+    this.#events.queue(this.#lastSeq, event);
+    this.#queued();
+    return this.#lastSeq;
+  }
+
+  lastSeq(): number {
+    return this.#lastSeq;
+  }
+
+  project(stored: StoredEvent): void {
+    if (this.#closed) return;
+    const { event } = stored;
+    try {
+      switch (event.kind) {
+        case 'session_open':
+          this.#legs.ensure(event.target, event.leg);
+          this.#sessions.queueOpen(event);
+          break;
+        case 'session_close':
+          this.#sessions.queueClose(event.session);
+          break;
+        case 'rtt':
+          this.#rtt.queue(this.#legs.ensure(event.target, event.leg).id, event, stored.seq);
+          break;
+        case 'verdict':
+          this.#verdicts.queue(event.verdict);
+          break;
+        case 'prober_stall':
+          this.#stalls.queue(event);
+          break;
+        case 'leg_state':
+          // Live state only; it stays in the event log and is not projected.
+          return;
+      }
+    } catch (error) {
+      // A malformed event must not take the bus subscriber (and with it every later event) down.
+      this.#onError(error, `event ${stored.seq} (${String(event.kind)}) not projected`);
+      return;
+    }
+    this.#queued();
+  }
+
+  // --- queries: each flushes first, so readers see everything published so far ---
+
+  after(since: number, limit: number): StoredEvent[] {
+    this.flush();
+    return this.#events.after(since, limit);
+  }
+
+  sessions(query: SessionQuery): Session[] {
+    this.flush();
+    return this.#sessions.query(query);
+  }
+
+  rttSamples(query: { target: string; leg?: string; from: number; to: number }): RttSample[] {
+    this.flush();
+    const legs =
+      query.leg === undefined ? this.#legs.ofTarget(query.target) : this.#legsNamed(query.target, query.leg);
+    return this.#rtt.samples(legs, query.from, query.to);
+  }
+
+  rttSeries(query: { target: string; leg: string; from: number; to: number; stepMs?: number }): RttResponse {
+    this.flush();
+    return this.#rtt.series(this.#legs.find(query.target, query.leg), query.from, query.to, query.stepMs);
+  }
+
+  stalls(query: { from: number; to: number }): StallRecord[] {
+    this.flush();
+    return this.#stalls.query(query.from, query.to);
+  }
+
+  saveVerdict(verdict: Verdict): void {
+    this.#verdicts.queue(verdict);
+    this.#queued();
+  }
+
+  verdicts(query: { target?: string; from?: number; to?: number; limit: number }): Verdict[] {
+    this.flush();
+    return this.#verdicts.query(query);
+  }
+
+  createIncident(incident: Omit<Incident, 'id' | 'createdAt'>): Incident {
+    return this.#incidents.create(incident);
+  }
+
+  incident(id: string): Incident | null {
+    return this.#incidents.get(id);
+  }
+
+  incidents(query: { target?: string; limit: number }): Incident[] {
+    return this.#incidents.list(query);
+  }
+
+  // --- lifecycle ---
+
+  closeOrphanedSessions(now: number): Session[] {
+    this.flush();
+    const orphans = this.#sessions.open();
+    const closed = orphans.map((session) => {
+      const leg = this.#legs.find(session.target, session.leg);
+      const lastHeartbeat = leg ? this.#rtt.lastAnsweredAt(leg.id, session.id, session.openedAt) : null;
+      // Never later than now: a clock that jumped back must not close a session in the future.
+      const closedAt = Math.max(session.openedAt, Math.min(lastHeartbeat ?? session.openedAt, now));
+      return { ...session, closedAt, durationMs: closedAt - session.openedAt, cause: null } satisfies Session;
+    });
+    this.#db.transaction(() => {
+      for (const session of closed) this.#sessions.saveClosed(session);
+    })();
+    return closed;
+  }
+
+  prune(now: number, maxRows = Number.POSITIVE_INFINITY): PruneResult {
+    this.flush();
+    const { full, raw } = retentionCutoffs(now, this.#retention);
+    const tasks: PruneTask[] = [
+      (limit) => this.#events.pruneSome(raw, limit),
+      (limit) => this.#sessions.pruneSome(full, limit),
+      (limit) => this.#verdicts.pruneSome(full, limit),
+      (limit) => this.#stalls.pruneSome(full, limit),
+    ];
+    for (const leg of this.#legs.all()) {
+      tasks.push((limit) => this.#rtt.pruneRawSome(leg.id, raw, limit));
+      tasks.push((limit) => this.#rtt.pruneRollupsSome(leg.id, full, limit));
+    }
+    return runPruneTasks(tasks, maxRows);
+  }
+
+  flush(): void {
+    this.#flush(false);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#flush(true);
+    this.#closed = true;
+    this.#clearTimer();
+    this.#db.close();
+  }
+
+  #flush(closing: boolean): void {
+    this.#clearTimer();
+    if (this.#closed) return;
+    // With nothing queued there may still be finished minutes to roll up; closing rolls up all of them.
+    const pending = this.#pendingRows();
+    if (pending === 0 && !closing && !this.#rtt.hasMinutesDue()) return;
+    try {
+      this.#flushTransaction(closing);
+    } catch (error) {
+      this.#onError(error, `flush of ${pending} rows failed; retrying`);
+      if (pending > MAX_PENDING_ROWS) {
+        this.#onError(new Error(`gave up ${pending} rows: ${messageOf(error)}`), 'flush');
+        for (const writer of this.#writers) writer.discard();
+      } else {
+        this.#armTimer();
+      }
+      return;
+    }
+    for (const writer of this.#writers) writer.committed();
+  }
+
+  #pendingRows(): number {
+    let rows = 0;
+    for (const writer of this.#writers) rows += writer.pendingRows;
+    return rows;
+  }
+
+  #queued(): void {
+    if (this.#pendingRows() >= FLUSH_ROWS) this.flush();
+    else this.#armTimer();
+  }
+
+  #armTimer(): void {
+    if (this.#timer || this.#closed) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      this.flush();
+    }, FLUSH_INTERVAL_MS);
+    // The store must never be what keeps the process alive; close() flushes whatever is left.
+    this.#timer.unref();
+  }
+
+  #clearTimer(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  #legsNamed(target: string, leg: string) {
+    const ref = this.#legs.find(target, leg);
+    return ref ? [ref] : [];
+  }
+}
+
+function defaultOnError(error: unknown, context: string): void {
+  process.emitWarning(`hopwatch store: ${context}: ${messageOf(error)}`, { code: 'HOPWATCH_STORE' });
+}

@@ -1,0 +1,129 @@
+// A real SQLite store in a fresh temp directory, wired to a real EventBus the way runtime.ts wires it,
+// plus small builders for the events the prober publishes.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  EMPTY_HANDSHAKE,
+  type HopEvent,
+  type RttEvent,
+  type Session,
+  type SessionOpenEvent,
+} from '@hopwatch/shared/protocol';
+import { afterEach } from 'vitest';
+import { EventBus } from '../../events/bus.js';
+import { openSqliteStore, type SqliteStore, type SqliteStoreOptions } from '../sqlite-store.js';
+
+export const DAY_MS = 86_400_000;
+
+export interface StoreFixture {
+  dir: string;
+  path: string;
+  store: SqliteStore;
+  bus: EventBus;
+  errors: { error: unknown; context: string }[];
+  publish(...events: HopEvent[]): void;
+  /** closes the store and opens the same file again, like a restart */
+  reopen(options?: Partial<SqliteStoreOptions>): void;
+  /** closes the store (if open) and deletes the directory */
+  remove(): void;
+}
+
+export function createStoreFixture(options: Partial<SqliteStoreOptions> = {}): StoreFixture {
+  const dir = mkdtempSync(join(tmpdir(), 'hopwatch-store-'));
+  const path = join(dir, 'data', 'hopwatch.db');
+  const errors: { error: unknown; context: string }[] = [];
+  const open = (more: Partial<SqliteStoreOptions>) => {
+    const store = openSqliteStore(path, {
+      retentionMs: 30 * DAY_MS,
+      onError: (error, context) => errors.push({ error, context }),
+      ...options,
+      ...more,
+    });
+    const bus = new EventBus(store);
+    bus.subscribe((stored) => store.project(stored));
+    return { store, bus };
+  };
+  const fixture: StoreFixture = {
+    dir,
+    path,
+    errors,
+    ...open({}),
+    publish(...events) {
+      for (const event of events) fixture.bus.publish(event);
+    },
+    reopen(more = {}) {
+      fixture.store.close();
+      Object.assign(fixture, open(more));
+    },
+    remove() {
+      fixture.store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return fixture;
+}
+
+/** For a test file: returns an opener whose fixture is removed after each test. */
+export function useStoreFixtures(): (options?: Partial<SqliteStoreOptions>) => StoreFixture {
+  let current: StoreFixture | null = null;
+  afterEach(() => {
+    current?.remove();
+    current = null;
+  });
+  return (options = {}) => {
+    current = createStoreFixture(options);
+    return current;
+  };
+}
+
+export function sessionOpen(target: string, leg: string, sessionId: string, ts: number): SessionOpenEvent {
+  return { kind: 'session_open', ts, target, leg, sessionId, handshake: { ...EMPTY_HANDSHAKE, tcpMs: 1.5 } };
+}
+
+export function rtt(
+  target: string,
+  leg: string,
+  sessionId: string,
+  ts: number,
+  rttMs: number | null,
+  options: { seq?: number; suspect?: boolean } = {},
+): RttEvent {
+  return {
+    kind: 'rtt',
+    ts,
+    target,
+    leg,
+    sessionId,
+    seq: options.seq ?? 0,
+    rttMs,
+    suspect: options.suspect ?? false,
+  };
+}
+
+export function closedSession(
+  target: string,
+  leg: string,
+  id: string,
+  openedAt: number,
+  closedAt: number,
+  overrides: Partial<Session> = {},
+): Session {
+  return {
+    id,
+    target,
+    leg,
+    openedAt,
+    closedAt,
+    durationMs: closedAt - openedAt,
+    silenceMs: 1_200,
+    cause: 'heartbeat_timeout',
+    closeCode: null,
+    closeReason: null,
+    httpStatus: null,
+    error: null,
+    suspect: false,
+    handshake: { ...EMPTY_HANDSHAKE, tcpMs: 1.5 },
+    ...overrides,
+  };
+}
