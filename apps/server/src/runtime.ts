@@ -3,24 +3,47 @@
 import type { HopwatchConfig } from './config/types.js';
 import { EventBus } from './events/bus.js';
 import { LiveHub } from './live/hub.js';
+import { startPruning } from './store/retention.js';
+import { openSqliteStore } from './store/sqlite-store.js';
+import type { Store } from './store/store.js';
 
 export interface Runtime {
   config: HopwatchConfig;
   bus: EventBus;
   hub: LiveHub;
+  store: Store;
   /** stops every part; sessions hopwatch closes here are not drops */
   close(): Promise<void>;
 }
 
 export async function createRuntime(config: HopwatchConfig): Promise<Runtime> {
-  const bus = new EventBus();
-  const hub = new LiveHub({ bus });
+  const store = openSqliteStore(config.storage.sqlite, { retentionMs: config.storage.retentionMs });
+  const bus = new EventBus(store);
+  // Subscribed first, so every later subscriber that queries the store finds the event's rows.
+  bus.subscribe((stored) => store.project(stored));
+  // Before anything can open new sessions: the ones a crash left open end at their last heartbeat, and are
+  // published with cause null so dashboards and the judge see them end without counting a drop.
+  for (const session of store.closeOrphanedSessions(Date.now())) {
+    bus.publish({
+      kind: 'session_close',
+      ts: session.closedAt ?? session.openedAt,
+      target: session.target,
+      leg: session.leg,
+      session,
+    });
+  }
+  const hub = new LiveHub({ bus, replay: store });
+  const stopPruning = startPruning(store);
   return {
     config,
     bus,
     hub,
+    store,
     async close() {
       hub.close();
+      stopPruning();
+      // Last: every part closed before it may still publish (the prober's own session_close events).
+      store.close();
     },
   };
 }
