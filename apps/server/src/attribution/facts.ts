@@ -1,0 +1,71 @@
+// From the running config and the store to the plain facts the pure attribution functions take.
+import {
+  type Drop,
+  isDropSession,
+  type JudgeFacts,
+  RECENT_SESSIONS,
+  sampleLookbackMs,
+  type TargetFacts,
+  type TimeWindow,
+} from '@hopwatch/shared/attribution';
+import type { TargetConfig } from '../config/types.js';
+import type { Store } from '../store/store.js';
+
+/** What the judge reads from storage. */
+export type EvidenceStore = Pick<Store, 'sessions' | 'rttSamples' | 'stalls'>;
+
+/** No target has more sessions overlapping one judged window than this; it bounds a pathological query. */
+const WINDOW_SESSION_LIMIT = 10_000;
+/**
+ * Sessions fetched per dropped leg for its history. Signatures look at the newest RECENT_SESSIONS established
+ * drops; failed reconnection attempts are sessions too, so fetch enough to see past a run of them.
+ */
+const HISTORY_LIMIT = 5 * RECENT_SESSIONS;
+
+export function targetFacts(target: TargetConfig): TargetFacts {
+  return {
+    name: target.name,
+    segments: target.segments,
+    correlationWindowMs: target.correlationWindowMs,
+    legs: target.legs.map((leg) => ({
+      name: leg.name,
+      covers: leg.covers,
+      heartbeatIntervalMs: leg.heartbeat.intervalMs,
+      heartbeatTimeoutMs: leg.heartbeat.timeoutMs,
+    })),
+  };
+}
+
+/**
+ * Everything the verdict on `window` rests on: the target's sessions and drops in it, the recent history of
+ * the legs that dropped (for the signatures), heartbeats from far enough back to see RTT climb, and
+ * hopwatch's own stalls. `clusterDrops` are drops the caller already holds, whose legs need history too.
+ */
+export function gatherFacts(
+  store: EvidenceStore,
+  target: TargetFacts,
+  window: TimeWindow,
+  clusterDrops: readonly Drop[] = [],
+): JudgeFacts & { drops: Drop[] } {
+  const sessions = store.sessions({
+    target: target.name,
+    from: window.from,
+    to: window.to,
+    limit: WINDOW_SESSION_LIMIT,
+  });
+  const drops = sessions
+    .filter(isDropSession)
+    .filter((s) => s.closedAt >= window.from && s.closedAt <= window.to);
+  const droppedLegs = new Set([...drops, ...clusterDrops].map((d) => d.leg));
+  const recent = [...droppedLegs].flatMap((leg) =>
+    store.sessions({ target: target.name, leg, to: window.to, limit: HISTORY_LIMIT }),
+  );
+  const samples = store.rttSamples({
+    target: target.name,
+    from: window.from - sampleLookbackMs(target),
+    to: window.to,
+  });
+  // A stall noticed after the window may have begun inside it.
+  const stalls = store.stalls({ from: window.from, to: window.to + target.correlationWindowMs });
+  return { target, sessions, recent, samples, stalls, drops };
+}

@@ -1,0 +1,218 @@
+// The judge on a real event bus and a real SQLite store, fed the events the prober publishes, with a short
+// correlation window so verdicts come within a second.
+import type { HopEvent, Verdict } from '@hopwatch/shared/protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { TargetConfig } from '../config/types.js';
+import { labTarget } from '../lab/lab-config.js';
+import { until } from '../routes/test-support/live-client.js';
+import {
+  closedSession,
+  rtt,
+  type StoreFixture,
+  sessionOpen,
+  useStoreFixtures,
+} from '../store/test-support/store-fixture.js';
+import { Judge, type JudgeOptions } from './judge.js';
+
+const WINDOW_MS = 400;
+const HEARTBEAT = { intervalMs: 100, timeoutMs: 300 };
+const LAB: TargetConfig = labTarget({
+  ports: { edge: 1, lb: 2, app: 3 },
+  heartbeat: HEARTBEAT,
+  correlationWindowMs: WINDOW_MS,
+});
+
+const openStore = useStoreFixtures();
+let judge: Judge | null = null;
+afterEach(() => {
+  judge?.close();
+  judge = null;
+});
+
+function start(fx: StoreFixture, options: Partial<JudgeOptions> = {}) {
+  const verdicts: Verdict[] = [];
+  fx.bus.subscribe(({ event }) => {
+    if (event.kind === 'verdict') verdicts.push(event.verdict);
+  });
+  judge = new Judge({ bus: fx.bus, store: fx.store, targets: () => [LAB], ...options });
+  return { judge, verdicts };
+}
+
+/** A leg up since `from` with every heartbeat answered until `to` (samples may lie in the future). */
+function legUp(fx: StoreFixture, leg: string, from: number, to: number): string {
+  const id = `${leg}-up-${from}`;
+  const events: HopEvent[] = [sessionOpen('lab', leg, id, from)];
+  for (let ts = from, seq = 1; ts <= to; ts += HEARTBEAT.intervalMs, seq += 1) {
+    events.push(rtt('lab', leg, id, ts, 2, { seq }));
+  }
+  fx.publish(...events);
+  return id;
+}
+
+function dropLeg(
+  fx: StoreFixture,
+  leg: string,
+  id: string,
+  openedAt: number,
+  closedAt: number,
+  cause = 'reset' as const,
+) {
+  fx.publish({
+    kind: 'session_close',
+    ts: closedAt,
+    target: 'lab',
+    leg,
+    session: closedSession('lab', leg, id, openedAt, closedAt, { cause }),
+  });
+}
+
+describe('Judge', () => {
+  it('publishes a verdict once the window passes, and the store serves it', async () => {
+    const fx = openStore();
+    const { verdicts } = start(fx);
+    const now = Date.now();
+    const ids = ['edge', 'lb', 'app'].map((leg) => legUp(fx, leg, now - 5_000, now + 2_000));
+    dropLeg(fx, 'edge', ids[0]!, now - 5_000, now);
+    dropLeg(fx, 'lb', ids[1]!, now - 5_000, now + 20);
+    expect(judge?.pending).toBe(1);
+    expect(verdicts).toEqual([]);
+
+    await until(() => verdicts.length === 1, 'a verdict');
+    const [verdict] = verdicts;
+    expect(verdict).toMatchObject({
+      kind: 'cluster',
+      target: 'lab',
+      at: now,
+      dropped: ['edge', 'lb'],
+      clean: ['app'],
+      unknown: [],
+      suspects: ['lb'],
+      confidence: 'high',
+      summary: 'lb: edge and lb dropped together while app stayed up',
+      sessionIds: [ids[0], ids[1]],
+    });
+    expect(verdict!.judgedAt).toBeGreaterThanOrEqual(now + 20 + WINDOW_MS);
+    expect(verdict!.signatures.map((s) => s.id)).toEqual(['mass-drop']);
+    expect(judge?.pending).toBe(0);
+    expect(fx.store.verdicts({ target: 'lab', limit: 10 })).toEqual([verdict]);
+  });
+
+  it('re-judges a cluster a late drop joins: same id, new judgedAt', async () => {
+    const fx = openStore();
+    const { verdicts } = start(fx);
+    const now = Date.now();
+    const ids = ['edge', 'lb', 'app'].map((leg) => legUp(fx, leg, now - 5_000, now + 3_000));
+    dropLeg(fx, 'edge', ids[0]!, now - 5_000, now);
+    dropLeg(fx, 'lb', ids[1]!, now - 5_000, now);
+    await until(() => verdicts.length === 1, 'the first verdict');
+
+    // app's drop is reported late, but it happened within the window of the others.
+    dropLeg(fx, 'app', ids[2]!, now - 5_000, now + WINDOW_MS - 50);
+    await until(() => verdicts.length === 2, 'the second verdict');
+    const [first, second] = verdicts;
+    expect(second!.id).toBe(first!.id);
+    expect(second!.judgedAt).toBeGreaterThan(first!.judgedAt);
+    expect(second).toMatchObject({ dropped: ['edge', 'lb', 'app'], clean: [], suspects: ['app'] });
+    expect(fx.store.verdicts({ target: 'lab', limit: 10 }).map((v) => [v.id, v.suspects])).toEqual([
+      [first!.id, ['app']],
+    ]);
+  });
+
+  it('judges drops more than a window apart as separate clusters', async () => {
+    const fx = openStore();
+    const { verdicts } = start(fx);
+    const now = Date.now();
+    const ids = ['edge', 'lb', 'app'].map((leg) => legUp(fx, leg, now - 5_000, now + 5_000));
+    dropLeg(fx, 'edge', ids[0]!, now - 5_000, now);
+    await until(() => verdicts.length === 1, 'the first verdict');
+    const later = Date.now();
+    dropLeg(fx, 'lb', ids[1]!, now - 5_000, later);
+    await until(() => verdicts.length === 2, 'the second verdict');
+    expect(verdicts.map((v) => v.dropped)).toEqual([['edge'], ['lb']]);
+    expect(new Set(verdicts.map((v) => v.id)).size).toBe(2);
+  });
+
+  it('ignores closes hopwatch chose, and drops of targets it no longer has', async () => {
+    const fx = openStore();
+    const { verdicts } = start(fx);
+    const now = Date.now();
+    fx.publish({
+      kind: 'session_close',
+      ts: now,
+      target: 'lab',
+      leg: 'edge',
+      session: closedSession('lab', 'edge', 's1', now - 1_000, now, { cause: null }),
+    });
+    fx.publish({
+      kind: 'session_close',
+      ts: now,
+      target: 'removed',
+      leg: 'edge',
+      session: closedSession('removed', 'edge', 's2', now - 1_000, now, { cause: 'reset' }),
+    });
+    expect(judge?.pending).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, WINDOW_MS + 200));
+    expect(verdicts).toEqual([]);
+  });
+
+  it('releases its timers on close: a cluster still collecting is not judged', async () => {
+    const fx = openStore();
+    const { verdicts } = start(fx);
+    const now = Date.now();
+    dropLeg(fx, 'edge', 's1', now - 1_000, now);
+    expect(judge?.pending).toBe(1);
+    judge?.close();
+    expect(judge?.pending).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, WINDOW_MS + 200));
+    expect(verdicts).toEqual([]);
+  });
+
+  it('reports a storage failure instead of throwing into the bus', async () => {
+    const fx = openStore();
+    const errors: string[] = [];
+    const broken = {
+      ...fx.store,
+      sessions: () => {
+        throw new Error('disk gone');
+      },
+      rttSamples: fx.store.rttSamples.bind(fx.store),
+      stalls: fx.store.stalls.bind(fx.store),
+    };
+    const { verdicts } = start(fx, { store: broken, onError: (_e, context) => errors.push(context) });
+    const now = Date.now();
+    dropLeg(fx, 'edge', 's1', now - 1_000, now);
+    await until(() => errors.length === 1, 'the error report');
+    expect(errors[0]).toMatch(/^judging drop cluster cluster:lab:s1/);
+    expect(verdicts).toEqual([]);
+  });
+
+  describe('attribute', () => {
+    it('every leg clean when the user says they dropped → last-mile', () => {
+      const fx = openStore();
+      start(fx);
+      const now = Date.now();
+      for (const leg of ['edge', 'lb', 'app']) legUp(fx, leg, now - 5_000, now);
+      const verdict = judge!.attribute(LAB, now - 1_000);
+      expect(verdict).toMatchObject({
+        kind: 'reported',
+        at: now - 1_000,
+        from: now - 1_000 - WINDOW_MS,
+        to: now - 1_000 + WINDOW_MS,
+        suspects: ['last-mile'],
+        confidence: 'high',
+        clean: ['edge', 'lb', 'app'],
+      });
+    });
+
+    it('a time nothing was recorded for: nothing is known, nothing is exonerated', () => {
+      const fx = openStore();
+      start(fx);
+      const verdict = judge!.attribute(LAB, Date.now() - 86_400_000);
+      expect(verdict).toMatchObject({
+        unknown: ['edge', 'lb', 'app'],
+        suspects: ['last-mile', 'edge', 'lb', 'app'],
+        confidence: 'low',
+      });
+    });
+  });
+});

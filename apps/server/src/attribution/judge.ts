@@ -1,0 +1,169 @@
+// The judge: watches drops on the bus, groups them into clusters per target, and publishes a verdict once a
+// cluster's correlation window has passed with no new drop. The store records it from the verdict event
+// (its projection), the live hub relays it, GET /api/drops serves it.
+//
+// One cluster per target, an explicit little state machine:
+//
+//   (none) ──drop──▶ collecting ──window passed, no new drop──▶ judged
+//                     ▲      │ drop joins: timer re-armed          │
+//                     │      └──────────────────────               │
+//                     └──────────── a late drop joins ─────────────┘  (re-judged: same id, new judgedAt)
+//
+// A drop that does not join (past the window, or the cluster reached its maximum span) closes the current
+// cluster, judging it at once if it was still collecting, and starts a new one. Clusters still collecting at
+// shutdown are not judged: their drops are stored, and GET /api/attribute can still judge that time.
+import {
+  type ClusterSpan,
+  clusterDueAt,
+  clusterVerdictId,
+  type Drop,
+  isDropSession,
+  joinsCluster,
+  judgeCluster,
+  judgedWindow,
+  judgeReport,
+  reportedWindow,
+} from '@hopwatch/shared/attribution';
+import type { HopEvent, Verdict } from '@hopwatch/shared/protocol';
+import type { TargetConfig } from '../config/types.js';
+import type { EventBus } from '../events/bus.js';
+import { type EvidenceStore, gatherFacts, targetFacts } from './facts.js';
+
+export interface JudgeOptions {
+  bus: EventBus;
+  store: EvidenceStore;
+  /** the targets as configured now: a reload may add, change or remove them */
+  targets: () => readonly TargetConfig[];
+  now?: () => number;
+  /** a verdict that could not be judged (a storage error) is reported here, never thrown into the bus */
+  onError?: (error: unknown, context: string) => void;
+}
+
+type ClusterPhase = 'collecting' | 'judged';
+
+interface Cluster {
+  id: string;
+  target: string;
+  phase: ClusterPhase;
+  span: ClusterSpan;
+  drops: Map<string, Drop>;
+  timer: NodeJS.Timeout | null;
+}
+
+export class Judge {
+  readonly #store: EvidenceStore;
+  readonly #bus: EventBus;
+  readonly #targets: () => readonly TargetConfig[];
+  readonly #now: () => number;
+  readonly #onError: (error: unknown, context: string) => void;
+  readonly #clusters = new Map<string, Cluster>();
+  readonly #unsubscribe: () => void;
+  #closed = false;
+
+  constructor(options: JudgeOptions) {
+    this.#store = options.store;
+    this.#bus = options.bus;
+    this.#targets = options.targets;
+    this.#now = options.now ?? Date.now;
+    this.#onError = options.onError ?? defaultOnError;
+    this.#unsubscribe = options.bus.subscribe((stored) => this.#onEvent(stored.event));
+  }
+
+  /** The verdict on a drop a user reported at `at`; judged now, with what is known now, and not stored. */
+  attribute(target: TargetConfig, at: number): Verdict {
+    const facts = targetFacts(target);
+    const judgedAt = this.#now();
+    const window = reportedWindow(at, target.correlationWindowMs, judgedAt);
+    return judgeReport({ ...gatherFacts(this.#store, facts, window), at }, { judgedAt });
+  }
+
+  /** Clusters still waiting for their window to pass, for tests and diagnostics. */
+  get pending(): number {
+    return [...this.#clusters.values()].filter((c) => c.phase === 'collecting').length;
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#unsubscribe();
+    for (const cluster of this.#clusters.values()) clearTimer(cluster);
+    this.#clusters.clear();
+  }
+
+  #onEvent(event: HopEvent): void {
+    if (this.#closed || event.kind !== 'session_close' || !isDropSession(event.session)) return;
+    const target = this.#target(event.target);
+    // A target removed by a reload: its last sessions closing are no longer anyone's concern.
+    if (target === null) return;
+    this.#addDrop(target, event.session);
+  }
+
+  #addDrop(target: TargetConfig, drop: Drop): void {
+    const windowMs = target.correlationWindowMs;
+    let cluster = this.#clusters.get(target.name);
+    if (cluster !== undefined && !joinsCluster(cluster.span, drop.closedAt, windowMs)) {
+      if (cluster.phase === 'collecting') this.#judge(cluster);
+      clearTimer(cluster);
+      cluster = undefined;
+    }
+    if (cluster === undefined) {
+      cluster = {
+        id: clusterVerdictId(target.name, drop),
+        target: target.name,
+        phase: 'collecting',
+        span: { firstAt: drop.closedAt, lastAt: drop.closedAt },
+        drops: new Map(),
+        timer: null,
+      };
+      this.#clusters.set(target.name, cluster);
+    }
+    cluster.span = {
+      firstAt: Math.min(cluster.span.firstAt, drop.closedAt),
+      lastAt: Math.max(cluster.span.lastAt, drop.closedAt),
+    };
+    cluster.drops.set(drop.id, drop);
+    cluster.phase = 'collecting';
+    this.#arm(cluster, windowMs);
+  }
+
+  #arm(cluster: Cluster, windowMs: number): void {
+    clearTimer(cluster);
+    const delay = Math.max(0, clusterDueAt(cluster.span, windowMs) - this.#now());
+    cluster.timer = setTimeout(() => this.#fire(cluster), delay);
+  }
+
+  #fire(cluster: Cluster): void {
+    cluster.timer = null;
+    if (this.#closed || this.#clusters.get(cluster.target) !== cluster) return;
+    this.#judge(cluster);
+  }
+
+  #judge(cluster: Cluster): void {
+    clearTimer(cluster);
+    cluster.phase = 'judged';
+    const target = this.#target(cluster.target);
+    if (target === null) return;
+    try {
+      const facts = targetFacts(target);
+      const drops = [...cluster.drops.values()];
+      const window = judgedWindow(cluster.span, target.correlationWindowMs);
+      const gathered = gatherFacts(this.#store, facts, window, drops);
+      const verdict = judgeCluster({ ...gathered, drops }, { judgedAt: this.#now(), id: cluster.id });
+      this.#bus.publish({ kind: 'verdict', ts: verdict.judgedAt, target: target.name, leg: null, verdict });
+    } catch (error) {
+      this.#onError(error, `judging drop cluster ${cluster.id}`);
+    }
+  }
+
+  #target(name: string): TargetConfig | null {
+    return this.#targets().find((t) => t.name === name) ?? null;
+  }
+}
+
+function clearTimer(cluster: Cluster): void {
+  if (cluster.timer !== null) clearTimeout(cluster.timer);
+  cluster.timer = null;
+}
+
+function defaultOnError(error: unknown, context: string): void {
+  console.error(`hopwatch judge: ${context}:`, error);
+}
