@@ -3,6 +3,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import { LIVE_MAX_CLIENT_MESSAGE_BYTES } from '@hopwatch/shared/protocol';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { createMetrics } from './metrics/hopwatch-metrics.js';
+import { labRoutes } from './routes/api/lab/index.js';
 import { installAuth } from './routes/auth.js';
 import { installErrorHandler, onFrameworkError } from './routes/errors.js';
 import { healthRoutes } from './routes/health.js';
@@ -56,6 +57,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.addHook('onClose', async () => metrics.close());
   await app.register(metricsRoutes, { registry: metrics.registry });
   await app.register(liveRoutes, { hub: runtime.hub, allowedOrigins: runtime.config.server.allowedOrigins });
+  // Lab mode only: without the lab these routes do not exist (404).
+  if (runtime.lab) await app.register(labRoutes, { lab: runtime.lab });
   await app.register(spaRoutes, {
     webRoot: options.webRoot === undefined ? resolveWebRoot() : options.webRoot,
   });

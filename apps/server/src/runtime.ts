@@ -2,6 +2,7 @@
 // storage, the prober, the judge and the lab. app.ts turns a runtime into routes.
 import type { HopwatchConfig } from './config/types.js';
 import { EventBus } from './events/bus.js';
+import { type Lab, startLab } from './lab/lab.js';
 import { LiveHub } from './live/hub.js';
 import { startPruning } from './store/retention.js';
 import { openSqliteStore } from './store/sqlite-store.js';
@@ -12,12 +13,23 @@ export interface Runtime {
   bus: EventBus;
   hub: LiveHub;
   store: Store;
+  /** the built-in lab when it runs (its target is the last of config.targets), else null */
+  lab: Lab | null;
   /** stops every part; sessions hopwatch closes here are not drops */
   close(): Promise<void>;
 }
 
-export async function createRuntime(config: HopwatchConfig): Promise<Runtime> {
-  const store = openSqliteStore(config.storage.sqlite, { retentionMs: config.storage.retentionMs });
+export async function createRuntime(fileConfig: HopwatchConfig): Promise<Runtime> {
+  const store = openSqliteStore(fileConfig.storage.sqlite, { retentionMs: fileConfig.storage.retentionMs });
+  // The lab starts before the prober: its ports make its target, which the prober watches like any other.
+  let lab: Lab | null = null;
+  try {
+    lab = fileConfig.lab.enabled ? await startLab(fileConfig.lab) : null;
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+  const config = lab ? { ...fileConfig, targets: [...fileConfig.targets, lab.target] } : fileConfig;
   const bus = new EventBus(store);
   // Subscribed first, so every later subscriber that queries the store finds the event's rows.
   bus.subscribe((stored) => store.project(stored));
@@ -39,9 +51,11 @@ export async function createRuntime(config: HopwatchConfig): Promise<Runtime> {
     bus,
     hub,
     store,
+    lab,
     async close() {
       hub.close();
       stopPruning();
+      await lab?.close();
       // Last: every part closed before it may still publish (the prober's own session_close events).
       store.close();
     },

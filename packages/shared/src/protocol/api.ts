@@ -117,20 +117,43 @@ export const FAULT_KINDS = ['stall', 'reset', 'close', 'cap', 'reject', 'blackho
 export const faultKindSchema = z.enum(FAULT_KINDS);
 export type FaultKind = z.infer<typeof faultKindSchema>;
 
+/**
+ * Close codes a peer may send (RFC 6455 7.4): 1004-1006 and 1015 are reserved and never on the wire, 1016-2999
+ * are unassigned. A hop sending another code makes the client fail with 1002 instead of showing it.
+ */
+export function isWireCloseCode(code: number): boolean {
+  return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
+}
+
+const LAB_MAX_DURATION_MS = 24 * 3_600_000;
+const wholeMs = (what: string) =>
+  z
+    .number({ error: `must be ${what} in milliseconds (a number)` })
+    .int({ error: `must be ${what} in whole milliseconds` })
+    .positive({ error: `must be ${what} of at least 1 ms` })
+    .max(LAB_MAX_DURATION_MS, { error: `must be ${what} of at most 24 h (${LAB_MAX_DURATION_MS} ms)` });
+
 export const labFaultRequestSchema = z.object({
-  hop: labHopSchema,
-  kind: faultKindSchema,
-  durationMs: z
-    .number()
-    .int()
-    .positive()
-    .max(24 * 3_600_000),
+  hop: z.enum(LAB_HOPS, { error: `must be one of ${LAB_HOPS.join(', ')}` }),
+  kind: z.enum(FAULT_KINDS, { error: `must be one of ${FAULT_KINDS.join(', ')}` }),
+  durationMs: wholeMs('a duration'),
   /** `close`: the close code to send (default 1012) */
-  code: z.number().int().min(1000).max(4999).optional(),
+  code: z
+    .number({ error: 'must be a close code (a number)' })
+    .int({ error: 'must be a whole close code' })
+    .refine(isWireCloseCode, {
+      error: 'must be a close code a peer may send: 1000-1003, 1007-1014 or 3000-4999',
+    })
+    .optional(),
   /** `reject`: the HTTP status to answer upgrades with (default 502) */
-  status: z.number().int().min(300).max(599).optional(),
+  status: z
+    .number({ error: 'must be an HTTP status (a number)' })
+    .int({ error: 'must be a whole HTTP status' })
+    .min(300, { error: 'must be an HTTP status from 300 to 599 (an upgrade refusal)' })
+    .max(599, { error: 'must be an HTTP status from 300 to 599 (an upgrade refusal)' })
+    .optional(),
   /** `cap`: the session age at which to cut (default 100 s) */
-  ageMs: z.number().int().positive().optional(),
+  ageMs: wholeMs('a session age').optional(),
 });
 export type LabFaultRequest = z.infer<typeof labFaultRequestSchema>;
 
@@ -159,6 +182,10 @@ export const labScheduleEntrySchema = z.object({
   nextAt: z.number().nullable(),
 });
 export type LabScheduleEntry = z.infer<typeof labScheduleEntrySchema>;
+
+/** DELETE /api/lab/faults: how many active faults were ended (POST /api/lab/faults answers the LabFault) */
+export const labClearResponseSchema = z.object({ cleared: z.number().int() });
+export type LabClearResponse = z.infer<typeof labClearResponseSchema>;
 
 export const labStatusSchema = z.object({
   hops: z.array(z.object({ name: labHopSchema, port: z.number(), upstreamPort: z.number().nullable() })),

@@ -45,7 +45,10 @@ export async function labRoutes(app: FastifyInstance, options: { lab: Lab }): Pr
 function checkFields(request: LabFaultRequest): LabFaultRequest {
   for (const [field, kind] of Object.entries(FIELD_KIND)) {
     if (request[field as keyof typeof FIELD_KIND] !== undefined && request.kind !== kind) {
-      throw new ApiFailure('bad_body', `${field}: applies only to kind ${kind} (this fault is ${request.kind})`);
+      throw new ApiFailure(
+        'bad_body',
+        `${field}: applies only to kind ${kind} (this fault is ${request.kind})`,
+      );
     }
   }
   return request;
