@@ -1,30 +1,16 @@
 // A leg against real loopback servers: the exact cause of every way a session can end.
-import { afterEach, describe, expect, it } from 'vitest';
-import { legConfig, ProbeHarness, target } from './test-support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { legConfig, probeSuite } from './test-support/harness.js';
 import {
   closedPort,
   closeFrame,
   rawWebSocketServer,
   rejectingServer,
-  ServerPool,
   silentServer,
   wsServer,
 } from './test-support/servers.js';
 
-const servers = new ServerPool();
-let harness: ProbeHarness | null = null;
-
-function probe(...legs: Parameters<typeof legConfig>[0][]): ProbeHarness {
-  harness = new ProbeHarness([target(legs.map(legConfig))]);
-  harness.prober.start();
-  return harness;
-}
-
-afterEach(async () => {
-  await harness?.prober.stop();
-  harness = null;
-  await servers.closeAll();
-});
+const { servers, probe } = probeSuite();
 
 describe('a leg against an echo server', () => {
   it('opens a session with handshake timings, measures RTT, and closes it with cause null on stop', async () => {

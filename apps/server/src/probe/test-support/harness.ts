@@ -1,10 +1,14 @@
 // A prober on a real event bus, with its events recorded, for the integration tests.
 import type { HopEvent, SessionCloseEvent } from '@hopwatch/shared/protocol';
+import { afterEach } from 'vitest';
 import type { LegConfig, TargetConfig } from '../../config/types.js';
 import { EventBus } from '../../events/bus.js';
 import { Prober, type ProberOptions } from '../prober.js';
+import { ServerPool } from './servers.js';
 
-export function legConfig(overrides: Partial<LegConfig> & { url: string }): LegConfig {
+export type LegInput = Partial<LegConfig> & { url: string };
+
+export function legConfig(overrides: LegInput): LegConfig {
   const name = overrides.name ?? 'edge';
   return {
     name,
@@ -55,37 +59,79 @@ export class ProbeHarness {
   }
 
   /** Resolves with the first recorded event (past or future) matching, or rejects after `timeoutMs`. */
-  waitFor<K extends HopEvent['kind']>(
+  async waitFor<K extends HopEvent['kind']>(
     kind: K,
     match: (event: Extract<HopEvent, { kind: K }>) => boolean = () => true,
     timeoutMs = 10_000,
   ): Promise<Extract<HopEvent, { kind: K }>> {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        const found = this.of(kind).find(match);
-        if (!found) return false;
-        cleanup();
-        resolve(found);
-        return true;
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`no ${kind} event matched within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const wake = () => void check();
-      const cleanup = () => {
-        clearTimeout(timer);
-        this.#waiters.delete(wake);
-      };
-      this.#waiters.add(wake);
-      check();
-    });
+    let checked = 0;
+    let found: Extract<HopEvent, { kind: K }> | undefined;
+    // only events recorded since the last check are looked at: a thousand-event test stays linear
+    await this.until(
+      () => {
+        for (; checked < this.events.length && !found; checked++) {
+          const event = this.events[checked]!;
+          if (event.kind === kind && match(event as Extract<HopEvent, { kind: K }>)) {
+            found = event as Extract<HopEvent, { kind: K }>;
+          }
+        }
+        return found !== undefined;
+      },
+      timeoutMs,
+      `no ${kind} event matched`,
+    );
+    return found!;
   }
 
   /** Resolves once `count` events of a kind have been recorded. */
-  async waitForCount<K extends HopEvent['kind']>(kind: K, count: number, timeoutMs = 10_000): Promise<void> {
-    await this.waitFor(kind, () => this.of(kind).length >= count, timeoutMs).catch((error: Error) => {
-      throw new Error(`${error.message} (wanted ${count}, saw ${this.of(kind).length})`);
+  async waitForCount(kind: HopEvent['kind'], count: number, timeoutMs = 10_000): Promise<void> {
+    let seen = 0;
+    let checked = 0;
+    await this.until(
+      () => {
+        for (; checked < this.events.length; checked++) if (this.events[checked]!.kind === kind) seen++;
+        return seen >= count;
+      },
+      timeoutMs,
+      `wanted ${count} ${kind} events`,
+    );
+  }
+
+  /** Re-checks `condition` on every event until it holds. */
+  until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#waiters.delete(wake);
+        reject(new Error(`${what} within ${timeoutMs} ms (${this.events.length} events recorded)`));
+      }, timeoutMs);
+      const wake = () => {
+        if (!condition()) return;
+        clearTimeout(timer);
+        this.#waiters.delete(wake);
+        resolve();
+      };
+      this.#waiters.add(wake);
+      wake();
     });
   }
+}
+
+/** Servers and started probers for one test file; all of them are closed after each test. */
+export function probeSuite() {
+  const servers = new ServerPool();
+  const harnesses: ProbeHarness[] = [];
+  afterEach(async () => {
+    await Promise.all(harnesses.splice(0).map((h) => h.prober.stop()));
+    await servers.closeAll();
+  });
+  return {
+    servers,
+    /** A started prober with one target holding these legs. */
+    probe(legs: LegInput | LegInput[], options: Partial<ProberOptions> = {}): ProbeHarness {
+      const harness = new ProbeHarness([target([legs].flat().map(legConfig))], options);
+      harnesses.push(harness);
+      harness.prober.start();
+      return harness;
+    },
+  };
 }

@@ -44,6 +44,15 @@ function closer(server: net.Server, sockets: Set<net.Socket>): () => Promise<voi
     });
 }
 
+function wsCloser(wss: WebSocketServer, server: net.Server, sockets: Set<net.Socket>): () => Promise<void> {
+  const closeServer = closer(server, sockets);
+  return async () => {
+    for (const ws of wss.clients) ws.terminate();
+    wss.close();
+    await closeServer();
+  };
+}
+
 function trackSockets(server: net.Server): Set<net.Socket> {
   const sockets = new Set<net.Socket>();
   server.on('connection', (socket: net.Socket) => {
@@ -89,18 +98,13 @@ export async function wsServer(options: WsServerOptions = {}): Promise<WsServer>
     else ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
   });
   const port = await listen(server);
-  const closeServer = closer(server, sockets);
   return {
     port,
     url: `ws://127.0.0.1:${port}/ws`,
     wss,
     requests,
     connections,
-    async close() {
-      for (const ws of wss.clients) ws.terminate();
-      wss.close();
-      await closeServer();
-    },
+    close: wsCloser(wss, server, sockets),
   };
 }
 
@@ -211,6 +215,8 @@ export interface H2ServerOptions {
   extendedConnect: boolean;
   /** answer HTTP/1.1 upgrades with this status instead of 101 (seed 001 saw 400) */
   rejectUpgrade?: number;
+  /** called for every accepted WebSocket; the default only echoes */
+  onConnection?: (ws: WebSocket) => void;
 }
 
 /** A TLS server that prefers h2 in ALPN and still takes HTTP/1.1 WebSocket upgrades (or refuses them). */
@@ -235,20 +241,17 @@ export async function h2PreferringServer(options: H2ServerOptions): Promise<WsSe
     wss.handleUpgrade(request, socket, head, (ws) => {
       connections.push(ws);
       ws.on('message', (data) => ws.send(data));
+      options.onConnection?.(ws);
     });
   });
-  const port = await listen(server as unknown as net.Server);
-  const closeServer = closer(server as unknown as net.Server, sockets);
+  const tcp = server as unknown as net.Server;
+  const port = await listen(tcp);
   return {
     port,
     url: `wss://127.0.0.1:${port}/ws`,
     wss,
     requests,
     connections,
-    async close() {
-      for (const ws of wss.clients) ws.terminate();
-      wss.close();
-      await closeServer();
-    },
+    close: wsCloser(wss, tcp, sockets),
   };
 }
