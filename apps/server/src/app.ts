@@ -3,6 +3,8 @@ import fastifyWebsocket from '@fastify/websocket';
 import { LIVE_MAX_CLIENT_MESSAGE_BYTES } from '@hopwatch/shared/protocol';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { createMetrics } from './metrics/hopwatch-metrics.js';
+import { attributeRoutes } from './routes/api/attribute/index.js';
+import { dropsRoutes } from './routes/api/drops/index.js';
 import { labRoutes } from './routes/api/lab/index.js';
 import { installAuth } from './routes/auth.js';
 import { installErrorHandler, onFrameworkError } from './routes/errors.js';
@@ -57,6 +59,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.addHook('onClose', async () => metrics.close());
   await app.register(metricsRoutes, { registry: metrics.registry });
   await app.register(liveRoutes, { hub: runtime.hub, allowedOrigins: runtime.config.server.allowedOrigins });
+  const targets = () => runtime.config.targets;
+  await app.register(dropsRoutes, { targets, store: runtime.store });
+  await app.register(attributeRoutes, {
+    targets,
+    now: Date.now,
+    attribute: (target, at) => runtime.judge.attribute(target, at),
+  });
   // Lab mode only: without the lab these routes do not exist (404).
   if (runtime.lab) await app.register(labRoutes, { lab: runtime.lab });
   await app.register(spaRoutes, {

@@ -1,5 +1,6 @@
 // The long-lived parts of a running hopwatch, wired once: the event bus, the live hub, and (as they land)
 // storage, the prober, the judge and the lab. app.ts turns a runtime into routes.
+import { Judge } from './attribution/judge.js';
 import type { HopwatchConfig } from './config/types.js';
 import { EventBus } from './events/bus.js';
 import { type Lab, startLab } from './lab/lab.js';
@@ -15,6 +16,8 @@ export interface Runtime {
   store: Store;
   /** the built-in lab when it runs (its target is the last of config.targets), else null */
   lab: Lab | null;
+  /** turns drops into verdicts (published as `verdict` events) and judges drops users report */
+  judge: Judge;
   /** stops every part; sessions hopwatch closes here are not drops */
   close(): Promise<void>;
 }
@@ -46,13 +49,17 @@ export async function createRuntime(fileConfig: HopwatchConfig): Promise<Runtime
   }
   const hub = new LiveHub({ bus, replay: store });
   const stopPruning = startPruning(store);
-  return {
+  // Reads runtime.config on every drop, so a reload's targets and correlation windows apply at once.
+  const judge = new Judge({ bus, store, targets: () => runtime.config.targets });
+  const runtime: Runtime = {
     config,
     bus,
     hub,
     store,
     lab,
+    judge,
     async close() {
+      judge.close();
       hub.close();
       stopPruning();
       await lab?.close();
@@ -60,4 +67,5 @@ export async function createRuntime(fileConfig: HopwatchConfig): Promise<Runtime
       store.close();
     },
   };
+  return runtime;
 }
