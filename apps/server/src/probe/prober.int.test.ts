@@ -64,36 +64,30 @@ describe('apply (config reload)', () => {
 });
 
 describe('reconnect backoff', () => {
-  it('grows after short sessions and resets after a session that outlived reconnect.max', async () => {
-    // sessions cut at 150 ms: longer than max (100 ms), so every retry starts from `initial` again
+  /** The first `count` delays the leg chose before reconnecting, with the jitter pinned to its ceiling. */
+  async function retryDelays(url: string, count: number): Promise<number[]> {
+    const h = probe({ url, reconnect: { initialMs: 20, maxMs: 100 } }, { random: () => 0.999 });
+    const delays = () =>
+      h
+        .of('leg_state')
+        .filter((e) => e.retryAt !== null)
+        .map((e) => e.retryAt! - e.ts);
+    await h.waitFor('leg_state', () => delays().length >= count);
+    await h.prober.stop();
+    return delays().slice(0, count);
+  }
+
+  it('resets after every session that outlived reconnect.max', async () => {
+    // sessions cut at 150 ms, longer than max (100 ms): every retry starts from `initial` again
     const capped = servers.add(
       await wsServer({ onConnection: (ws) => setTimeout(() => ws.close(1000), 150) }),
     );
-    const reconnect = { initialMs: 20, maxMs: 100 };
-    const first = probe({ url: capped.url, reconnect }, { random: () => 0.999 });
-    await first.waitFor(
-      'leg_state',
-      () => first.of('leg_state').filter((e) => e.state === 'down').length >= 3,
-    );
-    const delays = first
-      .of('leg_state')
-      .filter((e) => e.state === 'down')
-      .map((e) => e.retryAt! - e.ts);
-    expect(delays.slice(0, 3)).toEqual([19, 19, 19]);
-    await first.prober.stop();
+    expect(await retryDelays(capped.url, 3)).toEqual([19, 19, 19]);
+  });
 
-    // failed attempts have zero duration: the ceiling doubles each time up to max
+  it('doubles the ceiling after each failed attempt, up to max', async () => {
     const refusing = servers.add(await rejectingServer(503));
-    const second = probe({ url: refusing.url, reconnect }, { random: () => 0.999 });
-    await second.waitFor(
-      'leg_state',
-      () => second.of('leg_state').filter((e) => e.state === 'down').length >= 5,
-    );
-    const growing = second
-      .of('leg_state')
-      .filter((e) => e.state === 'down')
-      .map((e) => e.retryAt! - e.ts);
-    expect(growing.slice(0, 5)).toEqual([19, 39, 79, 99, 99]);
+    expect(await retryDelays(refusing.url, 5)).toEqual([19, 39, 79, 99, 99]);
   });
 });
 
