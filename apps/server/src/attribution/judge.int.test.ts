@@ -132,6 +132,57 @@ describe('Judge', () => {
     expect(new Set(verdicts.map((v) => v.id)).size).toBe(2);
   });
 
+  it("a down leg's failed retries neither delay its verdict nor start new clusters", async () => {
+    const fx = openStore();
+    const { verdicts } = start(fx);
+    const now = Date.now();
+    const ids = ['edge', 'lb', 'app'].map((leg) => legUp(fx, leg, now - 5_000, now + 5_000));
+    dropLeg(fx, 'edge', ids[0]!, now - 5_000, now);
+    // edge retries every 150ms for three windows, failing each time
+    for (let i = 1; i <= 8; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      const at = Date.now();
+      dropLeg(fx, 'edge', `edge-retry-${i}`, at, at, 'connect_failed');
+    }
+    expect(verdicts).toHaveLength(1);
+    expect(verdicts[0]).toMatchObject({
+      dropped: ['edge'],
+      suspects: ['edge', 'edge:entry'],
+      sessionIds: [ids[0]],
+    });
+    expect(verdicts[0]!.judgedAt).toBeLessThan(now + WINDOW_MS + 1_000);
+    expect(judge?.pending).toBe(0);
+
+    // Once edge is back up, its next failure is a drop again.
+    fx.publish(sessionOpen('lab', 'edge', 'edge-2', Date.now()));
+    const again = Date.now();
+    dropLeg(fx, 'edge', 'edge-3', again, again, 'connect_failed');
+    expect(judge?.pending).toBe(1);
+  });
+
+  it('a flapping leg still gets verdicts on time: a cluster stops growing at its maximum span', async () => {
+    const fx = openStore();
+    const { verdicts } = start(fx);
+    const now = Date.now();
+    const ids = ['lb', 'app'].map((leg) => legUp(fx, leg, now - 5_000, now + 10_000));
+    const drops: number[] = [];
+    // edge comes up and is cut again every 300ms, for longer than MAX_SPAN_WINDOWS windows
+    for (let i = 0; i < 10; i += 1) {
+      const at = Date.now();
+      drops.push(at);
+      dropLeg(fx, 'edge', `edge-flap-${i}`, at - 250, at);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    await until(() => verdicts.length === 2, 'a verdict for each cluster');
+    const [first, second] = verdicts;
+    expect(first!.sessionIds.length + second!.sessionIds.length).toBe(10);
+    // judged one window after its own last drop, not early when the next cluster began
+    const firstLast = drops[first!.sessionIds.length - 1]!;
+    expect(first!.judgedAt).toBeGreaterThanOrEqual(firstLast + WINDOW_MS);
+    expect(first!.to).toBe(firstLast + WINDOW_MS);
+    expect(ids).toHaveLength(2);
+  });
+
   it('ignores closes hopwatch chose, and drops of targets it no longer has', async () => {
     const fx = openStore();
     const { verdicts } = start(fx);

@@ -2,16 +2,21 @@
 // cluster's correlation window has passed with no new drop. The store records it from the verdict event
 // (its projection), the live hub relays it, GET /api/drops serves it.
 //
-// One cluster per target, an explicit little state machine:
+// New drops join the latest cluster of their target; each cluster is an explicit little state machine:
 //
 //   (none) ──drop──▶ collecting ──window passed, no new drop──▶ judged
 //                     ▲      │ drop joins: timer re-armed          │
-//                     │      └──────────────────────               │
+//                     │      └─────────────────────────────        │
 //                     └──────────── a late drop joins ─────────────┘  (re-judged: same id, new judgedAt)
 //
-// A drop that does not join (past the window, or the cluster reached its maximum span) closes the current
-// cluster, judging it at once if it was still collecting, and starts a new one. Clusters still collecting at
-// shutdown are not judged: their drops are stored, and GET /api/attribute can still judge that time.
+// A drop that does not join (past the window, or the cluster reached its maximum span) starts a new cluster;
+// the old one is still judged when its own window has passed. Clusters still collecting at shutdown are not
+// judged: their drops are stored, and GET /api/attribute can still judge that time.
+//
+// A leg that is down retries forever, and every failed attempt is a drop (SPEC section 1). Those attempts are
+// the same outage, not new evidence: a failed attempt by a leg whose last session also ended in a drop starts
+// no cluster and extends none, so a dead hop gets its verdict one window after it died, not after the legs
+// give up retrying. The attempts are still stored and served like every session.
 import {
   type ClusterSpan,
   clusterDueAt,
@@ -24,7 +29,7 @@ import {
   judgeReport,
   reportedWindow,
 } from '@hopwatch/shared/attribution';
-import type { HopEvent, Verdict } from '@hopwatch/shared/protocol';
+import { ATTEMPT_CAUSES, type HopEvent, type Verdict } from '@hopwatch/shared/protocol';
 import type { TargetConfig } from '../config/types.js';
 import type { EventBus } from '../events/bus.js';
 import { type EvidenceStore, gatherFacts, targetFacts } from './facts.js';
@@ -56,7 +61,12 @@ export class Judge {
   readonly #targets: () => readonly TargetConfig[];
   readonly #now: () => number;
   readonly #onError: (error: unknown, context: string) => void;
+  /** every cluster not yet forgotten, by id: the latest of each target, and older ones still collecting */
   readonly #clusters = new Map<string, Cluster>();
+  /** the cluster of each target that new drops may join */
+  readonly #latest = new Map<string, Cluster>();
+  /** `target/leg` of legs whose last session ended in a drop and that have not opened one since */
+  readonly #down = new Set<string>();
   readonly #unsubscribe: () => void;
   #closed = false;
 
@@ -87,22 +97,38 @@ export class Judge {
     this.#unsubscribe();
     for (const cluster of this.#clusters.values()) clearTimer(cluster);
     this.#clusters.clear();
+    this.#latest.clear();
+    this.#down.clear();
   }
 
   #onEvent(event: HopEvent): void {
-    if (this.#closed || event.kind !== 'session_close' || !isDropSession(event.session)) return;
+    if (this.#closed) return;
+    if (event.kind === 'session_open') {
+      this.#down.delete(`${event.target}/${event.leg}`);
+      return;
+    }
+    if (event.kind !== 'session_close') return;
+    const leg = `${event.target}/${event.leg}`;
+    const session = event.session;
+    if (!isDropSession(session)) {
+      this.#down.delete(leg);
+      return;
+    }
+    const stillDown = this.#down.has(leg) && ATTEMPT_CAUSES.includes(session.cause);
+    this.#down.add(leg);
+    if (stillDown) return;
     const target = this.#target(event.target);
     // A target removed by a reload: its last sessions closing are no longer anyone's concern.
     if (target === null) return;
-    this.#addDrop(target, event.session);
+    this.#addDrop(target, session);
   }
 
   #addDrop(target: TargetConfig, drop: Drop): void {
     const windowMs = target.correlationWindowMs;
-    let cluster = this.#clusters.get(target.name);
+    let cluster = this.#latest.get(target.name);
     if (cluster !== undefined && !joinsCluster(cluster.span, drop.closedAt, windowMs)) {
-      if (cluster.phase === 'collecting') this.#judge(cluster);
-      clearTimer(cluster);
+      // Superseded: a judged cluster can take no late drop any more; a collecting one is judged on time.
+      if (cluster.phase === 'judged') this.#clusters.delete(cluster.id);
       cluster = undefined;
     }
     if (cluster === undefined) {
@@ -114,7 +140,8 @@ export class Judge {
         drops: new Map(),
         timer: null,
       };
-      this.#clusters.set(target.name, cluster);
+      this.#clusters.set(cluster.id, cluster);
+      this.#latest.set(target.name, cluster);
     }
     cluster.span = {
       firstAt: Math.min(cluster.span.firstAt, drop.closedAt),
@@ -133,12 +160,13 @@ export class Judge {
 
   #fire(cluster: Cluster): void {
     cluster.timer = null;
-    if (this.#closed || this.#clusters.get(cluster.target) !== cluster) return;
+    if (this.#closed || this.#clusters.get(cluster.id) !== cluster) return;
     this.#judge(cluster);
+    // Only the latest cluster of a target waits for late drops.
+    if (this.#latest.get(cluster.target) !== cluster) this.#clusters.delete(cluster.id);
   }
 
   #judge(cluster: Cluster): void {
-    clearTimer(cluster);
     cluster.phase = 'judged';
     const target = this.#target(cluster.target);
     if (target === null) return;
