@@ -5,6 +5,8 @@ import type { HopwatchConfig } from './config/types.js';
 import { EventBus } from './events/bus.js';
 import { type Lab, startLab } from './lab/lab.js';
 import { LiveHub } from './live/hub.js';
+import { type ProbeLogger, Prober } from './probe/prober.js';
+import type { ProberHandle } from './probe/types.js';
 import { startPruning } from './store/retention.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
@@ -18,11 +20,21 @@ export interface Runtime {
   lab: Lab | null;
   /** turns drops into verdicts (published as `verdict` events) and judges drops users report */
   judge: Judge;
+  /** holds the legs of config.targets; `apply()` takes a reloaded config */
+  prober: ProberHandle;
   /** stops every part; sessions hopwatch closes here are not drops */
   close(): Promise<void>;
 }
 
-export async function createRuntime(fileConfig: HopwatchConfig): Promise<Runtime> {
+export interface RuntimeOptions {
+  /** where the "ws close" line per session goes (SPEC section 3); silent when absent */
+  logger?: ProbeLogger;
+}
+
+export async function createRuntime(
+  fileConfig: HopwatchConfig,
+  options: RuntimeOptions = {},
+): Promise<Runtime> {
   const store = openSqliteStore(fileConfig.storage.sqlite, { retentionMs: fileConfig.storage.retentionMs });
   // The lab starts before the prober: its ports make its target, which the prober watches like any other.
   let lab: Lab | null = null;
@@ -51,6 +63,14 @@ export async function createRuntime(fileConfig: HopwatchConfig): Promise<Runtime
   const stopPruning = startPruning(store);
   // Reads runtime.config on every drop, so a reload's targets and correlation windows apply at once.
   const judge = new Judge({ bus, store, targets: () => runtime.config.targets });
+  // Started last: every consumer of its events is subscribed by now.
+  const prober = new Prober({
+    targets: config.targets,
+    bus,
+    stallThresholdMs: config.prober.stallThresholdMs,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+  prober.start();
   const runtime: Runtime = {
     config,
     bus,
@@ -58,7 +78,10 @@ export async function createRuntime(fileConfig: HopwatchConfig): Promise<Runtime
     store,
     lab,
     judge,
+    prober,
     async close() {
+      // First: legs close with cause null while the lab's hops are still up, so shutdown is no drop.
+      await prober.stop();
       judge.close();
       hub.close();
       stopPruning();

@@ -1,5 +1,6 @@
 // Starts hopwatch: runtime, app, listen; closes gracefully on SIGINT/SIGTERM; reloads the config on SIGHUP.
 import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
 import { buildApp } from './app.js';
 import type { LoadResult } from './config/load.js';
 import { DEFAULT_LOG_LEVEL, type LogLevel } from './config/log-level.js';
@@ -23,8 +24,10 @@ export async function startServer(
   config: HopwatchConfig,
   options: StartOptions = {},
 ): Promise<RunningServer> {
-  const runtime = await createRuntime(config);
-  const app = await buildApp({ runtime, logger: { level: options.logLevel ?? DEFAULT_LOG_LEVEL } });
+  const level = options.logLevel ?? DEFAULT_LOG_LEVEL;
+  // The prober's "ws close" line per session goes to stdout as JSON, like Fastify's own (SPEC section 3).
+  const runtime = await createRuntime(config, { logger: pino({ level }) });
+  const app = await buildApp({ runtime, logger: { level } });
   await app.listen({ host: config.server.host, port: config.server.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
