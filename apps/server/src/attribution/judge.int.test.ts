@@ -1,6 +1,6 @@
 // The judge on a real event bus and a real SQLite store, fed the events the prober publishes, with a short
 // correlation window so verdicts come within a second.
-import type { HopEvent, Verdict } from '@hopwatch/shared/protocol';
+import type { Cause, HopEvent, Verdict } from '@hopwatch/shared/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TargetConfig } from '../config/types.js';
 import { labTarget } from '../lab/lab-config.js';
@@ -55,7 +55,7 @@ function dropLeg(
   id: string,
   openedAt: number,
   closedAt: number,
-  cause = 'reset' as const,
+  cause: Cause = 'reset',
 ) {
   fx.publish({
     kind: 'session_close',
