@@ -176,6 +176,10 @@ describe('HopProxy', () => {
     // New connections are healthy again.
     const fresh = await openClient(proxy.port);
     expect(await ping(fresh, 5)).toContain('"seq":5');
+    // The blackholed session is let go once its client gives up: no half-open sockets pile up.
+    ws.terminate();
+    await expect.poll(() => proxy.relayCount, { timeout: 5_000 }).toBe(1);
+    await expect.poll(() => app.clientCount, { timeout: 5_000 }).toBe(1);
   });
 
   it('reset: open sessions and new connections get ECONNRESET', async () => {

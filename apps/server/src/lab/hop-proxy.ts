@@ -357,9 +357,15 @@ class Relay {
     if (this.#clientFinished && this.#upstreamFinished) this.#linger();
   }
 
-  /** A peer sent FIN: relay it (a blackhole relays nothing). */
+  /**
+   * A peer sent FIN: relay it. A blackhole relays nothing, but once a peer has given up the relay lets both
+   * sides go, so a long demo never accumulates half-open sockets.
+   */
   #peerEnded(side: 'client' | 'upstream'): void {
-    if (this.#blackholed) return;
+    if (this.#blackholed) {
+      this.destroy();
+      return;
+    }
     if (side === 'client' && !this.#upstreamFinished) {
       this.#upstreamFinished = true;
       this.#upstream.end();
