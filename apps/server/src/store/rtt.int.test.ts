@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { RTT_MAX_POINTS, type RttPoint } from '@hopwatch/shared/protocol';
 import { summarize } from '@hopwatch/shared/series';
 import { describe, expect, it } from 'vitest';
+import { RAW_SERIES_MAX_ROWS } from './rtt.js';
 import { openSqliteStore } from './sqlite-store.js';
 import { DAY_MS, rtt, useStoreFixtures } from './test-support/store-fixture.js';
 
@@ -187,6 +188,17 @@ describe('a full day at one heartbeat a second', () => {
         }
       }
     }
+    // Exact raw buckets while the range is light; rollups once it holds more than RAW_SERIES_MAX_ROWS.
+    const hour = f.store.rttSeries({ target: 'api', leg: 'edge', from: T0, to: T0 + 3_600_000 });
+    expect(hour.step).toBe(2_000);
+    expect(hour.points[0]).toEqual(
+      summarize(
+        T0,
+        [0, 1].map((i) => ({ ts: T0 + i * 1_000, rttMs: rttOf(i), suspect: false })),
+      ),
+    );
+    const sixHours = (RAW_SERIES_MAX_ROWS / 3_600 + 1) * 3_600_000;
+    expect(f.store.rttSeries({ target: 'api', leg: 'edge', from: T0, to: T0 + sixHours }).step).toBe(MINUTE);
     const day = f.store.rttSeries({ target: 'api', leg: 'edge', from: T0, to: T0 + DAY_MS });
     expect(day.step).toBe(MINUTE);
     expect(day.points).toHaveLength(1_440);

@@ -24,6 +24,13 @@ import type { RttSample } from './store.js';
 
 const PENDING_MARK = 'rollup_pending_from';
 
+/**
+ * Raw buckets give exact percentiles but cost one row per heartbeat; a range holding more heartbeats than
+ * this is drawn from rollups (1-minute buckets) instead, which keeps every chart a few milliseconds. At one
+ * heartbeat a second that is about 5.5 h; at the default 10 s, any range short enough for sub-minute steps.
+ */
+export const RAW_SERIES_MAX_ROWS = 20_000;
+
 interface RawRow {
   legId: number;
   ts: number;
@@ -90,6 +97,9 @@ export class RttTable implements BatchedWriter {
       rollups: db.prepare<[number, number, number], RttPoint>(
         'SELECT minute AS t, n, min, p50, p99, max, lost, suspect FROM rtt_rollup ' +
           'WHERE leg_id = ? AND minute >= ? AND minute < ? ORDER BY minute',
+      ),
+      rollupHeartbeats: db.prepare<[number, number, number], { count: number }>(
+        'SELECT COALESCE(SUM(n + lost), 0) AS count FROM rtt_rollup WHERE leg_id = ? AND minute >= ? AND minute < ?',
       ),
       lastAnswered: db.prepare<[number, number, string], { ts: number }>(
         'SELECT ts FROM rtt_raw WHERE leg_id = ? AND ts >= ? AND session_id = ? AND rtt_ms IS NOT NULL ' +
@@ -234,22 +244,26 @@ export class RttTable implements BatchedWriter {
   }
 
   /**
-   * The chart series of one leg over [from, to): raw buckets while the range is short and its raw
-   * samples still exist, otherwise merged 1-minute rollups (whole minutes touching the range). Minutes not
-   * rolled up yet (the last one or two) are summarized from their raw rows.
+   * The chart series of one leg over [from, to): raw buckets while the range is short, holds at most
+   * RAW_SERIES_MAX_ROWS heartbeats and its raw samples still exist; otherwise merged 1-minute rollups
+   * (whole minutes touching the range). Minutes not rolled up yet (the last one or two) are summarized
+   * from their raw rows.
    */
   series(leg: LegRef | undefined, from: number, to: number, stepMs?: number): RttResponse {
     if (!Number.isFinite(from) || !Number.isFinite(to)) {
       throw new RangeError(`rtt range must be finite epoch ms, got from=${from} to=${to}`);
     }
     const rawHorizon = this.#options.now() - this.#options.rawRetentionMs;
-    const step = chooseStep({
+    let step = chooseStep({
       from,
       to,
       requestedMs: stepMs,
       minMs: from < rawHorizon ? RTT_ROLLUP_MS : undefined,
     });
     if (!leg || !(to > from)) return { step, points: [] };
+    if (step < RTT_ROLLUP_MS && this.#heartbeatsIn(leg.id, from, to) > RAW_SERIES_MAX_ROWS) {
+      step = chooseStep({ from, to, requestedMs: stepMs, minMs: RTT_ROLLUP_MS });
+    }
     if (step < RTT_ROLLUP_MS)
       return { step, points: bucketSamples(this.#observations(leg.id, from, to), step) };
 
@@ -274,6 +288,16 @@ export class RttTable implements BatchedWriter {
 
   pruneRollupsSome(legId: number, before: number, limit: number): number {
     return this.#statements.pruneRollups.run(legId, legId, before, limit).changes;
+  }
+
+  /** Heartbeats of a leg in [from, to), counted from the rollups and the minutes held in memory. */
+  #heartbeatsIn(legId: number, from: number, to: number): number {
+    const firstMinute = bucketStart(from, RTT_ROLLUP_MS);
+    let count = this.#statements.rollupHeartbeats.get(legId, firstMinute, to)?.count ?? 0;
+    for (const [minute, open] of this.#openMinutes.get(legId) ?? []) {
+      if (minute >= firstMinute && minute < to) count += open.samples.length;
+    }
+    return count;
   }
 
   /** minutes starting at or before this are over, grace included */
