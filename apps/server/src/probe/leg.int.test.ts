@@ -57,6 +57,15 @@ describe('a leg against an echo server', () => {
     ]);
   });
 
+  it('times the DNS lookup of a host name', async () => {
+    const echo = servers.add(await wsServer());
+    const h = probe({ url: `ws://localhost:${echo.port}/ws` });
+    const open = await h.waitFor('session_open');
+    expect(open.handshake.dnsMs).toBeGreaterThanOrEqual(0);
+    expect(open.handshake.tcpMs).toBeGreaterThanOrEqual(0);
+    expect(open.handshake.remoteAddress).toBe('127.0.0.1');
+  });
+
   it('reconnects after a drop, with a new session id', async () => {
     const echo = servers.add(await wsServer());
     const h = probe({ url: echo.url });
