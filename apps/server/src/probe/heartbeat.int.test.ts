@@ -83,6 +83,22 @@ describe('ping mode', () => {
   });
 });
 
+describe('ping mode with a server that does not echo the ping payload', () => {
+  it('takes an empty pong as the answer to the oldest heartbeat', async () => {
+    const echo = servers.add(
+      await wsServer({ autoPong: false, onConnection: (ws) => ws.on('ping', () => ws.pong()) }),
+    );
+    const h = probe(echo.url, { mode: 'ping', intervalMs: 100, timeoutMs: 1_000, send: '', expect: '' });
+    await h.waitForCount('rtt', 3);
+    expect(
+      h
+        .of('rtt')
+        .slice(0, 3)
+        .every((s) => s.rttMs !== null),
+    ).toBe(true);
+  });
+});
+
 describe('listen mode', () => {
   it('stays up on pushed messages alone, still pings, and times out on silence', async () => {
     let pushing: NodeJS.Timeout | null = null;

@@ -103,10 +103,15 @@ export class Heartbeat {
     const now = Date.now();
     if (this.#config.mode === 'listen') this.#lastInboundAt = now;
     if (this.#config.mode === 'message') return;
-    // Compliant servers echo the payload; for those that do not, the oldest heartbeat is the best guess.
+    // Compliant servers echo the payload. An empty pong from one that does not is taken as the answer to the
+    // oldest heartbeat; any other payload is not ours (an unsolicited pong) and answers nothing.
+    if (payload.length === 0) {
+      this.#answer(0, now);
+      return;
+    }
     const seq = Number(payload.toString('latin1'));
     const index = this.#pending.findIndex((beat) => beat.seq === seq);
-    this.#answer(index === -1 ? 0 : index, now);
+    if (index !== -1) this.#answer(index, now);
   }
 
   onMessage(text: string): void {
