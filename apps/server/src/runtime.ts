@@ -3,7 +3,7 @@
 import { Judge } from './attribution/judge.js';
 import type { HopwatchConfig } from './config/types.js';
 import { EventBus } from './events/bus.js';
-import { type Lab, startLab } from './lab/lab.js';
+import { type Lab, labFaultFields, startLab } from './lab/lab.js';
 import { LiveHub } from './live/hub.js';
 import { type ProbeLogger, Prober } from './probe/prober.js';
 import type { ProberHandle } from './probe/types.js';
@@ -39,7 +39,11 @@ export async function createRuntime(
   // The lab starts before the prober: its ports make its target, which the prober watches like any other.
   let lab: Lab | null = null;
   try {
-    lab = fileConfig.lab.enabled ? await startLab(fileConfig.lab) : null;
+    lab = fileConfig.lab.enabled
+      ? await startLab(fileConfig.lab, {
+          onFault: (fault) => options.logger?.info(labFaultFields(fault), 'lab fault'),
+        })
+      : null;
   } catch (error) {
     store.close();
     throw error;

@@ -1,11 +1,11 @@
 // The assembled lab seen by plain ws clients on each leg's URL: the path works, a fault on a hop drops
 // exactly the legs that cross it, and the status and schedule are what GET /api/lab will serve.
 import net from 'node:net';
-import { labStatusSchema } from '@hopwatch/shared/protocol';
+import { type LabFault, labStatusSchema } from '@hopwatch/shared/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { LabConfig } from '../config/types.js';
-import { type Lab, startLab } from './lab.js';
+import { type Lab, labFaultFields, startLab } from './lab.js';
 
 const QUIET: LabConfig = { enabled: true, schedule: [], heartbeat: { intervalMs: 200, timeoutMs: 1_000 } };
 
@@ -133,6 +133,43 @@ describe('startLab', () => {
       ['app', 'reject', 'api'],
     ]);
     expect(status.faults[1]?.status).toBe(502);
+  });
+
+  it('tells onFault of every fault as it starts, scheduled or injected, as one log line', async () => {
+    const started: LabFault[] = [];
+    lab = await startLab(
+      {
+        ...QUIET,
+        schedule: [
+          {
+            hop: 'lb',
+            kind: 'reset',
+            everyMs: 60_000,
+            durationMs: 500,
+            offsetMs: 0,
+            code: null,
+            status: null,
+            ageMs: null,
+          },
+        ],
+      },
+      { onFault: (fault) => started.push(fault) },
+    );
+    await expect.poll(() => started.length).toBe(1);
+    lab.inject({ hop: 'edge', kind: 'close', durationMs: 1_000 });
+    expect(started.map((fault) => [fault.hop, fault.kind, fault.source])).toEqual([
+      ['lb', 'reset', 'schedule'],
+      ['edge', 'close', 'api'],
+    ]);
+    expect(labFaultFields(started[1] as LabFault)).toEqual({
+      hop: 'edge',
+      fault: 'close',
+      source: 'api',
+      duration_ms: 1_000,
+      code: 1012,
+      status: null,
+      age_ms: null,
+    });
   });
 
   it('schedule: [] turns the scheduled faults off', async () => {

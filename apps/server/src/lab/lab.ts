@@ -126,6 +126,19 @@ export async function startLab(config: LabConfig, options: LabOptions = {}): Pro
   };
 }
 
+/** A fault as one log line, snake_case like the "ws close" line, so the drops it causes can be joined to it. */
+export function labFaultFields(fault: LabFault): Record<string, unknown> {
+  return {
+    hop: fault.hop,
+    fault: fault.kind,
+    source: fault.source,
+    duration_ms: fault.endsAt - fault.startedAt,
+    code: fault.code,
+    status: fault.status,
+    age_ms: fault.ageMs,
+  };
+}
+
 function requestOf(entry: LabScheduleConfig): LabFaultRequest {
   return {
     hop: entry.hop,
