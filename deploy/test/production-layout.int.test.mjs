@@ -68,7 +68,7 @@ describe('the production layout, installed with npm ci --omit=dev into a clean d
     assert.ok(existsSync(join(app, 'apps/web/dist/index.html')), 'the built dashboard');
   });
 
-  it('starts from there and answers /healthz', async () => {
+  it('starts from there, keeps its SQLite file in --data and answers /healthz', async () => {
     const data = join(scratch.path, 'data');
     hopwatch = await startHopwatch({
       cli: join(app, 'apps/server/dist/cli.js'),
@@ -83,6 +83,7 @@ describe('the production layout, installed with npm ci --omit=dev into a clean d
       health.body.version,
       JSON.parse(readFileSync(join(ROOT, 'apps/server/package.json'))).version,
     );
+    assert.ok(existsSync(join(data, 'hopwatch.db')), 'the SQLite file is created in --data');
   });
 
   it('serves the built dashboard at /', async () => {
