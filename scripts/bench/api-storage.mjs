@@ -2,10 +2,15 @@
 // in under 100 ms. Fills a temp database through the store's real write path (bus → sequence → batched
 // flush), then times the series query directly and through the HTTP route, beside a bare COUNT(*) over
 // the same rows as a floor. Needs the server built (npm run bench builds it).
-//   node scripts/bench/api-storage.mjs [--legs 20] [--hours 24] [--runs 15] [--keep]
+// Then a write-load phase: many legs heartbeating in real time, with the event loop's delay measured (the
+// store must batch its writes so 5,000 legs at 1 s do not starve the loop that times the heartbeats).
+//   node scripts/bench/api-storage.mjs [--legs 20] [--hours 24] [--runs 15] [--load-legs 5000]
+//                                      [--load-seconds 20] [--keep]
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 
@@ -18,12 +23,16 @@ const { values: args } = parseArgs({
     legs: { type: 'string', default: '20' },
     hours: { type: 'string', default: '24' },
     runs: { type: 'string', default: '15' },
+    'load-legs': { type: 'string', default: '5000' },
+    'load-seconds': { type: 'string', default: '20' },
     keep: { type: 'boolean', default: false },
   },
 });
 const LEGS = positiveInt(args.legs, '--legs');
 const HOURS = positiveInt(args.hours, '--hours');
 const RUNS = positiveInt(args.runs, '--runs');
+const LOAD_LEGS = positiveInt(args['load-legs'], '--load-legs');
+const LOAD_SECONDS = positiveInt(args['load-seconds'], '--load-seconds');
 const BUDGET_MS = 100;
 const TARGET = 'bench';
 const HOUR = 3_600_000;
@@ -36,6 +45,7 @@ const from = to - HOURS * HOUR;
 try {
   fill();
   await queries();
+  await writeLoad();
 } finally {
   if (args.keep) console.log(`kept ${dir}`);
   else rmSync(dir, { recursive: true, force: true });
@@ -153,6 +163,67 @@ async function queries() {
       `${name.padEnd(64)} ${fmt(result.p50).padStart(9)} ${fmt(result.max).padStart(9)}   ${verdict}`,
     );
   }
+}
+
+/**
+ * LOAD_LEGS legs heartbeating once a second in real time, spread evenly over the second as real legs
+ * drift apart, while the event loop's delay is sampled: what the prober would suffer from storage.
+ */
+async function writeLoad() {
+  const loadPath = join(dir, 'load.db');
+  const store = openSqliteStore(loadPath, { retentionMs: 30 * 24 * HOUR });
+  const bus = new EventBus(store);
+  bus.subscribe((stored) => store.project(stored));
+  const TICK_MS = 10;
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  let published = 0;
+  let leg = 0;
+  let seq = 0;
+  const started = performance.now();
+  delay.enable();
+  // Publishes whatever is due by the clock, so a late timer catches up instead of lowering the load.
+  const timer = setInterval(() => {
+    const ts = Date.now();
+    const due = Math.floor(((performance.now() - started) / 1_000) * LOAD_LEGS) - published;
+    for (let i = 0; i < due; i += 1) {
+      const name = `leg-${leg}`;
+      bus.publish({
+        kind: 'rtt',
+        ts,
+        target: TARGET,
+        leg: name,
+        sessionId: `${name}-s1`,
+        seq,
+        rttMs: 9.5,
+        suspect: false,
+      });
+      published += 1;
+      leg += 1;
+      if (leg === LOAD_LEGS) {
+        leg = 0;
+        seq += 1;
+      }
+    }
+  }, TICK_MS);
+  await sleep(LOAD_SECONDS * 1_000);
+  clearInterval(timer);
+  delay.disable();
+  const elapsedS = (performance.now() - started) / 1_000;
+  store.close();
+  const reader = new Database(loadPath, { readonly: true });
+  const stored = reader.prepare('SELECT COUNT(*) AS n FROM rtt_raw').get().n;
+  reader.close();
+  const ms = (ns) => ns / 1e6;
+  console.log('');
+  console.log(
+    `write load: ${LOAD_LEGS.toLocaleString('en')} legs at 1 s for ${LOAD_SECONDS} s ` +
+      `(${Math.round(published / elapsedS).toLocaleString('en')} heartbeats/s published)`,
+  );
+  console.log(
+    `  event-loop delay beyond the 10 ms sampling: p50 ${fmt(Math.max(0, ms(delay.percentile(50)) - 10))}, ` +
+      `p99 ${fmt(Math.max(0, ms(delay.percentile(99)) - 10))}, max ${fmt(Math.max(0, ms(delay.max) - 10))}`,
+  );
+  console.log(`  stored ${stored.toLocaleString('en')} of ${published.toLocaleString('en')} heartbeats`);
 }
 
 /** Through the real app (routes, validation, JSON) with app.inject, if the build has the route. */

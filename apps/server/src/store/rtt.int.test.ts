@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { RTT_MAX_POINTS, type RttPoint } from '@hopwatch/shared/protocol';
 import { summarize } from '@hopwatch/shared/series';
 import { describe, expect, it } from 'vitest';
-import { RAW_SERIES_MAX_ROWS } from './rtt.js';
+import { RAW_SERIES_MAX_ROWS, ROLLUPS_PER_FLUSH } from './rtt.js';
 import { openSqliteStore } from './sqlite-store.js';
-import { DAY_MS, rtt, useStoreFixtures } from './test-support/store-fixture.js';
+import { countOnDisk, DAY_MS, rtt, useStoreFixtures } from './test-support/store-fixture.js';
 
 const T0 = Date.UTC(2025, 0, 15, 10, 0, 0);
 const MINUTE = 60_000;
@@ -157,6 +157,19 @@ describe('rttSeries from rollups', () => {
     const series = f.store.rttSeries({ target: 'api', leg: 'edge', from: T0, to: T0 + 10 * MINUTE });
     expect(series.step).toBe(MINUTE);
     expect(series.points).toEqual([expectedMinute(T0, T0, 120), expectedMinute(T0 + MINUTE, T0, 120)]);
+  });
+});
+
+describe('rolling up many legs at once', () => {
+  it('spreads a minute-end over several flushes and finishes without new samples', async () => {
+    let clock = T0;
+    const f = open({ now: () => clock, rollupGraceMs: 0 });
+    const legs = ROLLUPS_PER_FLUSH + 100;
+    for (let leg = 0; leg < legs; leg += 1) f.publish(rtt('api', `leg-${leg}`, 's', T0 + 1_000, leg));
+    clock = T0 + 2 * MINUTE;
+    f.store.flush();
+    expect(countOnDisk(f.path, 'rtt_rollup')).toBe(ROLLUPS_PER_FLUSH);
+    await expect.poll(() => countOnDisk(f.path, 'rtt_rollup'), { timeout: 5_000 }).toBe(legs);
   });
 });
 

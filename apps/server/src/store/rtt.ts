@@ -31,6 +31,12 @@ const PENDING_MARK = 'rollup_pending_from';
  */
 export const RAW_SERIES_MAX_ROWS = 20_000;
 
+/**
+ * Every leg's minute ends at the same moment; rolling up 5,000 of them in one flush would block the event
+ * loop for tens of milliseconds, so each flush rolls up at most this many and the next flush goes on.
+ */
+export const ROLLUPS_PER_FLUSH = 500;
+
 interface RawRow {
   legId: number;
   ts: number;
@@ -202,7 +208,7 @@ export class RttTable implements BatchedWriter {
     let pendingFrom: number | null = null;
     for (const [legId, minutes] of this.#openMinutes) {
       for (const [minute, open] of minutes) {
-        if (minute <= dueBefore) {
+        if (minute <= dueBefore && (closing || this.#rolledUp.length < ROLLUPS_PER_FLUSH)) {
           const samples = open.partial
             ? this.#observations(legId, minute, minute + RTT_ROLLUP_MS)
             : open.samples;

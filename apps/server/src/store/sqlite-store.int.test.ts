@@ -5,20 +5,17 @@ import type { Verdict } from '@hopwatch/shared/protocol';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { FLUSH_ROWS } from './sqlite-store.js';
-import { closedSession, DAY_MS, rtt, sessionOpen, useStoreFixtures } from './test-support/store-fixture.js';
+import {
+  closedSession,
+  countOnDisk,
+  DAY_MS,
+  rtt,
+  sessionOpen,
+  useStoreFixtures,
+} from './test-support/store-fixture.js';
 
 const T0 = Date.UTC(2025, 0, 15, 10, 0, 0);
 const open = useStoreFixtures();
-
-/** Rows of a table as a second connection sees them: what is really on disk, not what is queued. */
-function countOnDisk(path: string, table: string): number {
-  const reader = new Database(path, { readonly: true });
-  try {
-    return (reader.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
-  } finally {
-    reader.close();
-  }
-}
 
 function verdict(id: string, target: string, at: number): Verdict {
   return {

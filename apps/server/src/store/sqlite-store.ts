@@ -264,6 +264,8 @@ export class SqliteStore implements Store {
       return;
     }
     for (const writer of this.#writers) writer.committed();
+    // Rollups are written a bounded number per flush; come back for the rest even if nothing new arrives.
+    if (this.#rtt.hasMinutesDue()) this.#armTimer();
   }
 
   #pendingRows(): number {

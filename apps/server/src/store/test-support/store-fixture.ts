@@ -10,6 +10,7 @@ import {
   type Session,
   type SessionOpenEvent,
 } from '@hopwatch/shared/protocol';
+import Database from 'better-sqlite3';
 import { afterEach } from 'vitest';
 import { EventBus } from '../../events/bus.js';
 import { openSqliteStore, type SqliteStore, type SqliteStoreOptions } from '../sqlite-store.js';
@@ -75,6 +76,16 @@ export function useStoreFixtures(): (options?: Partial<SqliteStoreOptions>) => S
     current = createStoreFixture(options);
     return current;
   };
+}
+
+/** Rows of a table as a second connection sees them: what is really on disk, not what is queued. */
+export function countOnDisk(path: string, table: 'events' | 'sessions' | 'rtt_raw' | 'rtt_rollup'): number {
+  const reader = new Database(path, { readonly: true });
+  try {
+    return (reader.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+  } finally {
+    reader.close();
+  }
 }
 
 export function sessionOpen(target: string, leg: string, sessionId: string, ts: number): SessionOpenEvent {
