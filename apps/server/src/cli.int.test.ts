@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 
 const SERVER_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(SERVER_DIR, 'dist', 'cli.js');
@@ -243,37 +243,69 @@ class RunningCli {
   }
 }
 
-async function echoServer(): Promise<number> {
+/** A ws echo server that remembers every connection, so a test can tell a kept session from a new one. */
+async function echoServer(): Promise<{ port: number; connections: { path: string; socket: WebSocket }[] }> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   echoServers.push(wss);
-  wss.on('connection', (socket) => socket.on('message', (data, binary) => socket.send(data, { binary })));
+  const connections: { path: string; socket: WebSocket }[] = [];
+  wss.on('connection', (socket, request) => {
+    connections.push({ path: new URL(request.url ?? '/', 'ws://x').pathname, socket });
+    socket.on('message', (data, binary) => socket.send(data, { binary }));
+  });
   await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
-  return (wss.address() as { port: number }).port;
+  return { port: (wss.address() as { port: number }).port, connections };
+}
+
+/** Polls until `check` holds; generous, since the machine may be loaded. */
+async function until(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 describe('SIGHUP', () => {
-  it('reloads the file: a valid one is applied and logged, an invalid one is logged and the old one kept', async () => {
-    const port = await echoServer();
+  it('applies a valid file (unchanged legs keep their sessions) and keeps the old config on an invalid one', async () => {
+    const echo = await echoServer();
+    const opened = (path: string) => echo.connections.filter((connection) => connection.path === path);
     const target = (legs: string) => `
 targets:
   - name: local
     segments: [last-mile, proxy, app]
     heartbeat: { interval: 200ms, timeout: 2s }
     legs:
-      - { name: app, url: "ws://127.0.0.1:${port}/ws", enters: app }
+      - { name: app, url: "ws://127.0.0.1:${echo.port}/app", enters: app }
 ${legs}`;
     const file = await configFile('reload.yaml', target(''));
     const cli = new RunningCli(['--config', file, '--port', '0', '--data', join(dir, 'reload-data')]);
     const url = await cli.waitFor('listening', () => /dashboard on (http:\S+)/.exec(cli.stderr)?.[1]);
+    await until('leg app to connect', () => opened('/app').length === 1);
 
+    // A leg added: it connects, and leg app keeps its one session.
     await writeFile(
       file,
-      target(`      - { name: proxy, url: "ws://127.0.0.1:${port}/proxied?token=sekrit", enters: proxy }`),
+      target(`      - { name: proxy, url: "ws://127.0.0.1:${echo.port}/proxy?token=sekrit", enters: proxy }`),
     );
     cli.child.kill('SIGHUP');
     const reloaded = await cli.waitFor('the reload', () => cli.logs('config reloaded')[0]);
     expect(reloaded.changes).toEqual(['leg local/proxy added']);
+    await until('leg proxy to connect', () => opened('/proxy').length === 1);
 
+    // A leg changed: it reconnects with its new settings; leg app still keeps its session.
+    await writeFile(
+      file,
+      target(`      - { name: proxy, url: "ws://127.0.0.1:${echo.port}/proxy2", enters: proxy }`),
+    );
+    cli.child.kill('SIGHUP');
+    await cli.waitFor('the second reload', () => cli.logs('config reloaded')[1]);
+    await until('leg proxy to reconnect', () => opened('/proxy2').length === 1);
+    await until(
+      'the old proxy session to close',
+      () => opened('/proxy')[0]?.socket.readyState === WebSocket.CLOSED,
+    );
+
+    // An invalid file: logged with its errors, nothing changes.
     await writeFile(file, target('      - { name: Proxy, url: "ws://x/ws", enters: proxy }'));
     cli.child.kill('SIGHUP');
     const failed = 'config reload failed: the file is invalid, keeping the running config';
@@ -282,9 +314,12 @@ ${legs}`;
       'targets[0].legs[1].name: must match [a-z0-9][a-z0-9_-]*: lowercase letters, digits, _ and - (got "Proxy")',
     ]);
 
+    expect(opened('/app')).toHaveLength(1);
+    expect(opened('/app')[0]?.socket.readyState).toBe(WebSocket.OPEN);
+    expect(opened('/proxy2')[0]?.socket.readyState).toBe(WebSocket.OPEN);
+
     // Still serving, and nothing secret was logged.
-    const health = await fetch(`${url}/healthz`);
-    expect(health.status).toBe(200);
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
     expect(cli.child.exitCode).toBeNull();
     expect(cli.stdout).not.toContain('sekrit');
 
