@@ -1,4 +1,6 @@
-// Small integer ids for (target, leg), so the millions of RTT rows do not repeat two strings each.
+// Small integer ids for (target, leg), so the millions of RTT rows do not repeat two strings each. A new
+// leg gets its id in memory at once and its row in the next flush, written before any row that uses it.
+import { type BatchedWriter, type RowErrorReporter, writeEach } from './batch.js';
 import type { Db } from './db.js';
 
 export interface LegRef {
@@ -7,31 +9,39 @@ export interface LegRef {
   leg: string;
 }
 
-export class LegRegistry {
+export class LegRegistry implements BatchedWriter {
   readonly #byKey = new Map<string, LegRef>();
+  #pending: LegRef[] = [];
+  #nextId: number;
+  readonly #report: RowErrorReporter;
   readonly #insert;
 
-  constructor(db: Db) {
-    // The no-op update makes RETURNING give the id whether the row was new or already there.
-    this.#insert = db.prepare<[string, string], { id: number }>(
-      'INSERT INTO legs (target, leg) VALUES (?, ?) ON CONFLICT (target, leg) DO UPDATE SET leg = excluded.leg RETURNING id',
+  constructor(db: Db, options: { report: RowErrorReporter }) {
+    this.#report = options.report;
+    this.#insert = db.prepare<[number, string, string]>(
+      'INSERT INTO legs (id, target, leg) VALUES (?, ?, ?)',
     );
     const rows = db.prepare('SELECT id, target, leg FROM legs').all() as LegRef[];
     for (const row of rows) this.#byKey.set(keyOf(row.target, row.leg), row);
+    this.#nextId = rows.reduce((max, row) => Math.max(max, row.id), 0) + 1;
+  }
+
+  get pendingRows(): number {
+    return this.#pending.length;
   }
 
   find(target: string, leg: string): LegRef | undefined {
     return this.#byKey.get(keyOf(target, leg));
   }
 
-  /** The leg's id, registering it on first sight (a single small write, once per leg for ever). */
+  /** The leg's id, registering it on first sight. */
   ensure(target: string, leg: string): LegRef {
     const known = this.find(target, leg);
     if (known) return known;
-    const row = this.#insert.get(String(target), String(leg));
-    if (!row) throw new Error(`could not register leg ${target}/${leg}`);
-    const ref: LegRef = { id: row.id, target: String(target), leg: String(leg) };
+    const ref: LegRef = { id: this.#nextId, target: String(target), leg: String(leg) };
+    this.#nextId += 1;
     this.#byKey.set(keyOf(target, leg), ref);
+    this.#pending.push(ref);
     return ref;
   }
 
@@ -42,6 +52,17 @@ export class LegRegistry {
   all(): LegRef[] {
     return [...this.#byKey.values()];
   }
+
+  write(): void {
+    writeEach(this.#pending, (ref) => this.#insert.run(ref.id, ref.target, ref.leg), this.#report, 'leg');
+  }
+
+  committed(): void {
+    this.#pending = [];
+  }
+
+  /** Never forgotten: RTT rows already queued carry these ids, and a later flush must still write them. */
+  discard(): void {}
 }
 
 function keyOf(target: string, leg: string): string {

@@ -104,6 +104,24 @@ describe('batching', () => {
     expect(countOnDisk(f.path, 'rtt_raw')).toBeGreaterThanOrEqual(FLUSH_ROWS / 2 - 1);
   });
 
+  it('keeps a batch that cannot be written and writes it once the database is free again', () => {
+    const f = open();
+    const other = new Database(f.path);
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      f.publish(sessionOpen('api', 'edge', 's1', T0), rtt('api', 'edge', 's1', T0 + 1_000, 4));
+      f.store.flush();
+      // Two events, the session, the new leg and its sample.
+      expect(f.errors.map((e) => e.context)).toEqual(['flush of 5 rows failed; retrying']);
+      other.exec('ROLLBACK');
+    } finally {
+      other.close();
+    }
+    expect(f.store.sessions({ limit: 10 }).map((s) => s.id)).toEqual(['s1']);
+    expect(f.store.rttSamples({ target: 'api', from: T0, to: T0 + 2_000 }).map((s) => s.rttMs)).toEqual([4]);
+    expect(countOnDisk(f.path, 'events')).toBe(2);
+  });
+
   it('writes what is queued on close', () => {
     const f = open();
     f.publish(sessionOpen('api', 'edge', 's1', T0));

@@ -76,7 +76,7 @@ export class SqliteStore implements Store {
       rawRetentionMs: Math.min(options.retentionMs, options.rawRetentionMs ?? DEFAULT_RAW_RETENTION_MS),
     };
     const report = this.#onError;
-    this.#legs = new LegRegistry(db);
+    this.#legs = new LegRegistry(db, { report });
     this.#events = new EventLog(db, { report, now: this.#now });
     this.#sessions = new SessionTable(db, { report });
     this.#rtt = new RttTable(db, {
@@ -88,7 +88,8 @@ export class SqliteStore implements Store {
     this.#verdicts = new VerdictTable(db, { report });
     this.#stalls = new StallTable(db, { report });
     this.#incidents = new IncidentTable(db, { now: this.#now });
-    this.#writers = [this.#events, this.#sessions, this.#rtt, this.#verdicts, this.#stalls];
+    // Legs first: RTT rows refer to their ids.
+    this.#writers = [this.#legs, this.#events, this.#sessions, this.#rtt, this.#verdicts, this.#stalls];
     this.#flushTransaction = db.transaction((closing: boolean) => {
       for (const writer of this.#writers) writer.write(closing);
       writeMeta(db, LAST_SEQ, this.#lastSeq);
@@ -121,7 +122,6 @@ export class SqliteStore implements Store {
     try {
       switch (event.kind) {
         case 'session_open':
-          this.#legs.ensure(event.target, event.leg);
           this.#sessions.queueOpen(event);
           break;
         case 'session_close':
