@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type CliParse, parseCli } from './cli-args.js';
+import { type CliCommand, type CliParse, parseCli } from './cli-args.js';
 
-const serve = { command: 'serve', config: null, host: null, port: null, data: null, lab: false };
+const serve: CliCommand = { command: 'serve', config: null, host: null, port: null, data: null, lab: false };
 
 describe('parseCli', () => {
   it.each<[string, string[], Record<string, string>, CliParse]>([
