@@ -2,9 +2,12 @@
 // text: the issue's requirements, and that it agrees with the kustomize base and with the production layout
 // that production-layout.int.test.mjs installs and starts for real.
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { readText } from './support.mjs';
+import { workspaceDirs } from '../stage-runtime.mjs';
+import { ROOT, readText } from './support.mjs';
 
 const dockerfile = parseDockerfile(readText('Dockerfile'));
 const runtime = dockerfile.stages.at(-1);
@@ -35,6 +38,13 @@ describe('Dockerfile', () => {
     assert.match(staging ?? '', /node deploy\/stage-runtime\.mjs \/runtime .*npm ci --omit=dev/s);
     const copy = runtime.instructions.find((i) => i.op === 'COPY');
     assert.equal(copy.args, '--from=build /runtime /app');
+  });
+
+  it("copies every workspace's package.json before npm ci, so the lockfile matches", () => {
+    const copies = build.instructions.filter((i) => i.op === 'COPY').map((i) => i.args);
+    for (const dir of workspaceDirs().filter((d) => existsSync(join(ROOT, d, 'package.json')))) {
+      assert.ok(copies.includes(`${dir}/package.json ${dir}/`), `the build stage copies ${dir}/package.json`);
+    }
   });
 
   it('runs as the non-root node user with /data as a volume', () => {

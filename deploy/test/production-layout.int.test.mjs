@@ -58,6 +58,7 @@ describe('the production layout, installed with npm ci --omit=dev into a clean d
   });
 
   it('holds the runtime dependencies and none of the development ones, and no sources', () => {
+    assert.equal(install.status, 0, 'npm ci --omit=dev failed: see the test "installs"');
     for (const name of RUNTIME) assert.ok(existsSync(join(app, 'node_modules', name)), `${name} installed`);
     assert.ok(
       existsSync(join(app, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node')),
@@ -69,6 +70,7 @@ describe('the production layout, installed with npm ci --omit=dev into a clean d
   });
 
   it('starts from there, keeps its SQLite file in --data and answers /healthz', async () => {
+    assert.equal(install.status, 0, 'npm ci --omit=dev failed: see the test "installs"');
     const data = join(scratch.path, 'data');
     hopwatch = await startHopwatch({
       cli: join(app, 'apps/server/dist/cli.js'),
@@ -107,6 +109,7 @@ describe('the production layout, installed with npm ci --omit=dev into a clean d
   });
 
   it('validates the Kubernetes example config with check-config', () => {
+    assert.equal(install.status, 0, 'npm ci --omit=dev failed: see the test "installs"');
     const result = run(process.execPath, [
       join(app, 'apps/server/dist/cli.js'),
       'check-config',
