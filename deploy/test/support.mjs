@@ -53,10 +53,19 @@ export function run(command, args, options = {}) {
   return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** A temp directory removed by the returned cleanup. */
+const tempDirs = new Set();
+
+/** A temp directory removed by the returned cleanup, or when the test process exits. */
 export function tempDir(prefix) {
   const path = mkdtempSync(join(tmpdir(), `hopwatch-${prefix}-`));
-  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+  tempDirs.add(path);
+  return {
+    path,
+    remove: () => {
+      rmSync(path, { recursive: true, force: true });
+      tempDirs.delete(path);
+    },
+  };
 }
 
 /** A TCP port free on 127.0.0.1 right now, for programs that cannot report the port they bound. */
@@ -75,7 +84,14 @@ const children = new Set();
 // A test runner that exits (or is interrupted) still takes its children with it.
 process.on('exit', () => {
   for (const child of children) child.kill('SIGKILL');
+  for (const path of tempDirs) rmSync(path, { recursive: true, force: true });
 });
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+]) {
+  process.once(signal, () => process.exit(code)); // runs the 'exit' handler above
+}
 
 /**
  * Starts a long-running process and keeps the tail of its output for failure messages.
