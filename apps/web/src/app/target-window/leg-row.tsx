@@ -1,0 +1,98 @@
+// One leg on the shared time axis: its header, its timeline strip of sessions and drops, and its RTT chart
+// under it. Hovering a drop shows its details; clicking it selects it (and the verdict that explains it).
+import type { LegView, RttResponse, Session } from '@hopwatch/shared/protocol';
+import { memo, useMemo, useState } from 'react';
+import { RttBandChart } from '../../components/charts/rtt-band-chart';
+import { type DropMarkView, SessionStrip } from '../../components/charts/session-strip';
+import { LegHeader } from '../../features/legs/components/leg-header';
+import { legWindowStats } from '../../features/legs/leg-stats';
+import { shapeRttChart } from '../../features/rtt/rtt-shape';
+import type { SessionsPage } from '../../features/timeline/api/get-sessions';
+import { DropDetails } from '../../features/timeline/components/drop-details';
+import { shapeTimeline, stateAt } from '../../features/timeline/timeline-shape';
+import type { TimeScale } from '../../lib/time-scale';
+
+export const STRIP_HEIGHT = 26;
+export const CHART_HEIGHT = 60;
+
+export interface LegRowProps {
+  leg: LegView;
+  sessions: SessionsPage | undefined;
+  rtt: RttResponse | undefined;
+  error: Error | null;
+  scale: TimeScale;
+  now: number;
+  /** the window reaches the present: show the live state */
+  live: boolean;
+  highlighted: ReadonlySet<string>;
+  selectedSessionId: string | null;
+  onSelectDrop(sessionId: string): void;
+}
+
+export const LegRow = memo(function LegRow(props: LegRowProps) {
+  const { leg, sessions, rtt, scale, now, live, highlighted } = props;
+  const [hovered, setHovered] = useState<{ drop: DropMarkView; x: number } | null>(null);
+
+  const strip = useMemo(
+    () =>
+      shapeTimeline({
+        sessions: sessions?.sessions ?? [],
+        from: scale.from,
+        to: scale.to,
+        now,
+        current: live ? { state: leg.state, since: leg.since } : null,
+        truncated: sessions?.truncated ?? false,
+      }),
+    [sessions, scale.from, scale.to, now, live, leg.state, leg.since],
+  );
+  const chart = useMemo(
+    () => shapeRttChart(rtt?.points ?? [], rtt?.step ?? 1_000, scale, CHART_HEIGHT),
+    [rtt, scale],
+  );
+  const stats = useMemo(
+    () => legWindowStats(strip, rtt?.points ?? [], Math.min(scale.to, now)),
+    [strip, rtt, scale.to, now],
+  );
+
+  const state = live ? leg.state : (stateAt(strip, Math.min(scale.to, now)) ?? 'unknown');
+  const shownId = hovered?.drop.sessionId ?? props.selectedSessionId;
+  const shownSession = shownId ? sessions?.sessions.find((s) => s.id === shownId) : undefined;
+  const shownX = hovered?.x ?? (shownSession?.closedAt != null ? scale.x(shownSession.closedAt) : 0);
+
+  return (
+    <div className="leg-row" data-testid="leg-row" data-leg={leg.name} data-state={state}>
+      <LegHeader leg={leg} state={state} since={live ? leg.since : null} now={now} stats={stats} />
+      <div className="leg-plot" style={{ width: scale.width }}>
+        {props.error ? (
+          <p className="error leg-error">{props.error.message}</p>
+        ) : (
+          <>
+            <SessionStrip
+              scale={scale}
+              segments={strip.segments}
+              drops={strip.drops}
+              height={STRIP_HEIGHT}
+              highlighted={highlighted}
+              onDropHover={(drop, x) => setHovered(drop ? { drop, x } : null)}
+              onDropSelect={(drop) => props.onSelectDrop(drop.sessionId)}
+            />
+            <RttBandChart width={scale.width} height={CHART_HEIGHT} {...chart} />
+            {!sessions && <span className="leg-loading">loading…</span>}
+          </>
+        )}
+        {shownSession && <DropPopover session={shownSession} x={shownX} width={scale.width} />}
+      </div>
+    </div>
+  );
+});
+
+function DropPopover({ session, x, width }: { session: Session; x: number; width: number }) {
+  // Keep the popover inside the plot: open to the left of marks near the right edge.
+  const left = x > width - 340 ? undefined : Math.max(0, x + 10);
+  const right = left === undefined ? Math.max(0, width - x + 10) : undefined;
+  return (
+    <div className="drop-popover" style={{ left, right, top: STRIP_HEIGHT }}>
+      <DropDetails session={session} />
+    </div>
+  );
+}

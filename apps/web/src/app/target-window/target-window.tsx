@@ -1,0 +1,122 @@
+// One target over one window: every leg on a shared time axis, and beside them the verdicts. The overview
+// shows it for a live or absolute window; an incident shows it for the incident's window.
+import type { TargetView, Verdict } from '@hopwatch/shared/protocol';
+import { useQueries } from '@tanstack/react-query';
+import { useCallback, useMemo, useRef } from 'react';
+import { TickGrid, TimeAxis } from '../../components/charts/time-axis';
+import { CauseLegend } from '../../components/ui/cause-legend';
+import { rttQueryOptions } from '../../features/rtt/api/get-rtt';
+import { sessionsQueryOptions } from '../../features/timeline/api/get-sessions';
+import { useDrops } from '../../features/verdicts/api/get-drops';
+import { ReportDropForm } from '../../features/verdicts/components/report-drop-form';
+import { VerdictsPanel } from '../../features/verdicts/components/verdicts-panel';
+import { useLinkStale } from '../../lib/live-context';
+import { timeScale, timeTicks } from '../../lib/time-scale';
+import { useElementWidth } from '../../lib/use-element-width';
+import { useNow } from '../../lib/use-now';
+import { liveTickMs, queryRangeOf, resolveWindow, type ViewWindow } from '../../lib/view-window';
+import { LegRow } from './leg-row';
+
+export interface TargetWindowProps {
+  target: TargetView;
+  window: ViewWindow;
+  /** a session id or a verdict id (the URL's `drop`) */
+  selectedDrop: string | null;
+  onSelectDrop(drop: string | null): void;
+}
+
+export function TargetWindow({ target, window, selectedDrop, onSelectDrop }: TargetWindowProps) {
+  const plotRef = useRef<HTMLDivElement | null>(null);
+  const width = useElementWidth(plotRef);
+  const live = window.kind === 'live';
+  const now = useNow(live ? liveTickMs(window.spanMs, width) : null);
+  const stale = useLinkStale();
+  const range = useMemo(() => queryRangeOf(window), [window]);
+  const { from, to } = resolveWindow(window, now);
+  const scale = useMemo(() => timeScale(from, to, width), [from, to, width]);
+  const ticks = useMemo(() => timeTicks(from, to, Math.max(2, Math.floor(width / 110))), [from, to, width]);
+
+  const sessionQueries = useQueries({
+    queries: target.legs.map((leg) => sessionsQueryOptions(target.name, leg.name, range)),
+  });
+  const rttQueries = useQueries({
+    queries: target.legs.map((leg) => rttQueryOptions(target.name, leg.name, range)),
+  });
+  const drops = useDrops(target.name, range);
+
+  const selectedVerdict = useMemo(() => findVerdict(drops.data, selectedDrop), [drops.data, selectedDrop]);
+  const highlighted = useMemo(
+    () => new Set(selectedVerdict ? selectedVerdict.sessionIds : selectedDrop ? [selectedDrop] : []),
+    [selectedVerdict, selectedDrop],
+  );
+  const selectSession = useCallback(
+    (sessionId: string) => onSelectDrop(sessionId === selectedDrop ? null : sessionId),
+    [onSelectDrop, selectedDrop],
+  );
+
+  const ready =
+    sessionQueries.every((q) => q.data !== undefined || q.error) &&
+    rttQueries.every((q) => q.data !== undefined || q.error) &&
+    (drops.data !== undefined || drops.error !== null);
+
+  return (
+    <div
+      className={`target-window${live && stale ? ' is-stale' : ''}`}
+      data-testid="target-window"
+      data-ready={ready}
+      data-from={from}
+      data-to={to}
+    >
+      <section className="legs-panel" aria-label="legs">
+        <div className="axis-row">
+          <div className="axis-spacer">
+            <span className="axis-caption">time (local)</span>
+          </div>
+          <div className="axis-plot" ref={plotRef}>
+            <TimeAxis scale={scale} ticks={ticks} />
+          </div>
+        </div>
+        <div className="leg-rows">
+          <svg className="leg-rows-grid" width={scale.width} height="100%" aria-hidden="true">
+            <TickGrid scale={scale} ticks={ticks} height={4_000} />
+          </svg>
+          {target.legs.map((leg, index) => (
+            <LegRow
+              key={leg.name}
+              leg={leg}
+              sessions={sessionQueries[index]?.data}
+              rtt={rttQueries[index]?.data}
+              error={sessionQueries[index]?.error ?? rttQueries[index]?.error ?? null}
+              scale={scale}
+              now={now}
+              live={live}
+              highlighted={highlighted}
+              selectedSessionId={selectedVerdict ? null : selectedDrop}
+              onSelectDrop={selectSession}
+            />
+          ))}
+        </div>
+        <CauseLegend />
+      </section>
+      <aside className="side-panel" aria-label="verdicts">
+        <h2 className="panel-title">Drops and verdicts</h2>
+        <VerdictsPanel
+          verdicts={drops.data}
+          loading={drops.isLoading}
+          error={drops.error}
+          segments={target.segments}
+          legs={target.legs}
+          selectedId={selectedVerdict?.id ?? null}
+          onSelect={(verdict) => onSelectDrop(verdict.id === selectedVerdict?.id ? null : verdict.id)}
+        />
+        <ReportDropForm target={target.name} segments={target.segments} legs={target.legs} />
+      </aside>
+    </div>
+  );
+}
+
+/** The verdict the URL's `drop` names: by its own id, or as the verdict of a selected dropped session. */
+export function findVerdict(verdicts: readonly Verdict[] | undefined, drop: string | null): Verdict | null {
+  if (!verdicts || drop === null) return null;
+  return verdicts.find((v) => v.id === drop) ?? verdicts.find((v) => v.sessionIds.includes(drop)) ?? null;
+}

@@ -1,0 +1,117 @@
+// One verdict as a person reads it: when, how sure, the sentence, the path with the suspects, and the
+// signatures that explain the mechanism with their evidence and the knobs to change.
+import type { LegView, SignatureMatch, Verdict } from '@hopwatch/shared/protocol';
+import { formatDateTime } from '../../../components/ui/format';
+import { PathDiagram } from './path-diagram';
+
+export interface VerdictCardProps {
+  verdict: Verdict;
+  segments: readonly string[];
+  legs: readonly Pick<LegView, 'name' | 'covers'>[];
+  selected?: boolean;
+  expanded?: boolean;
+  onSelect?: () => void;
+}
+
+export function VerdictCard({
+  verdict,
+  segments,
+  legs,
+  selected = false,
+  expanded = true,
+  onSelect,
+}: VerdictCardProps) {
+  return (
+    <article
+      className={`verdict-card${selected ? ' verdict-card--selected' : ''}`}
+      data-testid="verdict"
+      data-verdict={verdict.id}
+      data-suspects={verdict.suspects.join(' ')}
+    >
+      <header className="verdict-head">
+        <button type="button" className="verdict-time" onClick={onSelect} disabled={!onSelect}>
+          {verdict.kind === 'reported' ? 'reported drop at ' : ''}
+          {formatDateTime(verdict.at)}
+        </button>
+        <span className={`confidence confidence--${verdict.confidence}`}>{verdict.confidence}</span>
+      </header>
+      <p className="verdict-summary">{verdict.summary}</p>
+      <p className="verdict-suspects">
+        {verdict.suspects.length > 0 ? (
+          <>
+            suspects:{' '}
+            {verdict.suspects.map((s) => (
+              <strong key={s} className="suspect-chip">
+                {s}
+              </strong>
+            ))}
+          </>
+        ) : (
+          <>no single hop explains it</>
+        )}
+      </p>
+      {expanded && (
+        <>
+          <PathDiagram segments={segments} legs={legs} verdict={verdict} />
+          <LegLists verdict={verdict} />
+          {verdict.signatures.length > 0 && (
+            <ul className="signatures">
+              {verdict.signatures.map((signature) => (
+                <SignatureItem key={signature.id} signature={signature} />
+              ))}
+            </ul>
+          )}
+        </>
+      )}
+    </article>
+  );
+}
+
+function LegLists({ verdict }: { verdict: Verdict }) {
+  const groups: [string, string[]][] = [
+    ['dropped', verdict.dropped],
+    ['clean', verdict.clean],
+    ['unknown', verdict.unknown],
+  ];
+  return (
+    <dl className="verdict-legs">
+      {groups.map(([label, legs]) => (
+        <div key={label}>
+          <dt className={`verdict-legs-${label}`}>{label}</dt>
+          <dd>{legs.length > 0 ? legs.join(', ') : '—'}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function SignatureItem({ signature }: { signature: SignatureMatch }) {
+  return (
+    <li className="signature" data-signature={signature.id}>
+      <div className="signature-head">
+        <code className="signature-id">{signature.id}</code>
+        <span>{signature.summary}</span>
+      </div>
+      {signature.evidence.length > 0 && (
+        <ul className="signature-evidence">
+          {signature.evidence.map((line) => (
+            <li key={line}>{line}</li>
+          ))}
+        </ul>
+      )}
+      {signature.culprits.length > 0 && (
+        <details className="signature-culprits">
+          <summary>known culprits with matching defaults ({signature.culprits.length})</summary>
+          <ul>
+            {signature.culprits.map((culprit) => (
+              <li key={`${culprit.component}-${culprit.knob}`}>
+                <strong>{culprit.component}</strong> <code>{culprit.knob}</code> (default{' '}
+                {culprit.defaultText}){!culprit.verified && <em> possible</em>}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </li>
+  );
+}
