@@ -33,6 +33,8 @@ const { values: args } = parseArgs({
     interval: { type: 'string', default: '1000' },
     warmup: { type: 'string', default: '3' },
     seconds: { type: 'string', default: '10' },
+    /** measure one side only (for profiling) */
+    only: { type: 'string' },
   },
 });
 const LEGS = Number(args.legs);
@@ -238,6 +240,10 @@ async function main() {
     `prober: ${LEGS} legs, ping every ${INTERVAL_MS} ms, ${WARMUP_MS / 1000} s warm-up, ${WINDOW_MS / 1000} s window; ` +
       'echo server in another process',
   );
+  if (args.only) {
+    console.log(await measure(args.only));
+    return;
+  }
   const bare = await measure('bare');
   const prober = await measure('prober');
 
