@@ -11,6 +11,7 @@
 // Needs a build (`npm run build`); `npm run bench -- prober` builds first.
 import { fork } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { availableParallelism, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -240,6 +241,8 @@ async function main() {
     `prober: ${LEGS} legs, ping every ${INTERVAL_MS} ms, ${WARMUP_MS / 1000} s warm-up, ${WINDOW_MS / 1000} s window; ` +
       'echo server in another process',
   );
+  // Both sides share the machine with whatever else runs: a loaded machine inflates RTT and loop delay.
+  console.log(`machine: ${availableParallelism()} cores, load average ${loadavg()[0].toFixed(2)} at start`);
   if (args.only) {
     console.log(await measure(args.only));
     return;
