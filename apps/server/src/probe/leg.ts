@@ -110,10 +110,6 @@ export class Leg {
     this.#alpnEndpoint = safeAlpnEndpoint(options.config);
   }
 
-  get phase(): LegPhase {
-    return this.#phase;
-  }
-
   start(): void {
     if (this.#phase !== 'idle') return;
     this.#connect();
