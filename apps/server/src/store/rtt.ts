@@ -1,77 +1,65 @@
-// RTT storage: one raw row per heartbeat (kept for the raw window), and one rollup row per leg and minute
-// (kept for the whole retention) so a day-long chart reads 1,440 rows instead of 86,400.
+// RTT storage: raw heartbeats as one chunk per leg and minute (kept for the raw window, see rtt-chunk.ts),
+// and one rollup per leg and minute (kept for the whole retention), so a day-long chart reads 1,440 rows.
 //
-// How rollups stay exact: each minute's samples are also kept in memory until the minute is over plus a
-// grace period (lost heartbeats are reported late, up to one timeout after they were sent); then the
-// minute's exact statistics are written in the same flush. A minute that may have rows not held in memory
-// (samples from before a restart, or a sample arriving after its minute was already rolled up) is
-// "partial" and is recomputed from its raw rows instead. After a crash, minutes from the
-// `rollup_pending_from` mark (persisted with every flush) are rebuilt from raw rows on open.
-import type { RttEvent, RttPoint, RttResponse } from '@hopwatch/shared/protocol';
+// A minute's samples are held in memory until the minute is over plus a grace period (lost heartbeats are
+// reported late, up to one timeout after they were sent); then its chunk and its exact rollup are written
+// in one flush. Until then the event log, written every flush, is what makes them durable: on open, the
+// rtt events from the `rtt_open_from` mark (persisted with every flush) are read back into memory. A
+// minute that may already have a chunk (a sample arriving after its minute was written, or a minute
+// rebuilt after a restart) is "partial" and is merged with the stored chunk, each heartbeat once.
+import type { HopEvent, RttEvent, RttPoint, RttResponse } from '@hopwatch/shared/protocol';
 import {
   bucketSamples,
   bucketStart,
   chooseStep,
   mergePoints,
   RTT_ROLLUP_MS,
-  type RttObservation,
   summarize,
 } from '@hopwatch/shared/series';
-import { type BatchedWriter, type RowErrorReporter, writeEach } from './batch.js';
+import type { BatchedWriter, RowErrorReporter } from './batch.js';
 import { type Db, finiteOrNull, readMeta, writeMeta } from './db.js';
-import type { LegRef } from './legs.js';
+import type { LegRef, LegRegistry } from './legs.js';
+import { decodeChunk, encodeChunk, mergeSamples, type StoredSample } from './rtt-chunk.js';
 import type { RttSample } from './store.js';
 
-const PENDING_MARK = 'rollup_pending_from';
+const OPEN_MARK = 'rtt_open_from';
 
 /**
- * Raw buckets give exact percentiles but cost one row per heartbeat; a range holding more heartbeats than
- * this is drawn from rollups (1-minute buckets) instead, which keeps every chart a few milliseconds. At one
- * heartbeat a second that is about 5.5 h; at the default 10 s, any range short enough for sub-minute steps.
+ * Raw buckets give exact percentiles but cost one sample per heartbeat; a range holding more heartbeats
+ * than this is drawn from rollups (1-minute buckets) instead, which keeps every chart a few milliseconds.
+ * At one heartbeat a second that is about 5.5 h; at the default 10 s, any range short enough for
+ * sub-minute steps.
  */
 export const RAW_SERIES_MAX_ROWS = 20_000;
 
 /**
- * Every leg's minute ends at the same moment; rolling up 5,000 of them in one flush would block the event
- * loop for tens of milliseconds, so each flush rolls up at most this many and the next flush goes on.
+ * Every leg's minute ends at the same moment; writing 5,000 of them in one flush would block the event
+ * loop for tens of milliseconds, so each flush writes at most this many and the next flush goes on.
  */
-export const ROLLUPS_PER_FLUSH = 500;
-
-interface RawRow {
-  legId: number;
-  ts: number;
-  eventSeq: number;
-  sessionId: string;
-  hbSeq: number;
-  rttMs: number | null;
-  suspect: boolean;
-}
+export const ROLLUPS_PER_FLUSH = 200;
 
 interface OpenMinute {
-  samples: RttObservation[];
-  /** rows for this minute may exist that are not in `samples`: recompute from raw rows */
+  samples: StoredSample[];
+  /** a chunk for this minute may already be stored: merge with it */
   partial: boolean;
 }
 
 export interface RttTableOptions {
   now: () => number;
   report: RowErrorReporter;
-  /** raw samples older than this are pruned; older ranges are served from rollups */
+  /** chunks older than this are pruned; older ranges are served from rollups */
   rawRetentionMs: number;
-  /** how long after a minute ends its rollup waits for late samples */
+  /** how long after a minute ends it waits for late samples */
   graceMs: number;
 }
 
-type RawTuple = [ts: number, rttMs: number | null, suspect: number];
-
 export class RttTable implements BatchedWriter {
-  #pendingRaw: RawRow[] = [];
-  /** per leg id: minute start → samples not yet rolled up */
+  /** per leg id: minute start → samples not written yet */
   readonly #openMinutes = new Map<number, Map<number, OpenMinute>>();
-  /** minutes before this may already have a rollup or raw rows not in memory */
-  #settledBefore: number;
+  /** per leg id: the newest minute with a stored chunk; a sample at or before it may need merging */
+  readonly #newestChunk = new Map<number, number>();
   /** filled by write(), applied by committed() */
-  #rolledUp: [legId: number, minute: number][] = [];
+  #written: [legId: number, minute: number][] = [];
   readonly #db: Db;
   readonly #options: RttTableOptions;
   readonly #statements;
@@ -79,26 +67,25 @@ export class RttTable implements BatchedWriter {
   constructor(db: Db, options: RttTableOptions) {
     this.#db = db;
     this.#options = options;
-    this.#settledBefore = bucketStart(options.now(), RTT_ROLLUP_MS) + RTT_ROLLUP_MS;
     this.#statements = {
-      insertRaw: db.prepare(
-        'INSERT INTO rtt_raw (leg_id, ts, event_seq, session_id, hb_seq, rtt_ms, suspect) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      upsertChunk: db.prepare<[number, number, string]>(
+        'INSERT OR REPLACE INTO rtt_chunks (leg_id, minute, samples) VALUES (?, ?, ?)',
+      ),
+      chunk: db.prepare<[number, number], { samples: string }>(
+        'SELECT samples FROM rtt_chunks WHERE leg_id = ? AND minute = ?',
+      ),
+      chunks: db.prepare<[number, number, number], { minute: number; samples: string }>(
+        'SELECT minute, samples FROM rtt_chunks WHERE leg_id = ? AND minute >= ? AND minute < ? ORDER BY minute',
+      ),
+      chunksNewestFirst: db.prepare<[number, number], { minute: number; samples: string }>(
+        'SELECT minute, samples FROM rtt_chunks WHERE leg_id = ? AND minute >= ? ORDER BY minute DESC',
+      ),
+      newestChunk: db.prepare<[number], { minute: number | null }>(
+        'SELECT MAX(minute) AS minute FROM rtt_chunks WHERE leg_id = ?',
       ),
       upsertRollup: db.prepare(
         'INSERT OR REPLACE INTO rtt_rollup (leg_id, minute, n, min, p50, p99, max, lost, suspect) ' +
           'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-      rawRange: db
-        .prepare<[number, number, number], RawTuple>(
-          'SELECT ts, rtt_ms, suspect FROM rtt_raw WHERE leg_id = ? AND ts >= ? AND ts < ? ORDER BY ts',
-        )
-        .raw(true),
-      samples: db.prepare<
-        [number, number, number],
-        { ts: number; sessionId: string; seq: number; rttMs: number | null; suspect: number }
-      >(
-        'SELECT ts, session_id AS sessionId, hb_seq AS seq, rtt_ms AS rttMs, suspect FROM rtt_raw ' +
-          'WHERE leg_id = ? AND ts >= ? AND ts < ? ORDER BY ts',
       ),
       rollups: db.prepare<[number, number, number], RttPoint>(
         'SELECT minute AS t, n, min, p50, p99, max, lost, suspect FROM rtt_rollup ' +
@@ -107,16 +94,12 @@ export class RttTable implements BatchedWriter {
       rollupHeartbeats: db.prepare<[number, number, number], { count: number }>(
         'SELECT COALESCE(SUM(n + lost), 0) AS count FROM rtt_rollup WHERE leg_id = ? AND minute >= ? AND minute < ?',
       ),
-      lastAnswered: db.prepare<[number, number, string], { ts: number }>(
-        'SELECT ts FROM rtt_raw WHERE leg_id = ? AND ts >= ? AND session_id = ? AND rtt_ms IS NOT NULL ' +
-          'ORDER BY ts DESC LIMIT 1',
+      eventsSince: db.prepare<[number], { seq: number; body: string }>(
+        'SELECT seq, body FROM events WHERE ts >= ? ORDER BY seq',
       ),
-      maxTs: db.prepare<[number], { ts: number | null }>(
-        'SELECT MAX(ts) AS ts FROM rtt_raw WHERE leg_id = ?',
-      ),
-      pruneRaw: db.prepare<[number, number, number, number]>(
-        'DELETE FROM rtt_raw WHERE leg_id = ? AND (ts, event_seq) IN ' +
-          '(SELECT ts, event_seq FROM rtt_raw WHERE leg_id = ? AND ts < ? LIMIT ?)',
+      pruneChunks: db.prepare<[number, number, number, number]>(
+        'DELETE FROM rtt_chunks WHERE leg_id = ? AND minute IN ' +
+          '(SELECT minute FROM rtt_chunks WHERE leg_id = ? AND minute < ? LIMIT ?)',
       ),
       pruneRollups: db.prepare<[number, number, number, number]>(
         'DELETE FROM rtt_rollup WHERE leg_id = ? AND minute IN ' +
@@ -125,31 +108,29 @@ export class RttTable implements BatchedWriter {
     };
   }
 
+  /** Nothing waits in a queue: samples are written as chunks when their minute is over. */
   get pendingRows(): number {
-    return this.#pendingRaw.length;
+    return 0;
   }
 
-  /**
-   * Rebuilds rollups a crash left unwritten and marks every minute up to now (or up to the newest raw
-   * sample, should the clock have gone back) as possibly holding rows from before this run.
-   */
-  recover(legs: readonly LegRef[]): void {
-    const pendingFrom = readMeta(this.#db, PENDING_MARK);
-    this.#db.transaction(() => {
-      for (const leg of legs) {
-        const newest = this.#statements.maxTs.get(leg.id)?.ts ?? null;
-        if (newest === null) continue;
-        this.#settledBefore = Math.max(
-          this.#settledBefore,
-          bucketStart(newest, RTT_ROLLUP_MS) + RTT_ROLLUP_MS,
-        );
-        if (pendingFrom === null) continue;
-        const from = bucketStart(pendingFrom, RTT_ROLLUP_MS);
-        const minutes = bucketSamples(this.#observations(leg.id, from, newest + 1), RTT_ROLLUP_MS);
-        for (const point of minutes) this.#writeRollup(leg.id, point);
+  /** Reads back into memory the minutes that were still open when the previous run stopped or crashed. */
+  recover(legs: LegRegistry): void {
+    for (const leg of legs.all()) {
+      const newest = this.#statements.newestChunk.get(leg.id)?.minute ?? null;
+      if (newest !== null) this.#newestChunk.set(leg.id, newest);
+    }
+    const openFrom = readMeta(this.#db, OPEN_MARK);
+    if (openFrom === null) return;
+    for (const row of this.#statements.eventsSince.iterate(openFrom)) {
+      let event: HopEvent;
+      try {
+        event = JSON.parse(row.body) as HopEvent;
+      } catch (error) {
+        this.#options.report(error, `stored event ${row.seq} is not valid JSON`);
+        continue;
       }
-      writeMeta(this.#db, PENDING_MARK, null);
-    })();
+      if (event.kind === 'rtt') this.queue(legs.ensure(event.target, event.leg).id, event, row.seq);
+    }
   }
 
   queue(legId: number, event: RttEvent, eventSeq: number): void {
@@ -158,17 +139,6 @@ export class RttTable implements BatchedWriter {
       this.#options.report(new RangeError(`rtt event ${eventSeq} has no valid ts`), 'rtt sample');
       return;
     }
-    const rttMs = finiteOrNull(event.rttMs);
-    const suspect = event.suspect === true;
-    this.#pendingRaw.push({
-      legId,
-      ts,
-      eventSeq,
-      sessionId: String(event.sessionId),
-      hbSeq: finiteOrNull(event.seq) ?? -1,
-      rttMs,
-      suspect,
-    });
     const minute = bucketStart(ts, RTT_ROLLUP_MS);
     let minutes = this.#openMinutes.get(legId);
     if (!minutes) {
@@ -177,13 +147,20 @@ export class RttTable implements BatchedWriter {
     }
     let open = minutes.get(minute);
     if (!open) {
-      open = { samples: [], partial: minute < this.#settledBefore };
+      open = { samples: [], partial: minute <= (this.#newestChunk.get(legId) ?? Number.NEGATIVE_INFINITY) };
       minutes.set(minute, open);
     }
-    open.samples.push({ ts, rttMs, suspect });
+    open.samples.push({
+      ts,
+      rttMs: finiteOrNull(event.rttMs),
+      suspect: event.suspect === true,
+      sessionId: String(event.sessionId),
+      hbSeq: finiteOrNull(event.seq) ?? -1,
+      eventSeq,
+    });
   }
 
-  /** Some minute is over (plus grace) but not rolled up yet. */
+  /** Some minute is over (plus grace) but not written yet. */
   hasMinutesDue(): boolean {
     const dueBefore = this.#dueBefore();
     for (const minutes of this.#openMinutes.values()) {
@@ -193,57 +170,54 @@ export class RttTable implements BatchedWriter {
   }
 
   write(closing: boolean): void {
-    const { insertRaw } = this.#statements;
-    writeEach(
-      this.#pendingRaw,
-      (r) => insertRaw.run(r.legId, r.ts, r.eventSeq, r.sessionId, r.hbSeq, r.rttMs, r.suspect ? 1 : 0),
-      this.#options.report,
-      'rtt sample',
-    );
-    // Closing writes the minutes still in progress too; the next run treats them as partial.
-    const dueBefore = closing
-      ? Number.POSITIVE_INFINITY
-      : this.#options.now() - RTT_ROLLUP_MS - this.#options.graceMs;
-    this.#rolledUp = [];
-    let pendingFrom: number | null = null;
+    // Closing writes the minutes still in progress too; the next run merges what it adds to them.
+    const dueBefore = closing ? Number.POSITIVE_INFINITY : this.#dueBefore();
+    this.#written = [];
+    let openFrom: number | null = null;
     for (const [legId, minutes] of this.#openMinutes) {
       for (const [minute, open] of minutes) {
-        if (minute <= dueBefore && (closing || this.#rolledUp.length < ROLLUPS_PER_FLUSH)) {
-          const samples = open.partial
-            ? this.#observations(legId, minute, minute + RTT_ROLLUP_MS)
-            : open.samples;
+        if (minute <= dueBefore && (closing || this.#written.length < ROLLUPS_PER_FLUSH)) {
+          const samples = mergeSamples(open.partial ? this.#storedChunk(legId, minute) : [], open.samples);
+          this.#statements.upsertChunk.run(legId, minute, encodeChunk(minute, samples));
           this.#writeRollup(legId, summarize(minute, samples));
-          this.#rolledUp.push([legId, minute]);
-        } else if (pendingFrom === null || minute < pendingFrom) {
-          pendingFrom = minute;
+          this.#written.push([legId, minute]);
+        } else if (openFrom === null || minute < openFrom) {
+          openFrom = minute;
         }
       }
     }
-    writeMeta(this.#db, PENDING_MARK, pendingFrom);
+    writeMeta(this.#db, OPEN_MARK, openFrom);
   }
 
   committed(): void {
-    this.#pendingRaw = [];
-    for (const [legId, minute] of this.#rolledUp) {
+    for (const [legId, minute] of this.#written) {
       const minutes = this.#openMinutes.get(legId);
       minutes?.delete(minute);
       if (minutes?.size === 0) this.#openMinutes.delete(legId);
-      this.#settledBefore = Math.max(this.#settledBefore, minute + RTT_ROLLUP_MS);
+      this.#newestChunk.set(legId, Math.max(minute, this.#newestChunk.get(legId) ?? minute));
     }
-    this.#rolledUp = [];
+    this.#written = [];
   }
 
+  /** Samples in memory are also in the event log, which a failed flush did not lose: nothing to forget. */
   discard(): void {
-    this.#pendingRaw = [];
-    this.#rolledUp = [];
+    this.#written = [];
   }
 
   /** Raw samples of some legs in [from, to), each leg's in time order, the legs in the order given. */
   samples(legs: readonly LegRef[], from: number, to: number): RttSample[] {
     const result: RttSample[] = [];
     for (const leg of legs) {
-      for (const row of this.#statements.samples.all(leg.id, from, to)) {
-        result.push({ target: leg.target, leg: leg.leg, ...row, suspect: row.suspect !== 0 });
+      for (const s of this.#samplesIn(leg.id, from, to)) {
+        result.push({
+          target: leg.target,
+          leg: leg.leg,
+          sessionId: s.sessionId,
+          ts: s.ts,
+          seq: s.hbSeq,
+          rttMs: s.rttMs,
+          suspect: s.suspect,
+        });
       }
     }
     return result;
@@ -252,8 +226,8 @@ export class RttTable implements BatchedWriter {
   /**
    * The chart series of one leg over [from, to): raw buckets while the range is short, holds at most
    * RAW_SERIES_MAX_ROWS heartbeats and its raw samples still exist; otherwise merged 1-minute rollups
-   * (whole minutes touching the range). Minutes not rolled up yet (the last one or two) are summarized
-   * from their raw rows.
+   * (whole minutes touching the range). Minutes not written yet (the last one or two) are summarized
+   * from memory.
    */
   series(leg: LegRef | undefined, from: number, to: number, stepMs?: number): RttResponse {
     if (!Number.isFinite(from) || !Number.isFinite(to)) {
@@ -270,30 +244,83 @@ export class RttTable implements BatchedWriter {
     if (step < RTT_ROLLUP_MS && this.#heartbeatsIn(leg.id, from, to) > RAW_SERIES_MAX_ROWS) {
       step = chooseStep({ from, to, requestedMs: stepMs, minMs: RTT_ROLLUP_MS });
     }
-    if (step < RTT_ROLLUP_MS)
-      return { step, points: bucketSamples(this.#observations(leg.id, from, to), step) };
+    if (step < RTT_ROLLUP_MS) return { step, points: bucketSamples(this.#samplesIn(leg.id, from, to), step) };
 
     const firstMinute = bucketStart(from, RTT_ROLLUP_MS);
     const openFrom = this.#firstOpenMinute(leg.id);
-    const rolledUpTo = openFrom === null ? to : Math.min(to, Math.max(openFrom, firstMinute));
-    const minutes: RttPoint[] = this.#statements.rollups.all(leg.id, firstMinute, rolledUpTo);
-    if (rolledUpTo < to) {
-      minutes.push(...bucketSamples(this.#observations(leg.id, rolledUpTo, to), RTT_ROLLUP_MS));
+    const writtenTo = openFrom === null ? to : Math.min(to, Math.max(openFrom, firstMinute));
+    const minutes: RttPoint[] = this.#statements.rollups.all(leg.id, firstMinute, writtenTo);
+    if (writtenTo < to) {
+      minutes.push(...bucketSamples(this.#samplesIn(leg.id, writtenTo, to), RTT_ROLLUP_MS));
     }
     return { step, points: mergePoints(minutes, step) };
   }
 
   /** The last answered heartbeat of a session: where a session orphaned by a crash is closed. */
   lastAnsweredAt(legId: number, sessionId: string, openedAt: number): number | null {
-    return this.#statements.lastAnswered.get(legId, openedAt, sessionId)?.ts ?? null;
+    const answered = (samples: readonly StoredSample[]) => {
+      for (let i = samples.length - 1; i >= 0; i -= 1) {
+        const s = samples[i];
+        if (s && s.sessionId === sessionId && s.rttMs !== null && s.ts >= openedAt) return s.ts;
+      }
+      return null;
+    };
+    const open = [...(this.#openMinutes.get(legId)?.entries() ?? [])].sort(([a], [b]) => b - a);
+    for (const [, minute] of open) {
+      const found = answered(minute.samples);
+      if (found !== null) return found;
+    }
+    for (const row of this.#statements.chunksNewestFirst.iterate(
+      legId,
+      bucketStart(openedAt, RTT_ROLLUP_MS),
+    )) {
+      const found = answered(this.#decode(legId, row.minute, row.samples));
+      if (found !== null) return found;
+    }
+    return null;
   }
 
-  pruneRawSome(legId: number, before: number, limit: number): number {
-    return this.#statements.pruneRaw.run(legId, legId, before, limit).changes;
+  pruneChunksSome(legId: number, before: number, limit: number): number {
+    // A chunk goes once its whole minute is older than the cutoff.
+    return this.#statements.pruneChunks.run(legId, legId, before - RTT_ROLLUP_MS, limit).changes;
   }
 
   pruneRollupsSome(legId: number, before: number, limit: number): number {
     return this.#statements.pruneRollups.run(legId, legId, before, limit).changes;
+  }
+
+  /** Stored chunks merged with the minutes in memory, samples in [from, to) in time order. */
+  #samplesIn(legId: number, from: number, to: number): StoredSample[] {
+    const byMinute = new Map<number, StoredSample[]>();
+    for (const row of this.#statements.chunks.all(legId, bucketStart(from, RTT_ROLLUP_MS), to)) {
+      byMinute.set(row.minute, this.#decode(legId, row.minute, row.samples));
+    }
+    for (const [minute, open] of this.#openMinutes.get(legId) ?? []) {
+      if (minute + RTT_ROLLUP_MS <= from || minute >= to) continue;
+      const stored = byMinute.get(minute);
+      byMinute.set(minute, stored && open.partial ? mergeSamples(stored, open.samples) : open.samples);
+    }
+    const samples: StoredSample[] = [];
+    for (const minute of [...byMinute.keys()].sort((a, b) => a - b)) {
+      for (const s of byMinute.get(minute) ?? []) if (s.ts >= from && s.ts < to) samples.push(s);
+    }
+    // A minute still in memory holds its samples in arrival order; a late lost heartbeat may come last.
+    return samples.sort((a, b) => a.ts - b.ts);
+  }
+
+  #storedChunk(legId: number, minute: number): StoredSample[] {
+    const row = this.#statements.chunk.get(legId, minute);
+    return row ? this.#decode(legId, minute, row.samples) : [];
+  }
+
+  #decode(legId: number, minute: number, text: string): StoredSample[] {
+    try {
+      return decodeChunk(minute, text);
+    } catch (error) {
+      // Only a damaged file could get here; the minute reads as empty rather than failing every chart.
+      this.#options.report(error, `rtt chunk of leg ${legId} at ${minute} is damaged`);
+      return [];
+    }
   }
 
   /** Heartbeats of a leg in [from, to), counted from the rollups and the minutes held in memory. */
@@ -315,12 +342,6 @@ export class RttTable implements BatchedWriter {
     const minutes = this.#openMinutes.get(legId);
     if (!minutes || minutes.size === 0) return null;
     return Math.min(...minutes.keys());
-  }
-
-  #observations(legId: number, from: number, to: number): RttObservation[] {
-    return this.#statements.rawRange
-      .all(legId, from, to)
-      .map(([ts, rttMs, suspect]) => ({ ts, rttMs, suspect: suspect !== 0 }));
   }
 
   #writeRollup(legId: number, p: RttPoint): void {

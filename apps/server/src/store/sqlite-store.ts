@@ -96,7 +96,7 @@ export class SqliteStore implements Store {
     });
     // The meta row keeps seq monotonic even after retention has deleted every event.
     this.#lastSeq = Math.max(readMeta(db, LAST_SEQ) ?? 0, this.#events.maxSeq());
-    this.#rtt.recover(this.#legs.all());
+    this.#rtt.recover(this.#legs);
   }
 
   // --- sequencing and projection (called by the bus for every event) ---
@@ -227,7 +227,7 @@ export class SqliteStore implements Store {
       (limit) => this.#stalls.pruneSome(full, limit),
     ];
     for (const leg of this.#legs.all()) {
-      tasks.push((limit) => this.#rtt.pruneRawSome(leg.id, raw, limit));
+      tasks.push((limit) => this.#rtt.pruneChunksSome(leg.id, raw, limit));
       tasks.push((limit) => this.#rtt.pruneRollupsSome(leg.id, full, limit));
     }
     return runPruneTasks(tasks, maxRows);

@@ -1,5 +1,6 @@
 // Every schema version in order. Add a file per change (002-..., 003-...); never edit one that shipped.
 import * as initial from './001-initial.js';
+import * as rttChunks from './002-rtt-chunks.js';
 
 export interface Migration {
   version: number;
@@ -7,4 +8,4 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial];
+export const MIGRATIONS: readonly Migration[] = [initial, rttChunks];

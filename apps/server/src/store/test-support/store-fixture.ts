@@ -79,7 +79,10 @@ export function useStoreFixtures(): (options?: Partial<SqliteStoreOptions>) => S
 }
 
 /** Rows of a table as a second connection sees them: what is really on disk, not what is queued. */
-export function countOnDisk(path: string, table: 'events' | 'sessions' | 'rtt_raw' | 'rtt_rollup'): number {
+export function countOnDisk(
+  path: string,
+  table: 'events' | 'sessions' | 'rtt_chunks' | 'rtt_rollup',
+): number {
   const reader = new Database(path, { readonly: true });
   try {
     return (reader.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
