@@ -1,5 +1,6 @@
-// The one narrow storage interface. SQLite (store/sqlite-store.ts) implements it today; a PostgreSQL backend for
-// several hopwatch instances sharing one store must be able to implement it without touching callers.
+// The one narrow storage interface. SQLite (store/sqlite-store.ts) implements it today; a PostgreSQL
+// backend for several hopwatch instances sharing one store must be able to implement it without touching
+// callers.
 import type { Incident, RttResponse, Session, StoredEvent, Verdict } from '@hopwatch/shared/protocol';
 import type { EventSequencer } from '../events/bus.js';
 import type { EventReplay } from '../live/hub.js';
@@ -34,6 +35,7 @@ export interface Store extends EventSequencer, EventReplay {
   /** Projects one sequenced event into sessions, RTT, verdicts and stalls. Called for every bus event. */
   project(stored: StoredEvent): void;
   sessions(query: SessionQuery): Session[];
+  /** Raw heartbeats in [from, to), each leg's in time order; meant for short ranges (the raw window is 48 h). */
   rttSamples(query: { target: string; leg?: string; from: number; to: number }): RttSample[];
   /** downsampled to at most RTT_MAX_POINTS points; raw samples for short ranges, 1-minute rollups for long */
   rttSeries(query: { target: string; leg: string; from: number; to: number; stepMs?: number }): RttResponse;
