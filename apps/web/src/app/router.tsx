@@ -1,16 +1,25 @@
 import { createBrowserRouter, RouterProvider } from 'react-router';
+import { queryClient } from '../lib/query-client';
 import { AppLayout } from './layout';
 import { IncidentRoute } from './routes/incident';
 import { IncidentsRoute } from './routes/incidents';
 import { NotFoundRoute } from './routes/not-found';
 import { OverviewRoute } from './routes/overview';
+import { prefetchOverview } from './routes/overview-prefetch';
 import { WallRoute } from './routes/wall';
 
 const router = createBrowserRouter([
   {
     element: <AppLayout />,
     children: [
-      { path: '/', element: <OverviewRoute /> },
+      {
+        path: '/',
+        element: <OverviewRoute />,
+        loader: ({ request }) => {
+          prefetchOverview(queryClient, new URL(request.url).searchParams);
+          return null;
+        },
+      },
       { path: '/incidents', element: <IncidentsRoute /> },
       { path: '/incidents/:id', element: <IncidentRoute /> },
       { path: '*', element: <NotFoundRoute /> },

@@ -32,7 +32,7 @@ export const RttBandChart = memo(function RttBandChart(props: RttBandChartProps)
       <path className="rtt-p99" d={props.p99Band} />
       <path className="rtt-median" d={props.medianPath} />
       {props.lost.map((mark) => (
-        <rect key={mark.x} className="rtt-lost" x={mark.x - 1} y={0} width={2} height={6}>
+        <rect key={mark.x} className="rtt-lost" x={mark.x - 1} y={0} width={2} height={4}>
           <title>{`${mark.count} heartbeat${mark.count === 1 ? '' : 's'} lost`}</title>
         </rect>
       ))}
