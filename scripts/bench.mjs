@@ -11,18 +11,26 @@ const available = readdirSync(dir)
   .map((file) => file.slice(0, -'.mjs'.length))
   .sort();
 
+/** Names that run several benches: `npm run bench -- api` covers both halves of the API budget. */
+const GROUPS = { api: ['api-storage', 'api-live'] };
+
 const [name, ...args] = process.argv.slice(2);
-if (name !== undefined && !available.includes(name)) {
-  console.error(`unknown bench "${name}"; available: ${available.join(', ')}`);
+if (name !== undefined && !available.includes(name) && !(name in GROUPS)) {
+  console.error(`unknown bench "${name}"; available: ${[...available, ...Object.keys(GROUPS)].join(', ')}`);
   process.exit(2);
 }
+const selected = name === undefined ? available : (GROUPS[name] ?? [name]);
 
 let failed = 0;
-for (const bench of name === undefined ? available : [name]) {
+for (const bench of selected) {
   console.log(`\n=== ${bench} ===`);
-  const result = spawnSync(process.execPath, [`${dir}${bench}.mjs`, ...(name === undefined ? [] : args)], {
-    stdio: 'inherit',
-  });
+  const result = spawnSync(
+    process.execPath,
+    [`${dir}${bench}.mjs`, ...(name === undefined || name in GROUPS ? [] : args)],
+    {
+      stdio: 'inherit',
+    },
+  );
   if (result.status !== 0) {
     failed += 1;
     console.error(`${bench} failed (${result.signal ?? `exit ${result.status}`})`);

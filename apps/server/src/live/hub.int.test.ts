@@ -41,7 +41,9 @@ describe('LiveHub over real sockets', () => {
     wss = null;
   });
 
-  async function start(options: Omit<HubOptions, 'bus'> & { bus?: EventBus } = {}) {
+  async function start(
+    options: Omit<HubOptions, 'bus'> & { bus?: EventBus; holdConnections?: boolean } = {},
+  ) {
     const bus = options.bus ?? new EventBus();
     const replay = new ArrayReplay();
     hub = new LiveHub({ replay, ...options, bus });
@@ -49,9 +51,12 @@ describe('LiveHub over real sockets', () => {
     // Record what the bus publishes so replay has a log to read from, like the store does.
     bus.subscribe((stored) => replay.events.push(stored));
     wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    const held: (() => void)[] = [];
     wss.on('connection', (socket, request) => {
       const since = new URL(request.url ?? '/', 'http://x').searchParams.get('since');
-      liveHub.add(socket, since === null ? null : Number(since));
+      const add = () => liveHub.add(socket, request.socket, since === null ? null : Number(since));
+      if (options.holdConnections) held.push(add);
+      else add();
     });
     await new Promise((resolve) => wss?.once('listening', resolve));
     const port = (wss.address() as AddressInfo).port;
@@ -62,7 +67,7 @@ describe('LiveHub over real sockets', () => {
       clients.push(client);
       return client;
     };
-    return { bus, hub: liveHub, replay, connect };
+    return { bus, hub: liveHub, replay, connect, held };
   }
 
   it('sends hello with the newest seq, then the stored events after since, then live ones', async () => {
@@ -100,6 +105,22 @@ describe('LiveHub over real sockets', () => {
       stringify.mockRestore();
     }
     await until(() => many.every((c) => c.eventSeqs().length === 1), 'every client to get the event');
+  });
+
+  it('a client joining while a batch is pending gets those events once, from its replay', async () => {
+    const { bus, hub, connect, held } = await start({ holdConnections: true });
+    const early = await connect();
+    const late = await connect(0);
+    await until(() => held.length === 2, 'both connections');
+    held[0]?.();
+    bus.publish(paddedEvent(1, 200)); // pending for `early` until the turn ends
+    held[1]?.(); // `late` joins in the same turn: its replay covers seq 1
+    bus.publish(paddedEvent(2, 200));
+    expect(hub.clientCount).toBe(2);
+    await until(() => early.eventSeqs().length >= 2 && late.eventSeqs().length >= 2, 'both events');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(early.eventSeqs()).toEqual([1, 2]);
+    expect(late.eventSeqs()).toEqual([1, 2]);
   });
 
   it('cuts a client that stops reading with 1013 while a fast one receives every event in order', async () => {
