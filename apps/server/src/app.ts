@@ -5,7 +5,9 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { createMetrics } from './metrics/hopwatch-metrics.js';
 import { attributeRoutes } from './routes/api/attribute/index.js';
 import { dropsRoutes } from './routes/api/drops/index.js';
+import { apiRoutes } from './routes/api/index.js';
 import { labRoutes } from './routes/api/lab/index.js';
+import type { ApiSources } from './routes/api/sources.js';
 import { installAuth } from './routes/auth.js';
 import { installErrorHandler, onFrameworkError } from './routes/errors.js';
 import { healthRoutes } from './routes/health.js';
@@ -42,6 +44,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     frameworkErrors: onFrameworkError,
   });
   installErrorHandler(app);
+  // The API speaks JSON only (the login form adds its own parser); anything else is a 415, not a 400.
+  app.removeContentTypeParser('text/plain');
   installWriteRateLimit(app, options.writeRateLimit ?? DEFAULT_WRITE_LIMIT);
   installAuth(app, runtime.config.server.authToken);
 
@@ -60,6 +64,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(metricsRoutes, { registry: metrics.registry });
   await app.register(liveRoutes, { hub: runtime.hub, allowedOrigins: runtime.config.server.allowedOrigins });
   const targets = () => runtime.config.targets;
+  await app.register(apiRoutes, {
+    targets,
+    store: runtime.store,
+    lastSeq: () => runtime.bus.lastSeq(),
+    legStatus: () => runtime.prober.status(),
+    now: Date.now,
+  } satisfies ApiSources);
   await app.register(dropsRoutes, { targets, store: runtime.store });
   await app.register(attributeRoutes, {
     targets,

@@ -96,7 +96,11 @@ export function toApiFailure(error: unknown): ApiFailure {
  */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
-    const failure = toApiFailure(error);
+    let failure = toApiFailure(error);
+    if (failure.code === 'unsupported_media_type') {
+      const type = String(request.headers['content-type'] ?? '(none)').slice(0, 100);
+      failure = new ApiFailure(failure.code, `content-type ${type} is not accepted; send application/json`);
+    }
     if (failure.code === 'internal') request.log.error({ err: error }, 'request failed');
     return sendApiError(reply, failure);
   });
