@@ -119,6 +119,12 @@ export class Leg {
   stop(): Promise<void> {
     if (this.#stopped) return this.#stopped;
     this.#stopping = true;
+    if (this.#phase === 'idle') {
+      // never started (still queued when the prober stopped): nothing to close, nothing to announce
+      this.#phase = 'stopped';
+      this.#stopped = Promise.resolve();
+      return this.#stopped;
+    }
     this.#stopped = new Promise((resolve) => {
       this.#resolveStopped = resolve;
     });

@@ -63,6 +63,25 @@ describe('apply (config reload)', () => {
   });
 });
 
+describe('many legs', () => {
+  it('starts them in batches, so hopwatch never blocks its own loop, and stop() cancels the queued ones', async () => {
+    const echo = servers.add(await wsServer());
+    const legs = Array.from({ length: 250 }, (_, i) => ({ name: `leg-${i}`, url: echo.url }));
+    const h = probe(legs);
+    // the first batch started synchronously, the rest wait for later turns of the loop
+    const connecting = h.of('leg_state').filter((e) => e.state === 'connecting').length;
+    expect(connecting).toBeGreaterThan(0);
+    expect(connecting).toBeLessThan(250);
+    await h.prober.stop();
+    const started = h.of('leg_state').filter((e) => e.state === 'connecting').length;
+    expect(started).toBe(connecting);
+
+    const all = probe(legs);
+    await all.waitForCount('session_open', 250);
+    expect(new Set(all.of('session_open').map((e) => e.leg)).size).toBe(250);
+  });
+});
+
 describe('reconnect backoff', () => {
   /** The first `count` delays the leg chose before reconnecting, with the jitter pinned to its ceiling. */
   async function retryDelays(url: string, count: number): Promise<number[]> {

@@ -29,6 +29,12 @@ export interface ProberOptions {
   stallResolutionMs?: number;
 }
 
+/**
+ * Legs started per turn of the event loop. Starting 5,000 at once is a 400 ms synchronous stretch: a stall of
+ * hopwatch's own making that would mark the first samples suspect.
+ */
+const START_BATCH = 100;
+
 interface LegEntry {
   target: string;
   config: LegConfig;
@@ -41,6 +47,9 @@ export class Prober implements ProberHandle {
   /** legs a reload removed or replaced, still closing */
   readonly #retiring = new Set<Promise<void>>();
   readonly #alpnChecks: AlpnChecks;
+  /** created, waiting for their turn to start */
+  readonly #startQueue: Leg[] = [];
+  #starter: NodeJS.Immediate | null = null;
   #targets: TargetConfig[];
   #running = false;
 
@@ -62,10 +71,14 @@ export class Prober implements ProberHandle {
     this.#running = true;
     this.stallMonitor.start();
     for (const [key, entry] of legEntries(this.#targets)) this.#startLeg(key, entry);
+    this.#startQueued();
   }
 
   async stop(): Promise<void> {
     this.#running = false;
+    if (this.#starter) clearImmediate(this.#starter);
+    this.#starter = null;
+    this.#startQueue.length = 0;
     const legs = [...this.#legs.values()];
     this.#legs.clear();
     await Promise.all([...legs.map((leg) => leg.stop()), ...this.#retiring]);
@@ -86,6 +99,7 @@ export class Prober implements ProberHandle {
     for (const [key, entry] of next) {
       if (!this.#legs.has(key)) this.#startLeg(key, entry);
     }
+    this.#startQueued();
   }
 
   status(): LegStatus[] {
@@ -103,9 +117,22 @@ export class Prober implements ProberHandle {
       ...(this.#options.closeTimeoutMs ? { closeTimeoutMs: this.#options.closeTimeoutMs } : {}),
     });
     this.#legs.set(key, leg);
-    leg.start();
+    this.#startQueue.push(leg);
   }
 
+  /** Starts one batch now and the rest on later turns, so I/O and timers run in between. */
+  #startQueued(): void {
+    if (this.#starter) return;
+    for (const leg of this.#startQueue.splice(0, START_BATCH)) leg.start();
+    if (this.#startQueue.length > 0) {
+      this.#starter = setImmediate(() => {
+        this.#starter = null;
+        this.#startQueued();
+      });
+    }
+  }
+
+  // A retired leg may still sit in the start queue: start() after stop() does nothing.
   #retire(leg: Leg): void {
     const stopped = leg.stop().finally(() => this.#retiring.delete(stopped));
     this.#retiring.add(stopped);
