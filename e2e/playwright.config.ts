@@ -1,17 +1,12 @@
 // Playwright drives Debian's Chromium (/usr/bin/chromium): no browser download. Each spec starts its own
 // real hopwatch server (support/hopwatch-server.ts) from the built CLI.
+import { readFileSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
 
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-];
+const chromium = JSON.parse(readFileSync(new URL('./chromium.json', import.meta.url), 'utf8')) as {
+  executablePath: string;
+  args: string[];
+};
 
 export default defineConfig({
   testDir: '.',
@@ -27,10 +22,8 @@ export default defineConfig({
     browserName: 'chromium',
     headless: true,
     viewport: { width: 1440, height: 900 },
-    launchOptions: {
-      executablePath: process.env.HOPWATCH_CHROMIUM ?? '/usr/bin/chromium',
-      args: CHROMIUM_ARGS,
-    },
+    launchOptions: { executablePath: chromium.executablePath, args: chromium.args },
+    actionTimeout: 20_000,
     trace: 'off',
     screenshot: 'only-on-failure',
   },

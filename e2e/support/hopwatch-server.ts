@@ -1,14 +1,15 @@
 // A real hopwatch process for a spec: the built CLI on a free loopback port with a temp data dir. It can be
 // stopped and started again on the same port, which is how specs show the dashboard riding out a restart.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CLI = join(REPO_ROOT, 'apps', 'server', 'dist', 'cli.js');
+/** The built CLI; HOPWATCH_E2E_CLI runs the specs against another build. */
+const CLI = process.env.HOPWATCH_E2E_CLI ?? join(REPO_ROOT, 'apps', 'server', 'dist', 'cli.js');
 
 export class HopwatchServer {
   readonly port: number;
@@ -24,13 +25,19 @@ export class HopwatchServer {
     this.#logFile = join(dataDir, 'server.log');
   }
 
-  /** Starts hopwatch on a free port; extra CLI flags (e.g. `--lab`) pass through. */
-  static async start(extraArgs: string[] = []): Promise<HopwatchServer> {
-    const server = new HopwatchServer(
-      await freePort(),
-      mkdtempSync(join(tmpdir(), 'hopwatch-e2e-')),
-      extraArgs,
-    );
+  /**
+   * Starts hopwatch on a free port with a fresh data dir. `config` is YAML written beside the data and
+   * passed as --config; extra CLI flags (e.g. `--lab`) pass through.
+   */
+  static async start(options: { config?: string; args?: string[] } = {}): Promise<HopwatchServer> {
+    const dataDir = mkdtempSync(join(tmpdir(), 'hopwatch-e2e-'));
+    const args = [...(options.args ?? [])];
+    if (options.config !== undefined) {
+      const file = join(dataDir, 'hopwatch.yaml');
+      writeFileSync(file, options.config);
+      args.push('--config', file);
+    }
+    const server = new HopwatchServer(await freePort(), dataDir, args);
     await server.restart();
     return server;
   }

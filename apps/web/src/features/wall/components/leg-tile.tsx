@@ -32,7 +32,7 @@ export function LegTile(props: LegTileProps) {
       <dl className="wall-figures">
         <div>
           <dt>last drop</dt>
-          <dd>{props.lastDropAt === null ? 'none in 1 h' : `${formatAge(now - props.lastDropAt)} ago`}</dd>
+          <dd>{props.lastDropAt === null ? 'none' : `${formatAge(now - props.lastDropAt)} ago`}</dd>
         </div>
         <div>
           <dt>drops 1 h</dt>
