@@ -46,11 +46,16 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   installErrorHandler(app);
   // The API speaks JSON only (the login form adds its own parser); anything else is a 415, not a 400.
   app.removeContentTypeParser('text/plain');
-  installWriteRateLimit(app, options.writeRateLimit ?? DEFAULT_WRITE_LIMIT);
-  installAuth(app, runtime.config.server.authToken);
 
   // ws enforces the cap on every frame and closes with 1009, before the payload is even buffered.
-  await app.register(fastifyWebsocket, { options: { maxPayload: LIVE_MAX_CLIENT_MESSAGE_BYTES } });
+  // No permessage-deflate: the live hub writes pre-built, uncompressed frames (live/hub.ts, wireOf).
+  await app.register(fastifyWebsocket, {
+    options: { maxPayload: LIVE_MAX_CLIENT_MESSAGE_BYTES, perMessageDeflate: false },
+  });
+  // After the websocket plugin: its onRequest hook marks upgrade requests so that a refused upgrade's
+  // socket is destroyed after the response; a guard running before it would leave that socket open.
+  installWriteRateLimit(app, options.writeRateLimit ?? DEFAULT_WRITE_LIMIT);
+  installAuth(app, runtime.config.server.authToken);
 
   await app.register(healthRoutes);
   await app.register(loginRoutes, { authToken: runtime.config.server.authToken });

@@ -54,7 +54,7 @@ describe('LiveHub over real sockets', () => {
     const held: (() => void)[] = [];
     wss.on('connection', (socket, request) => {
       const since = new URL(request.url ?? '/', 'http://x').searchParams.get('since');
-      const add = () => liveHub.add(socket, request.socket, since === null ? null : Number(since));
+      const add = () => liveHub.add(socket, since === null ? null : Number(since));
       if (options.holdConnections) held.push(add);
       else add();
     });

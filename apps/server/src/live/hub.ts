@@ -52,7 +52,7 @@ const CLOSE_GRACE_MS = 5_000;
 
 interface LiveClient {
   socket: WebSocket;
-  /** the TCP (or TLS) socket under `socket`: batches of pre-built frames are written straight to it */
+  /** the stream under `socket` (TCP or TLS): batches of pre-built frames are written straight to it */
   wire: Writable;
   /** the newest seq the greeting and replay covered; the batch in flight may hold older events */
   joinedAtSeq: number;
@@ -103,12 +103,8 @@ export class LiveHub {
     return () => this.#countListeners.delete(listener);
   }
 
-  /**
-   * Greets a new client, replays what it missed, then adds it to the live fan-out. `wire` is the socket
-   * the WebSocket runs on (the upgrade request's `socket`); batches are written to it directly, after the
-   * same checks ws makes (open, not slow), so frames stay in order with ws' own pings and close frames.
-   */
-  add(socket: WebSocket, wire: Writable, since: number | null): void {
+  /** Greets a new client, replays what it missed, then adds it to the live fan-out. */
+  add(socket: WebSocket, since: number | null): void {
     if (this.#closed) {
       socket.close(1001, 'server shutting down');
       return;
@@ -117,6 +113,7 @@ export class LiveHub {
     const hello = { type: 'hello', v: LIVE_PROTOCOL_VERSION, seq, serverTime: this.#now() } as const;
     socket.send(JSON.stringify(hello satisfies ServerMessage));
     // Synchronous, so no live event can slip in between the replay and joining the fan-out.
+    const wire = wireOf(socket);
     if (since !== null && !this.#replayInto(socket, wire, since, seq)) {
       socket.close(LIVE_CLOSE_SLOW_CONSUMER, 'replay too large; reconnect with since');
       return;
@@ -244,6 +241,20 @@ export class LiveHub {
   #emitCount(): void {
     for (const listener of this.#countListeners) listener(this.#clients.size);
   }
+}
+
+/**
+ * The stream a ws WebSocket writes its frames to. ws has no public accessor for it; ws 8 keeps it in
+ * `_socket` (lib/websocket.js, setSocket). Writing complete frames to it after the same checks ws makes
+ * (open, not closing) keeps them in order with ws' own pings and close frames; permessage-deflate is never
+ * negotiated on /api/live, so no frame needs compressing. Every hub test fails if ws moves it.
+ */
+export function wireOf(socket: WebSocket): Writable {
+  const wire = (socket as unknown as { _socket?: Writable })._socket;
+  if (!wire || typeof wire.write !== 'function') {
+    throw new Error('ws no longer exposes its socket as _socket; the live hub cannot write batches');
+  }
+  return wire;
 }
 
 /** Starts the close handshake; a client that does not even read the close frame is cut after a grace. */

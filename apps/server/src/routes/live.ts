@@ -37,7 +37,7 @@ export async function liveRoutes(app: FastifyInstance, options: LiveRouteOptions
       socket.on('message', (data, isBinary) => onClientMessage(hub, socket, data, isBinary));
       // ws reports oversize frames (1009), bad UTF-8 (1007) and protocol errors as 'error', then closes.
       socket.on('error', (error) => request.log.debug({ err: error }, 'live client socket error'));
-      hub.add(socket, request.raw.socket, since ?? null);
+      hub.add(socket, since ?? null);
     },
   );
 }
