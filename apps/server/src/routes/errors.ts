@@ -23,6 +23,8 @@ export const API_ERRORS = {
   /** a path parameter longer than any id hopwatch hands out */
   uri_too_long: 414,
   unsupported_media_type: 415,
+  /** a plain HTTP request to the WebSocket endpoint */
+  upgrade_required: 426,
   rate_limited: 429,
   /** a part the route needs is not running (e.g. the lab in a config without it) */
   unavailable: 503,

@@ -77,6 +77,13 @@ describe('WS /api/live', () => {
     }
   });
 
+  it('answers a plain GET with 426 upgrade_required', async () => {
+    f = await startApiFixture();
+    const response = await f.app.inject({ url: '/api/live' });
+    expect(response.statusCode).toBe(426);
+    expect(response.json()).toMatchObject({ error: 'upgrade_required' });
+  });
+
   it('with authToken, needs the Bearer header or the login cookie', async () => {
     await start({
       configure: (c) => {

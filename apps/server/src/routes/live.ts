@@ -20,26 +20,28 @@ const liveQuerySchema = z.object({ since: sequenceParam.optional() });
 export async function liveRoutes(app: FastifyInstance, options: LiveRouteOptions): Promise<void> {
   const { hub, allowedOrigins } = options;
 
-  app.get(
-    '/api/live',
-    {
-      websocket: true,
-      preValidation: async (request, reply) => {
-        if (!isOriginAllowed(request.headers.origin, request.headers.host, allowedOrigins)) {
-          const origin = String(request.headers.origin).slice(0, 200);
-          return sendApiError(reply, new ApiFailure('origin_forbidden', `Origin ${origin} is not allowed`));
-        }
-        parseQuery(liveQuerySchema, request.query); // throws bad_query before the upgrade
-      },
+  app.route({
+    method: 'GET',
+    url: '/api/live',
+    preValidation: async (request, reply) => {
+      if (!isOriginAllowed(request.headers.origin, request.headers.host, allowedOrigins)) {
+        const origin = String(request.headers.origin).slice(0, 200);
+        return sendApiError(reply, new ApiFailure('origin_forbidden', `Origin ${origin} is not allowed`));
+      }
+      parseQuery(liveQuerySchema, request.query); // throws bad_query before the upgrade
     },
-    (socket, request) => {
+    // A plain GET (no Upgrade header) gets a JSON answer saying what to do instead of an empty 404.
+    handler: async () => {
+      throw new ApiFailure('upgrade_required', '/api/live is a WebSocket: connect with ws:// or wss://');
+    },
+    wsHandler: (socket, request) => {
       const { since } = parseQuery(liveQuerySchema, request.query);
       socket.on('message', (data, isBinary) => onClientMessage(hub, socket, data, isBinary));
       // ws reports oversize frames (1009), bad UTF-8 (1007) and protocol errors as 'error', then closes.
       socket.on('error', (error) => request.log.debug({ err: error }, 'live client socket error'));
       hub.add(socket, since ?? null);
     },
-  );
+  });
 }
 
 function onClientMessage(hub: LiveHub, socket: WebSocket, data: WebSocket.RawData, isBinary: boolean): void {

@@ -1,5 +1,5 @@
 // A running hopwatch for API tests: an echo server the prober's legs really connect to, a real runtime with
-// SQLite in a temp dir, and helpers that publish synthetic history (in 2024, far from the live legs' "now").
+// SQLite in a temp dir, and helpers that publish synthetic history (a day ago, far from the live legs' "now").
 import type { HopEvent } from '@hopwatch/shared/protocol';
 import type { HopwatchConfig } from '../../config/types.js';
 import { legConfig, target } from '../../probe/test-support/harness.js';
@@ -7,8 +7,14 @@ import { type WsServer, wsServer } from '../../probe/test-support/servers.js';
 import { closedSession, rtt, sessionOpen } from '../../store/test-support/store-fixture.js';
 import { buildTestApp, type TestApp, type TestAppOptions } from './test-app.js';
 
-/** Synthetic history starts here: nothing the live legs do lands near it. */
-export const T0 = Date.UTC(2024, 0, 1);
+const HOUR = 3_600_000;
+/**
+ * Synthetic history starts here: a whole hour a day ago, far from what the live legs do now, and inside
+ * every retention (older data would be pruned under the test's feet).
+ */
+export const T0 = Math.floor((Date.now() - 24 * HOUR) / HOUR) * HOUR;
+/** T0 + offset as ISO 8601, e.g. for query strings */
+export const isoAt = (offsetMs = 0): string => new Date(T0 + offsetMs).toISOString();
 export const MINUTE = 60_000;
 
 export interface ApiFixture extends TestApp {

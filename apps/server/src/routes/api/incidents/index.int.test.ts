@@ -1,6 +1,6 @@
 import { incidentSchema, incidentsResponseSchema } from '@hopwatch/shared/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiFixture, startApiFixture, T0 } from '../../test-support/api-fixture.js';
+import { type ApiFixture, isoAt, startApiFixture, T0 } from '../../test-support/api-fixture.js';
 
 describe('/api/incidents', () => {
   let f: ApiFixture;
@@ -22,7 +22,7 @@ describe('/api/incidents', () => {
     const created = await post({
       target: 't3',
       from: T0,
-      to: '2024-01-01T00:10:00Z',
+      to: isoAt(600_000),
       title: 'edge drops',
       note: 'cf?',
     });

@@ -26,7 +26,7 @@ describe('GET /api/rtt', () => {
   });
 
   it('takes the step as a duration or as milliseconds', async () => {
-    // Recent: raw samples are kept for short ranges (the 2024 history above is served from rollups).
+    // Live samples: the leg's own heartbeats of the last minute.
     const now = Date.now();
     const range = `target=t3&leg=edge&from=${now - MINUTE}&to=${now}`;
     expect((await series(`${range}&step=2s`)).step).toBe(2_000);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ApiFixture,
   droppedSession,
+  isoAt,
   MINUTE,
   startApiFixture,
   T0,
@@ -35,9 +36,8 @@ describe('GET /api/sessions', () => {
   });
 
   it('accepts ISO 8601 times and honours limit', async () => {
-    expect(await ids('target=t3&from=2024-01-01T00:00:00Z&to=2024-01-01T00:07:00.000%2B00:00')).toEqual([
-      'e1',
-    ]);
+    const to = isoAt(7 * MINUTE).replace('Z', '+00:00'); // e.g. 2024-05-01T12:07:00.000+00:00
+    expect(await ids(`target=t3&from=${isoAt()}&to=${encodeURIComponent(to)}`)).toEqual(['e1']);
     expect(await ids(`target=t3&${window}&limit=2`)).toEqual(['l1', 'e2']);
   });
 
