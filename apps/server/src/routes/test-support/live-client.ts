@@ -49,9 +49,13 @@ export function connectLive(url: string, options: WebSocket.ClientOptions = {}):
 }
 
 /** Polls until `check` holds; fails with `what` after `timeoutMs` (generous: the machine is shared). */
-export async function until(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
