@@ -1,7 +1,7 @@
 // Builds the hopwatch HTTP app from a runtime. Never listens: server.ts does, and tests use inject().
 import fastifyWebsocket from '@fastify/websocket';
 import { LIVE_MAX_CLIENT_MESSAGE_BYTES } from '@hopwatch/shared/protocol';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { createMetrics } from './metrics/hopwatch-metrics.js';
 import { attributeRoutes } from './routes/api/attribute/index.js';
 import { dropsRoutes } from './routes/api/drops/index.js';
@@ -37,7 +37,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const { runtime } = options;
   const app = Fastify({
     logger: options.logger ?? false,
-    disableRequestLogging: true,
+    // One log line per session close is what matters (SPEC section 3); per-request lines would drown it.
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: false,
     // The largest legitimate body is an incident with a 10,000-character note.
     bodyLimit: API_BODY_LIMIT_BYTES,
