@@ -1,26 +1,11 @@
-import { EMPTY_HANDSHAKE, type HopEvent, type Session } from '@hopwatch/shared/protocol';
+import type { HopEvent, Session } from '@hopwatch/shared/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EventBus } from '../events/bus.js';
+import { closedSession, rtt } from '../store/test-support/store-fixture.js';
 import { createMetrics, type HopwatchMetrics } from './hopwatch-metrics.js';
 
-function closedSession(overrides: Partial<Session>): Session {
-  return {
-    id: 's1',
-    target: 't3',
-    leg: 'edge',
-    openedAt: 0,
-    closedAt: 100_000,
-    durationMs: 100_000,
-    silenceMs: 1_000,
-    cause: 'remote_close',
-    closeCode: 1001,
-    closeReason: '',
-    httpStatus: null,
-    error: null,
-    suspect: false,
-    handshake: EMPTY_HANDSHAKE,
-    ...overrides,
-  };
+function dropped(overrides: Partial<Session>): Session {
+  return closedSession('t3', 'edge', 's1', 0, 100_000, { cause: 'remote_close', ...overrides });
 }
 
 function closeEvent(session: Session): HopEvent {
@@ -34,7 +19,7 @@ function closeEvent(session: Session): HopEvent {
 }
 
 function rttEvent(rttMs: number | null, suspect = false): HopEvent {
-  return { kind: 'rtt', ts: 1, target: 't3', leg: 'edge', sessionId: 's1', seq: 1, rttMs, suspect };
+  return rtt('t3', 'edge', 's1', 1, rttMs, { suspect });
 }
 
 /** The value of one sample line, e.g. `hopwatch_leg_up{target="t3",leg="edge"}`; null when absent. */
@@ -96,10 +81,10 @@ describe('createMetrics', () => {
 
   it('counts drops by cause and observes their durations, but not hopwatch-ended sessions or attempts', async () => {
     build();
-    bus.publish(closeEvent(closedSession({ cause: 'reset', durationMs: 100_000 })));
-    bus.publish(closeEvent(closedSession({ cause: 'reset', durationMs: 99_000 })));
-    bus.publish(closeEvent(closedSession({ cause: null, durationMs: 5_000 })));
-    bus.publish(closeEvent(closedSession({ cause: 'connect_failed', durationMs: 0, closedAt: 0 })));
+    bus.publish(closeEvent(dropped({ cause: 'reset', durationMs: 100_000 })));
+    bus.publish(closeEvent(dropped({ cause: 'reset', durationMs: 99_000 })));
+    bus.publish(closeEvent(dropped({ cause: null, durationMs: 5_000 })));
+    bus.publish(closeEvent(dropped({ cause: 'connect_failed', durationMs: 0, closedAt: 0 })));
     expect(await sample(metrics, 'hopwatch_leg_drops_total{target="t3",leg="edge",cause="reset"}')).toBe(2);
     expect(
       await sample(metrics, 'hopwatch_leg_drops_total{target="t3",leg="edge",cause="connect_failed"}'),

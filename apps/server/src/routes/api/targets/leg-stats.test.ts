@@ -1,28 +1,19 @@
-import { EMPTY_HANDSHAKE, type Session } from '@hopwatch/shared/protocol';
+import type { Session } from '@hopwatch/shared/protocol';
 import { describe, expect, it } from 'vitest';
 import type { RttSample } from '../../../store/store.js';
+import { closedSession } from '../../../store/test-support/store-fixture.js';
 import { legStats } from './leg-stats.js';
 
 const NOW = 10 * 3_600_000;
 const MIN = 60_000;
 
 function session(openedAt: number, closedAt: number | null, cause: Session['cause'] = 'reset'): Session {
-  return {
-    id: `s${openedAt}`,
-    target: 't',
-    leg: 'edge',
-    openedAt,
-    closedAt,
-    durationMs: closedAt === null ? null : closedAt - openedAt,
-    silenceMs: null,
-    cause: closedAt === null ? null : cause,
-    closeCode: null,
-    closeReason: null,
-    httpStatus: null,
-    error: null,
-    suspect: false,
-    handshake: EMPTY_HANDSHAKE,
-  };
+  if (closedAt !== null) return closedSession('t', 'edge', `s${openedAt}`, openedAt, closedAt, { cause });
+  return closedSession('t', 'edge', `s${openedAt}`, openedAt, openedAt, {
+    closedAt: null,
+    durationMs: null,
+    cause: null,
+  });
 }
 
 function sample(minutesAgo: number, rttMs: number | null, suspect = false): RttSample {
