@@ -84,6 +84,8 @@ describe('authToken', () => {
     expect(login.headers['content-type']).toContain('text/html');
     expect(login.body).toContain('<form method="post" action="/api/login">');
     expect(login.body).not.toContain(TOKEN);
+    expect(login.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(login.headers['x-frame-options']).toBe('DENY');
   });
 
   it('logs in from the HTML form: HttpOnly SameSite=Strict cookie that then opens the API', async () => {

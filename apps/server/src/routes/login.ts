@@ -12,6 +12,7 @@ export interface LoginRouteOptions {
 
 const COOKIE_MAX_AGE_S = 30 * 86_400;
 const FORM_TYPE = 'application/x-www-form-urlencoded';
+const LOGIN_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
 const loginBodySchema = z.object({ token: z.string().max(4_096) });
 
 export async function loginRoutes(app: FastifyInstance, options: LoginRouteOptions): Promise<void> {
@@ -25,7 +26,15 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRouteOptio
   app.get('/login', async (request, reply) => {
     if (authToken === '') return reply.redirect('/', 303);
     const failed = typeof request.query === 'object' && request.query !== null && 'failed' in request.query;
-    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(loginPage(failed));
+    return (
+      reply
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-store')
+        // No script, no framing (clickjacking the token field), and the form may only post here.
+        .header('content-security-policy', LOGIN_CSP)
+        .header('x-frame-options', 'DENY')
+        .send(loginPage(failed))
+    );
   });
 
   app.post('/api/login', async (request, reply) => {
