@@ -25,15 +25,16 @@ test.afterEach(async ({}, testInfo) => {
   await server.dispose();
 });
 
-/** Whether every lab leg has been up for longer than the target's correlation window. */
-async function legsSettled(url: string): Promise<boolean> {
+/** Whether every lab leg has been up for longer than the target's correlation window (plus a margin). */
+async function legsSettled(url: string, marginMs = 1_000): Promise<boolean> {
   const { targets } = (await (await fetch(`${url}/api/targets`)).json()) as {
     targets: { name: string; correlationWindowMs: number; legs: { state: string; since: number }[] }[];
   };
   const lab = targets.find((t) => t.name === 'lab');
   const now = Date.now();
   return (
-    lab?.legs.every((leg) => leg.state === 'up' && now - leg.since > lab.correlationWindowMs + 1_000) === true
+    lab?.legs.every((leg) => leg.state === 'up' && now - leg.since > lab.correlationWindowMs + marginMs) ===
+    true
   );
 }
 
@@ -130,4 +131,43 @@ test('the wall shows STALE when the server stops and recovers by itself when it 
       'up',
     );
   }
+});
+
+test('a drop a user reported gets a verdict; a saved incident has its own page and is listed', async ({
+  page,
+}) => {
+  await page.goto(`${server.url}/?target=lab&range=15m`);
+  await expect(page.getByTestId('target-window')).toHaveAttribute('data-ready', 'true');
+  // The reported moment is typed to the second, so the legs need a few seconds of margin.
+  await expect
+    .poll(async () => legsSettled(server.url, 3_000), { timeout: 60_000, intervals: [500] })
+    .toBe(true);
+
+  // Every leg stayed up when the user dropped: the user's own network is the suspect.
+  const at = await page.evaluate(() => {
+    const d = new Date();
+    const pad = (n: number) => String(n).padStart(2, '0');
+    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  });
+  await page.getByLabel('A user reported a drop at').fill(at);
+  await page.getByRole('button', { name: 'Attribute' }).click();
+  const reported = page.getByRole('region', { name: 'attribute a reported drop' }).getByTestId('verdict');
+  await expect(reported).toHaveAttribute('data-suspects', 'last-mile');
+  await expect(reported).toContainText('reported drop at');
+
+  await page.getByTestId('save-incident').click();
+  await page.getByLabel('Title').fill('lab drill');
+  await page.getByLabel('Note').fill('users on wifi reported drops');
+  await page.getByTestId('save-incident-form').getByRole('button', { name: 'Save incident' }).click();
+  await expect(page).toHaveURL(/\/incidents\/[^/]+$/);
+  const incidentUrl = page.url();
+  await expect(page.getByTestId('incident')).toContainText('lab drill');
+  await expect(page.getByTestId('incident')).toContainText('users on wifi reported drops');
+  await expect(page.getByTestId('target-window')).toHaveAttribute('data-ready', 'true');
+  await expect(page.locator('[data-testid="leg-row"]')).toHaveCount(3);
+
+  await page.getByRole('link', { name: 'Incidents' }).click();
+  await page.getByRole('link', { name: 'lab drill' }).click();
+  await expect(page).toHaveURL(incidentUrl);
+  await expect(page.getByTestId('incident')).toContainText('lab drill');
 });

@@ -8,8 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-/** The built CLI; HOPWATCH_E2E_CLI runs the specs against another build. */
-const CLI = process.env.HOPWATCH_E2E_CLI ?? join(REPO_ROOT, 'apps', 'server', 'dist', 'cli.js');
+const CLI = join(REPO_ROOT, 'apps', 'server', 'dist', 'cli.js');
 
 export class HopwatchServer {
   readonly port: number;

@@ -100,6 +100,10 @@ export function TargetWindow({ target, window, selectedDrop, onSelectDrop }: Tar
       </section>
       <aside className="side-panel" aria-label="verdicts">
         <h2 className="panel-title">Drops and verdicts</h2>
+        <p className="panel-help">
+          Each leg enters the path at a different hop. When legs drop, the suspects are the hops that every
+          dropped leg crosses and no leg that stayed up does.
+        </p>
         <VerdictsPanel
           verdicts={drops.data}
           loading={drops.isLoading}
