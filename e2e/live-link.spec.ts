@@ -39,6 +39,8 @@ test('the header goes live, turns reconnecting and stale while the server is dow
   // Two missed server heartbeats (2 × 5 s) later the data on screen is marked stale, with the time it is from.
   await expect(link).toContainText(/stale since \d\d:\d\d:\d\d/, { timeout: 30_000 });
   await expect(link).toHaveAttribute('data-stale', 'true');
+  // Data the link can no longer vouch for is greyed, not shown as if fresh.
+  await expect(page.getByTestId('target-window')).toHaveClass(/is-stale/);
   await page.screenshot({ path: join(ARTIFACTS_DIR, 'link-stale.png') });
 
   await server.restart();
@@ -46,6 +48,7 @@ test('the header goes live, turns reconnecting and stale while the server is dow
   await expect(link).toHaveAttribute('data-status', 'live', { timeout: 45_000 });
   await expect(link).toHaveAttribute('data-stale', 'false');
   await expect(link).not.toContainText('stale since');
+  await expect(page.getByTestId('target-window')).not.toHaveClass(/is-stale/);
   expect(loads).toHaveLength(1);
 });
 
