@@ -115,7 +115,7 @@ export class LiveHub {
     // Synchronous, so no live event can slip in between the replay and joining the fan-out.
     const wire = wireOf(socket);
     if (since !== null && !this.#replayInto(socket, wire, since, seq)) {
-      socket.close(LIVE_CLOSE_SLOW_CONSUMER, 'replay too large; reconnect with since');
+      closeWithGrace(socket, LIVE_CLOSE_SLOW_CONSUMER, 'replay too large; reconnect with since');
       return;
     }
     if (socket.readyState !== socket.OPEN) return; // closed during the greeting: 'close' already fired
