@@ -48,7 +48,7 @@ describe('runtime storage across a restart', () => {
     expect(runtime.bus.lastSeq()).toBe(4);
     const [session] = runtime.store.sessions({ target: 'api', limit: 10 });
     expect(session).toMatchObject({ id: 's1', closedAt: T0 + 1_000, durationMs: 1_000, cause: null });
-    const log = runtime.store.after(0, 10);
+    const log = await runtime.store.after(0, 10);
     expect(log.map((e) => [e.seq, e.event.kind])).toEqual([
       [1, 'session_open'],
       [2, 'rtt'],

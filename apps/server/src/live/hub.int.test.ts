@@ -20,13 +20,51 @@ function paddedEvent(i: number, bytes = 1_000): HopEvent {
   };
 }
 
-/** The event log for replay tests: what the store's `after` does, over an array. */
+/**
+ * The event log for replay tests: what the store's `after` does, over an array. Like a real store it answers
+ * asynchronously; `delayMs` makes each page take that long, `snapshot` says whether a page shows the log as it
+ * was when asked or as it is when answered (a page may then hold events published while it was read), and
+ * `gate` holds every page until the test opens it.
+ */
 class ArrayReplay {
   readonly events: StoredEvent[] = [];
-  after(since: number, limit: number): StoredEvent[] {
+  /** pages asked for, and pages being read right now */
+  calls = 0;
+  inFlight = 0;
+  delayMs = 0;
+  snapshot: 'asked' | 'answered' = 'asked';
+  gate: Promise<void> | null = null;
+  failWith: Error | null = null;
+
+  async after(since: number, limit: number): Promise<StoredEvent[]> {
+    this.calls += 1;
+    this.inFlight += 1;
+    try {
+      const asked = this.#page(since, limit);
+      if (this.failWith) throw this.failWith;
+      if (this.gate) await this.gate;
+      if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+      return this.snapshot === 'asked' ? asked : this.#page(since, limit);
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+
+  #page(since: number, limit: number): StoredEvent[] {
     return this.events.filter((e) => e.seq > since).slice(0, limit);
   }
 }
+
+/** A gate a test opens by hand. */
+function gate(): { opened: Promise<void>; open(): void } {
+  let open = () => {};
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { opened, open };
+}
+
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 describe('LiveHub over real sockets', () => {
   let wss: WebSocketServer | null = null;
@@ -169,6 +207,96 @@ describe('LiveHub over real sockets', () => {
     expect(cuts.length).toBeGreaterThan(0); // the replay really overflowed at least once
     expect(new Set(cuts)).toEqual(new Set([1013]));
     expect(received).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+  });
+
+  it.each(['asked', 'answered'] as const)(
+    'a client resuming while events keep coming gets every one exactly once, in order (pages as %s)',
+    async (snapshot) => {
+      const { bus, replay, connect } = await start();
+      replay.delayMs = 20;
+      replay.snapshot = snapshot;
+      for (let i = 1; i <= 2_500; i += 1) bus.publish(paddedEvent(i, 200)); // three pages after seq 100
+      let publishedDuringReplay = 0;
+      const publisher = setInterval(() => {
+        for (let i = 0; i < 5; i += 1) {
+          if (replay.inFlight > 0) publishedDuringReplay += 1;
+          bus.publish(paddedEvent(bus.lastSeq() + 1, 200));
+        }
+      }, 2);
+      let client: LiveTestClient;
+      try {
+        client = await connect(100);
+        await until(() => replay.calls >= 3 && replay.inFlight === 0, 'the replay to finish');
+        await new Promise((resolve) => setTimeout(resolve, 100)); // and a while live
+      } finally {
+        clearInterval(publisher);
+      }
+      const last = bus.lastSeq();
+      await until(() => client.eventSeqs().at(-1) === last, 'the last event');
+      await new Promise((resolve) => setTimeout(resolve, 50)); // nothing may follow it
+      expect(publishedDuringReplay).toBeGreaterThan(0);
+      expect(client.messages[0]).toMatchObject({ type: 'hello', seq: expect.any(Number) });
+      expect(client.eventSeqs()).toEqual(range(101, last));
+    },
+  );
+
+  it('cuts a resuming client with 1013 when the events held for it pass the limit, and it resumes', async () => {
+    const { bus, hub, replay, connect } = await start({ maxBufferedBytes: 64 * 1024 });
+    for (let i = 1; i <= 10; i += 1) bus.publish(paddedEvent(i));
+    const held = gate();
+    replay.gate = held.opened;
+    const client = await connect(0);
+    await until(() => replay.inFlight === 1, 'the replay to start');
+    // ~190 KB published while the replay is read: more than the 64 KiB a client may be owed.
+    for (let i = 11; i <= 200; i += 1) {
+      bus.publish(paddedEvent(i));
+      if (i % 20 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect((await client.closed).code).toBe(1013);
+    expect(hub.clientCount).toBe(0);
+    held.open();
+    await until(() => replay.inFlight === 0, 'the held read to end');
+    expect(client.eventSeqs()).toEqual([]);
+
+    replay.gate = null;
+    const again = await connect(0);
+    await until(() => again.eventSeqs().length === 200, 'the whole log');
+    expect(again.eventSeqs()).toEqual(range(1, 200));
+  });
+
+  it('closes a resuming client with 1011 when the log cannot be read, reports why, and serves the others', async () => {
+    const errors: string[] = [];
+    const { bus, hub, replay, connect } = await start({ onError: (_error, context) => errors.push(context) });
+    for (let i = 1; i <= 3; i += 1) bus.publish(paddedEvent(i, 200));
+    const live = await connect();
+    replay.failWith = new Error('disk gone');
+    const resuming = await connect(1);
+    expect((await resuming.closed).code).toBe(1011);
+    expect(errors).toEqual(['replay after seq 1 failed']);
+    expect(hub.clientCount).toBe(1);
+    bus.publish(paddedEvent(4, 200));
+    await until(() => live.eventSeqs().length === 1, 'the live event');
+    expect(live.eventSeqs()).toEqual([4]);
+    expect(resuming.eventSeqs()).toEqual([]);
+  });
+
+  it('a client leaving, or the hub closing, while a replay is read ends it without writing more', async () => {
+    const { bus, hub, replay, connect } = await start();
+    for (let i = 1; i <= 5; i += 1) bus.publish(paddedEvent(i, 200));
+    const held = gate();
+    replay.gate = held.opened;
+    const leaving = await connect(0);
+    const staying = await connect(0);
+    await until(() => replay.inFlight === 2 && hub.clientCount === 2, 'both replays to start');
+    leaving.close();
+    await until(() => hub.clientCount === 1, 'the leaving client to be forgotten');
+    bus.publish(paddedEvent(6, 200));
+    hub.close();
+    expect((await staying.closed).code).toBe(1001);
+    expect(hub.clientCount).toBe(0);
+    held.open();
+    await until(() => replay.inFlight === 0, 'the held reads to end');
+    expect(staying.eventSeqs()).toEqual([]);
   });
 
   it('sends heartbeats on schedule', async () => {

@@ -9,9 +9,17 @@
 //
 // A client's life in the hub:
 //
-//   add() ── hello ── replay(since) ──▶ live ──(close / slow: 1013 / no pong: terminate / hub.close: 1001)──▶ gone
-//                          │
-//                          └─ replay overflows the buffer ──▶ 1013 (reconnects from where it got to)
+//   add() ── hello(seq) ──▶ replaying ──caught up to seq, held frames sent──▶ live ──▶ gone
+//                              │                                               (close / slow: 1013 /
+//                              │ reads the log in (since, seq] page by page;    no pong: terminate /
+//                              │ the fan-out's newer frames are held meanwhile  hub.close: 1001)
+//                              │
+//                              └─ replay or held frames pass the buffer: 1013 / the log cannot be read: 1011
+//                                 / close / hub.close: 1001 ──▶ gone
+//
+// The replay is asynchronous (the store may answer over the network), so events keep being published while
+// it runs. The hello's seq splits the stream without a gap or a duplicate: the replay sends what the log
+// holds up to it, the fan-out everything after it, held back until the replay is done.
 
 import type { Writable } from 'node:stream';
 import {
@@ -28,7 +36,8 @@ import { encodeTextFrames } from './frames.js';
 
 /** Replays stored events after a sequence number; the store provides it, tests may pass an array. */
 export interface EventReplay {
-  after(since: number, limit: number): StoredEvent[];
+  /** up to `limit` stored events with seq > `since`, oldest first */
+  after(since: number, limit: number): Promise<StoredEvent[]>;
 }
 
 export interface HubOptions {
@@ -42,6 +51,8 @@ export interface HubOptions {
   /** batches leave at most this often (default 10 ms: below what a person can see on a chart) */
   minFlushIntervalMs?: number;
   now?: () => number;
+  /** a replay that could not be read is reported here; the client is closed with 1011 and resumes */
+  onError?: (error: unknown, context: string) => void;
 }
 
 const REPLAY_PAGE = 1_000;
@@ -49,14 +60,25 @@ const DEFAULT_MAX_BUFFERED = 4 * 1024 * 1024;
 const DEFAULT_MIN_FLUSH_INTERVAL_MS = 10;
 /** A client being closed that does not even read the close frame is cut after this. */
 const CLOSE_GRACE_MS = 5_000;
+/** Close code for a replay the event log could not serve (RFC 6455: internal error); the client resumes. */
+const CLOSE_REPLAY_FAILED = 1011;
+
+type ClientPhase = 'replaying' | 'live' | 'gone';
 
 interface LiveClient {
   socket: WebSocket;
   /** the stream under `socket` (TCP or TLS): batches of pre-built frames are written straight to it */
   wire: Writable;
-  /** the newest seq the greeting and replay covered; the batch in flight may hold older events */
+  phase: ClientPhase;
+  /**
+   * The seq in the client's hello: the replay covers events up to it, the fan-out the ones after it (a batch
+   * pending when the client joined may hold older events, which the replay already sent).
+   */
   joinedAtSeq: number;
   lastPongAt: number;
+  /** fan-out frames (all newer than joinedAtSeq) held while replaying, sent in order once caught up */
+  held: Buffer[];
+  heldBytes: number;
 }
 
 interface PendingEvent {
@@ -71,6 +93,7 @@ export class LiveHub {
   readonly #maxBuffered: number;
   readonly #pongTimeoutMs: number;
   readonly #now: () => number;
+  readonly #onError: (error: unknown, context: string) => void;
   readonly #unsubscribe: () => void;
   readonly #heartbeat: NodeJS.Timeout;
   readonly #countListeners = new Set<(count: number) => void>();
@@ -88,11 +111,13 @@ export class LiveHub {
     this.#pongTimeoutMs = options.pongTimeoutMs ?? heartbeatMs * 6;
     this.#minFlushIntervalMs = options.minFlushIntervalMs ?? DEFAULT_MIN_FLUSH_INTERVAL_MS;
     this.#now = options.now ?? Date.now;
+    this.#onError = options.onError ?? defaultOnError;
     this.#unsubscribe = this.#bus.subscribe((stored) => this.#broadcast(stored));
     this.#heartbeat = setInterval(() => this.#sendHeartbeat(), heartbeatMs);
     this.#heartbeat.unref();
   }
 
+  /** Connected dashboards, replaying or live. */
   get clientCount(): number {
     return this.#clients.size;
   }
@@ -103,7 +128,10 @@ export class LiveHub {
     return () => this.#countListeners.delete(listener);
   }
 
-  /** Greets a new client, replays what it missed, then adds it to the live fan-out. */
+  /**
+   * Greets a new client and adds it to the fan-out; with `since`, first replays what it missed (in the
+   * background: live events are held for it until the replay has caught up).
+   */
   add(socket: WebSocket, since: number | null): void {
     if (this.#closed) {
       socket.close(1001, 'server shutting down');
@@ -112,20 +140,25 @@ export class LiveHub {
     const seq = this.#bus.lastSeq();
     const hello = { type: 'hello', v: LIVE_PROTOCOL_VERSION, seq, serverTime: this.#now() } as const;
     socket.send(JSON.stringify(hello satisfies ServerMessage));
-    // Synchronous, so no live event can slip in between the replay and joining the fan-out.
     const wire = wireOf(socket);
-    if (since !== null && !this.#replayInto(socket, wire, since, seq)) {
-      closeWithGrace(socket, LIVE_CLOSE_SLOW_CONSUMER, 'replay too large; reconnect with since');
-      return;
-    }
     if (socket.readyState !== socket.OPEN) return; // closed during the greeting: 'close' already fired
-    const client: LiveClient = { socket, wire, joinedAtSeq: seq, lastPongAt: this.#now() };
+    const replay = since !== null && since < seq ? this.#replay : undefined;
+    const client: LiveClient = {
+      socket,
+      wire,
+      phase: replay ? 'replaying' : 'live',
+      joinedAtSeq: seq,
+      lastPongAt: this.#now(),
+      held: [],
+      heldBytes: 0,
+    };
     this.#clients.set(socket, client);
     socket.on('pong', () => {
       client.lastPongAt = this.#now();
     });
     socket.once('close', () => this.#forget(client));
     this.#emitCount();
+    if (replay && since !== null) void this.#catchUp(client, replay, since);
   }
 
   /** Answers one client (the browser's ping), with the same slow-consumer rule as the fan-out. */
@@ -141,31 +174,46 @@ export class LiveHub {
     this.#flushScheduled?.cancel();
     this.#pending = [];
     this.#unsubscribe();
-    for (const client of [...this.#clients.values()]) {
-      this.#forget(client);
-      closeWithGrace(client.socket, 1001, 'server shutting down');
-    }
+    for (const client of [...this.#clients.values()]) this.#cut(client, 1001, 'server shutting down');
     this.#countListeners.clear();
   }
 
-  /** Sends stored events in (since, seq]; false when the client's buffer overflowed on the way. */
-  #replayInto(socket: WebSocket, wire: Writable, since: number, seq: number): boolean {
-    if (!this.#replay) return true;
+  /**
+   * Sends the stored events in (since, joinedAtSeq], page by page, then the frames held meanwhile, and turns
+   * the client live. Stops quietly if the client left (or was cut) while a page was being read.
+   */
+  async #catchUp(client: LiveClient, replay: EventReplay, since: number): Promise<void> {
     let cursor = since;
-    while (cursor < seq) {
-      const page = this.#replay.after(cursor, REPLAY_PAGE);
-      const payloads: Buffer[] = [];
-      for (const stored of page) {
-        if (stored.seq > seq || stored.seq <= cursor) break;
-        payloads.push(encodeEvent(stored.seq, stored.event));
-        cursor = stored.seq;
+    try {
+      while (cursor < client.joinedAtSeq) {
+        const page = await replay.after(cursor, REPLAY_PAGE);
+        if (client.phase !== 'replaying') return;
+        const payloads: Buffer[] = [];
+        for (const stored of page) {
+          // Newer events than the hello's seq come from the fan-out (held), never from the log.
+          if (stored.seq > client.joinedAtSeq || stored.seq <= cursor) break;
+          payloads.push(encodeEvent(stored.seq, stored.event));
+          cursor = stored.seq;
+        }
+        if (payloads.length === 0) break;
+        this.#write(client, encodeTextFrames(payloads));
+        if (client.phase !== 'replaying') return; // cut: its buffer overflowed
+        if (page.length < REPLAY_PAGE) break; // the log has nothing more in range
       }
-      if (payloads.length === 0 || socket.readyState !== socket.OPEN) break;
-      wire.write(encodeTextFrames(payloads));
-      if (socket.bufferedAmount > this.#maxBuffered) return false;
-      if (page.length < REPLAY_PAGE) break; // the log has nothing more in range
+    } catch (error) {
+      if (client.phase !== 'replaying') return;
+      this.#onError(error, `replay after seq ${cursor} failed`);
+      this.#cut(client, CLOSE_REPLAY_FAILED, 'replay failed; reconnect with since');
+      return;
     }
-    return true;
+    if (client.phase !== 'replaying') return;
+    // No await from here on: nothing can be published between sending the held frames and going live.
+    const held = client.held;
+    client.held = [];
+    client.heldBytes = 0;
+    client.phase = 'live';
+    client.lastPongAt = this.#now();
+    if (held.length > 0) this.#write(client, Buffer.concat(held));
   }
 
   #broadcast(stored: StoredEvent): void {
@@ -194,13 +242,15 @@ export class LiveHub {
     if (!first) return;
     const frames = encodeTextFrames(batch.map((e) => e.payload));
     for (const client of [...this.#clients.values()]) {
-      if (client.joinedAtSeq < first.seq) {
-        this.#write(client, frames);
-      } else {
-        // Joined while this batch was pending: its replay already sent the older part.
+      let owed = frames;
+      if (client.joinedAtSeq >= first.seq) {
+        // Joined while this batch was pending: its replay covers the older part.
         const newer = batch.filter((e) => e.seq > client.joinedAtSeq);
-        if (newer.length > 0) this.#write(client, encodeTextFrames(newer.map((e) => e.payload)));
+        if (newer.length === 0) continue;
+        owed = encodeTextFrames(newer.map((e) => e.payload));
       }
+      if (client.phase === 'replaying') this.#hold(client, owed);
+      else this.#write(client, owed);
     }
   }
 
@@ -210,6 +260,8 @@ export class LiveHub {
     const heartbeat = { type: 'heartbeat', serverTime: now } satisfies ServerMessage;
     const frame = encodeTextFrames([Buffer.from(JSON.stringify(heartbeat))]);
     for (const client of [...this.#clients.values()]) {
+      // A replaying client is being sent the log; it is pinged once live.
+      if (client.phase !== 'live') continue;
       if (now - client.lastPongAt > this.#pongTimeoutMs) {
         // The peer vanished without a FIN (laptop lid, NAT expiry): TCP alone would notice in minutes.
         this.#forget(client);
@@ -226,15 +278,32 @@ export class LiveHub {
     const { socket } = client;
     if (socket.readyState !== socket.OPEN) return;
     if (socket.bufferedAmount > this.#maxBuffered) {
-      this.#forget(client);
-      closeWithGrace(socket, LIVE_CLOSE_SLOW_CONSUMER, 'too slow; reconnect with since');
+      this.#cut(client, LIVE_CLOSE_SLOW_CONSUMER, 'too slow; reconnect with since');
       return;
     }
     client.wire.write(frames);
   }
 
+  /** Keeps fan-out frames for a replaying client; what it is owed in all counts toward the same limit. */
+  #hold(client: LiveClient, frames: Buffer): void {
+    client.held.push(frames);
+    client.heldBytes += frames.length;
+    if (client.heldBytes + client.socket.bufferedAmount > this.#maxBuffered) {
+      this.#cut(client, LIVE_CLOSE_SLOW_CONSUMER, 'replay too large; reconnect with since');
+    }
+  }
+
+  #cut(client: LiveClient, code: number, reason: string): void {
+    this.#forget(client);
+    closeWithGrace(client.socket, code, reason);
+  }
+
   #forget(client: LiveClient): void {
-    if (!this.#clients.delete(client.socket)) return;
+    if (client.phase === 'gone') return;
+    client.phase = 'gone';
+    client.held = [];
+    client.heldBytes = 0;
+    this.#clients.delete(client.socket);
     this.#emitCount();
   }
 
@@ -263,6 +332,11 @@ function closeWithGrace(socket: WebSocket, code: number, reason: string): void {
   const timer = setTimeout(() => socket.terminate(), CLOSE_GRACE_MS);
   timer.unref();
   socket.once('close', () => clearTimeout(timer));
+}
+
+function defaultOnError(error: unknown, context: string): void {
+  const message = error instanceof Error ? error.message : String(error);
+  process.emitWarning(`hopwatch live: ${context}: ${message}`, { code: 'HOPWATCH_LIVE' });
 }
 
 function encodeEvent(seq: number, event: HopEvent): Buffer {

@@ -30,9 +30,9 @@ describe('restart on the same data directory', () => {
     const first = await start();
     const before = first.runtime.bus.lastSeq();
     first.publish([...droppedSession('edge', 'gone-1', T0, 60_000), ...rttSeries('edge', 'gone-1', T0, 5)]);
-    const published = first.runtime.store
-      .after(before, 100)
-      .filter((e) => e.event.target === 't3' && e.event.ts < T0 + 3_600_000);
+    const published = (await first.runtime.store.after(before, 100)).filter(
+      (e) => e.event.target === 't3' && e.event.ts < T0 + 3_600_000,
+    );
     expect(published).toHaveLength(7);
     const lastBeforeRestart = first.runtime.bus.lastSeq();
     await first.close({ removeData: false });

@@ -34,7 +34,7 @@ describe('startPruning', () => {
     await expect.poll(() => f.store.rttSamples({ target: 'api', from: 0, to: clock + 1 }).length).toBe(1);
     expect(deletedPerStep.length).toBeGreaterThan(10);
     expect(Math.max(...deletedPerStep)).toBeLessThanOrEqual(50);
-    expect(f.store.after(0, 10).map((e) => e.event.ts)).toEqual([clock]);
+    expect((await f.store.after(0, 10)).map((e) => e.event.ts)).toEqual([clock]);
   });
 
   it('reports a failing prune instead of throwing, and stops cleanly', async () => {

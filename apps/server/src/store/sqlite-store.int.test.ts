@@ -42,7 +42,7 @@ function verdict(id: string, target: string, at: number): Verdict {
 }
 
 describe('event log', () => {
-  it('keeps seq monotonic and history across a restart, and resumes after `since`', () => {
+  it('keeps seq monotonic and history across a restart, and resumes after `since`', async () => {
     const f = open();
     f.publish(sessionOpen('api', 'edge', 's1', T0), rtt('api', 'edge', 's1', T0 + 1_000, 12));
     expect(f.store.lastSeq()).toBe(2);
@@ -52,34 +52,34 @@ describe('event log', () => {
     f.publish(rtt('api', 'edge', 's1', T0 + 2_000, 13));
     expect(f.store.lastSeq()).toBe(3);
 
-    const all = f.store.after(0, 100);
+    const all = await f.store.after(0, 100);
     expect(all.map((e) => e.seq)).toEqual([1, 2, 3]);
     expect(all[0]?.event).toEqual(sessionOpen('api', 'edge', 's1', T0));
-    expect(f.store.after(1, 100).map((e) => e.seq)).toEqual([2, 3]);
-    expect(f.store.after(1, 1).map((e) => e.seq)).toEqual([2]);
-    expect(f.store.after(3, 100)).toEqual([]);
+    expect((await f.store.after(1, 100)).map((e) => e.seq)).toEqual([2, 3]);
+    expect((await f.store.after(1, 1)).map((e) => e.seq)).toEqual([2]);
+    expect(await f.store.after(3, 100)).toEqual([]);
   });
 
-  it('does not reuse seq after retention deleted every event', () => {
+  it('does not reuse seq after retention deleted every event', async () => {
     let clock = T0;
     const f = open({ now: () => clock });
     f.publish(rtt('api', 'edge', 's1', T0, 5), rtt('api', 'edge', 's1', T0 + 1, 5));
     clock = T0 + 3 * DAY_MS;
     f.store.prune(clock);
-    expect(f.store.after(0, 10)).toEqual([]);
+    expect(await f.store.after(0, 10)).toEqual([]);
     f.reopen();
     expect(f.store.lastSeq()).toBe(2);
     f.publish(rtt('api', 'edge', 's1', clock, 5));
-    expect(f.store.after(0, 10).map((e) => e.seq)).toEqual([3]);
+    expect((await f.store.after(0, 10)).map((e) => e.seq)).toEqual([3]);
   });
 
-  it('replays into a LiveHub-style reader in pages', () => {
+  it('replays into a LiveHub-style reader in pages', async () => {
     const f = open();
     for (let i = 0; i < 25; i += 1) f.publish(rtt('api', 'edge', 's1', T0 + i, i));
     const seen: number[] = [];
     let cursor = 0;
     for (;;) {
-      const page = f.store.after(cursor, 10);
+      const page = await f.store.after(cursor, 10);
       if (page.length === 0) break;
       seen.push(...page.map((e) => e.seq));
       cursor = page.at(-1)?.seq ?? cursor;
@@ -249,7 +249,7 @@ describe('verdicts, stalls and incidents', () => {
 });
 
 describe('retention', () => {
-  it('prunes by age: raw samples and events after the raw window, the rest after the retention', () => {
+  it('prunes by age: raw samples and events after the raw window, the rest after the retention', async () => {
     let clock = T0;
     const f = open({ now: () => clock, retentionMs: 10 * DAY_MS, rawRetentionMs: 2 * DAY_MS });
     const old = T0;
@@ -288,7 +288,7 @@ describe('retention', () => {
     expect(f.store.stalls({ from: 0, to: clock })).toEqual([{ ts: middle, delayMs: 1_500 }]);
     expect(f.store.incident(incident.id)).toEqual(incident);
     // Raw window: the middle day's raw samples and events are gone, its rollup is still there.
-    expect(f.store.after(0, 100)).toEqual([]);
+    expect(await f.store.after(0, 100)).toEqual([]);
     expect(f.store.rttSamples({ target: 'api', from: 0, to: clock })).toEqual([]);
     const series = f.store.rttSeries({ target: 'api', leg: 'edge', from: old, to: clock });
     expect(series.points.map((p) => [p.n, p.p50])).toEqual([[1, 10]]);
@@ -314,7 +314,7 @@ describe('retention', () => {
 });
 
 describe('bad input', () => {
-  it('drops and reports a malformed row without losing the rest of its batch', () => {
+  it('drops and reports a malformed row without losing the rest of its batch', async () => {
     const f = open();
     f.publish(sessionOpen('api', 'edge', 'good', T0));
     f.publish(sessionOpen('api', 'edge', 'bad-ts', Number.NaN));
@@ -328,7 +328,7 @@ describe('bad input', () => {
       { target: 'api', leg: 'edge', sessionId: 'good', ts: T0 + 1_000, seq: 0, rttMs: null, suspect: false },
     ]);
     expect(f.errors.map((e) => e.context)).toEqual(['rtt sample', 'session']);
-    expect(f.store.after(0, 10)).toHaveLength(5);
+    expect(await f.store.after(0, 10)).toHaveLength(5);
   });
 
   it('stores hostile strings verbatim and keeps every table intact', () => {
@@ -343,11 +343,11 @@ describe('bad input', () => {
     expect(f.store.incident(incident.id)?.note).toBe("'; --");
   });
 
-  it('answers nonsense query parameters with nothing or a clear error, never a crash', () => {
+  it('answers nonsense query parameters with nothing or a clear error, never a crash', async () => {
     const f = open();
     f.publish(sessionOpen('api', 'edge', 's', T0), rtt('api', 'edge', 's', T0 + 1_000, 7));
-    expect(f.store.after(Number.NaN, Number.NaN)).toEqual([]);
-    expect(f.store.after(-5, 10)).toHaveLength(2);
+    expect(await f.store.after(Number.NaN, Number.NaN)).toEqual([]);
+    expect(await f.store.after(-5, 10)).toHaveLength(2);
     expect(f.store.sessions({ limit: Number.NaN })).toEqual([]);
     expect(f.store.sessions({ from: Number.NaN, to: Number.NaN, limit: -1 })).toEqual([]);
     expect(f.store.sessions({ from: Number.NaN, limit: 5 })).toHaveLength(1);
@@ -366,13 +366,13 @@ describe('bad input', () => {
     expect(f.store.incidents({ limit: 10 })).toEqual([]);
   });
 
-  it('reports events after close instead of throwing into the prober', () => {
+  it('reports events after close instead of throwing into the prober', async () => {
     const f = open();
     f.store.close();
     expect(() => f.bus.publish(rtt('api', 'edge', 's', T0, 1))).not.toThrow();
     expect(f.errors.at(-1)?.context).toMatch(/not stored/);
     f.reopen();
-    expect(f.store.after(0, 10)).toEqual([]);
+    expect(await f.store.after(0, 10)).toEqual([]);
   });
 });
 

@@ -150,7 +150,7 @@ export class SqliteStore implements Store {
 
   // --- queries: each flushes first, so readers see everything published so far ---
 
-  after(since: number, limit: number): StoredEvent[] {
+  async after(since: number, limit: number): Promise<StoredEvent[]> {
     this.flush();
     return this.#events.after(since, limit);
   }

@@ -130,9 +130,9 @@ describe('hostile input', () => {
   beforeAll(async () => {
     f = await startApiFixture({ app: { writeRateLimit: { capacity: 100_000, refillPerSecond: 100_000 } } });
     f.publish([...droppedSession('edge', 'e1', T0, 60_000), ...rttSeries('edge', 'e1', T0, 60)]);
-    storedEvents = f.runtime.store
-      .after(0, 100_000)
-      .filter((e) => e.event.target === 't3' && e.event.ts < T0 + 3_600_000).length;
+    storedEvents = (await f.runtime.store.after(0, 100_000)).filter(
+      (e) => e.event.target === 't3' && e.event.ts < T0 + 3_600_000,
+    ).length;
   });
   afterAll(async () => f.close());
 
@@ -210,9 +210,9 @@ describe('hostile input', () => {
 
   it('is still healthy afterwards, with the stored history intact', async () => {
     expect((await f.app.inject({ url: '/healthz' })).json()).toMatchObject({ status: 'ok' });
-    const after = f.runtime.store
-      .after(0, 100_000)
-      .filter((e) => e.event.target === 't3' && e.event.ts < T0 + 3_600_000).length;
+    const after = (await f.runtime.store.after(0, 100_000)).filter(
+      (e) => e.event.target === 't3' && e.event.ts < T0 + 3_600_000,
+    ).length;
     expect(after).toBe(storedEvents);
     const sessions = await f.app.inject({
       url: `/api/sessions?target=t3&leg=edge&from=${T0}&to=${T0 + 60_000}`,

@@ -18,7 +18,7 @@ export async function eventsRoutes(app: FastifyInstance, sources: ApiSources): P
   app.get('/api/events', async (request): Promise<EventsResponse> => {
     const query = parseQuery(eventsQuerySchema, request.query);
     const lastSeq = sources.lastSeq();
-    const events = sources.store.after(query.since ?? 0, query.limit);
+    const events = await sources.store.after(query.since ?? 0, query.limit);
     return { events, lastSeq } satisfies EventsResponse;
   });
 }
