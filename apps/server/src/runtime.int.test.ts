@@ -46,7 +46,7 @@ describe('runtime storage across a restart', () => {
     apps.push(second);
     const { runtime } = second;
     expect(runtime.bus.lastSeq()).toBe(4);
-    const [session] = runtime.store.sessions({ target: 'api', limit: 10 });
+    const [session] = await runtime.store.sessions({ target: 'api', limit: 10 });
     expect(session).toMatchObject({ id: 's1', closedAt: T0 + 1_000, durationMs: 1_000, cause: null });
     const log = await runtime.store.after(0, 10);
     expect(log.map((e) => [e.seq, e.event.kind])).toEqual([
@@ -55,7 +55,7 @@ describe('runtime storage across a restart', () => {
       [3, 'rtt'],
       [4, 'session_close'],
     ]);
-    expect(runtime.store.rttSamples({ target: 'api', from: T0, to: T0 + 10_000 })).toHaveLength(2);
+    expect(await runtime.store.rttSamples({ target: 'api', from: T0, to: T0 + 10_000 })).toHaveLength(2);
 
     await second.app.listen({ host: '127.0.0.1', port: 0 });
     const address = second.app.server.address();

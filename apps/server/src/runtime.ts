@@ -45,7 +45,7 @@ export async function createRuntime(
         })
       : null;
   } catch (error) {
-    store.close();
+    await store.close();
     throw error;
   }
   const config = lab ? { ...fileConfig, targets: [...fileConfig.targets, lab.target] } : fileConfig;
@@ -54,7 +54,7 @@ export async function createRuntime(
   bus.subscribe((stored) => store.project(stored));
   // Before anything can open new sessions: the ones a crash left open end at their last heartbeat, and are
   // published with cause null so dashboards and the judge see them end without counting a drop.
-  for (const session of store.closeOrphanedSessions(Date.now())) {
+  for (const session of await store.closeOrphanedSessions(Date.now())) {
     bus.publish({
       kind: 'session_close',
       ts: session.closedAt ?? session.openedAt,
@@ -91,7 +91,7 @@ export async function createRuntime(
       stopPruning();
       await lab?.close();
       // Last: every part closed before it may still publish (the prober's own session_close events).
-      store.close();
+      await store.close();
     },
   };
   return runtime;

@@ -40,32 +40,28 @@ export function targetFacts(target: TargetConfig): TargetFacts {
  * Everything the verdict on `window` rests on: the target's sessions and drops in it, the recent history of
  * the legs that dropped (for the signatures), heartbeats from far enough back to see RTT climb, and
  * hopwatch's own stalls. `clusterDrops` are drops the caller already holds, whose legs need history too.
+ * The independent reads go out together; only the history waits, for the drops that say whose to read.
  */
-export function gatherFacts(
+export async function gatherFacts(
   store: EvidenceStore,
   target: TargetFacts,
   window: TimeWindow,
   clusterDrops: readonly Drop[] = [],
-): JudgeFacts & { drops: Drop[] } {
-  const sessions = store.sessions({
-    target: target.name,
-    from: window.from,
-    to: window.to,
-    limit: WINDOW_SESSION_LIMIT,
-  });
+): Promise<JudgeFacts & { drops: Drop[] }> {
+  const [sessions, samples, stalls] = await Promise.all([
+    store.sessions({ target: target.name, from: window.from, to: window.to, limit: WINDOW_SESSION_LIMIT }),
+    store.rttSamples({ target: target.name, from: window.from - sampleLookbackMs(target), to: window.to }),
+    // A stall noticed after the window may have begun inside it.
+    store.stalls({ from: window.from, to: window.to + target.correlationWindowMs }),
+  ]);
   const drops = sessions
     .filter(isDropSession)
     .filter((s) => s.closedAt >= window.from && s.closedAt <= window.to);
   const droppedLegs = new Set([...drops, ...clusterDrops].map((d) => d.leg));
-  const recent = [...droppedLegs].flatMap((leg) =>
-    store.sessions({ target: target.name, leg, to: window.to, limit: HISTORY_LIMIT }),
+  const histories = await Promise.all(
+    [...droppedLegs].map((leg) =>
+      store.sessions({ target: target.name, leg, to: window.to, limit: HISTORY_LIMIT }),
+    ),
   );
-  const samples = store.rttSamples({
-    target: target.name,
-    from: window.from - sampleLookbackMs(target),
-    to: window.to,
-  });
-  // A stall noticed after the window may have begun inside it.
-  const stalls = store.stalls({ from: window.from, to: window.to + target.correlationWindowMs });
-  return { target, sessions, recent, samples, stalls, drops };
+  return { target, sessions, recent: histories.flat(), samples, stalls, drops };
 }

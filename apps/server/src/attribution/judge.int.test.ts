@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { TargetConfig } from '../config/types.js';
 import { labTarget } from '../lab/lab-config.js';
 import { until } from '../routes/test-support/live-client.js';
+import type { SessionQuery } from '../store/store.js';
 import {
   closedSession,
   rtt,
@@ -12,6 +13,7 @@ import {
   sessionOpen,
   useStoreFixtures,
 } from '../store/test-support/store-fixture.js';
+import type { EvidenceStore } from './facts.js';
 import { Judge, type JudgeOptions } from './judge.js';
 
 const WINDOW_MS = 400;
@@ -66,6 +68,36 @@ function dropLeg(
   });
 }
 
+/**
+ * The real store, with its first `held` session reads (default: all) waiting until `release()`, the way a
+ * store across the network keeps a judgment waiting. Reads see the store as it is when they are answered.
+ */
+function slowReads(fx: StoreFixture, held = Number.POSITIVE_INFINITY) {
+  let release = () => {};
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let asked = 0;
+  const reads = {
+    waiting: 0,
+    release: () => release(),
+    store: {
+      sessions: async (query: SessionQuery) => {
+        asked += 1;
+        if (asked <= held) {
+          reads.waiting += 1;
+          await released;
+          reads.waiting -= 1;
+        }
+        return fx.store.sessions(query);
+      },
+      rttSamples: fx.store.rttSamples.bind(fx.store),
+      stalls: fx.store.stalls.bind(fx.store),
+    } satisfies EvidenceStore,
+  };
+  return reads;
+}
+
 describe('Judge', () => {
   it('publishes a verdict once the window passes, and the store serves it', async () => {
     const fx = openStore();
@@ -94,7 +126,7 @@ describe('Judge', () => {
     expect(verdict!.judgedAt).toBeGreaterThanOrEqual(now + 20 + WINDOW_MS);
     expect(verdict!.signatures.map((s) => s.id)).toEqual(['mass-drop']);
     expect(judge?.pending).toBe(0);
-    expect(fx.store.verdicts({ target: 'lab', limit: 10 })).toEqual([verdict]);
+    expect(await fx.store.verdicts({ target: 'lab', limit: 10 })).toEqual([verdict]);
   });
 
   it('re-judges a cluster a late drop joins: same id, new judgedAt', async () => {
@@ -113,7 +145,7 @@ describe('Judge', () => {
     expect(second!.id).toBe(first!.id);
     expect(second!.judgedAt).toBeGreaterThan(first!.judgedAt);
     expect(second).toMatchObject({ dropped: ['edge', 'lb', 'app'], clean: [], suspects: ['app'] });
-    expect(fx.store.verdicts({ target: 'lab', limit: 10 }).map((v) => [v.id, v.suspects])).toEqual([
+    expect((await fx.store.verdicts({ target: 'lab', limit: 10 })).map((v) => [v.id, v.suspects])).toEqual([
       [first!.id, ['app']],
     ]);
   });
@@ -237,13 +269,50 @@ describe('Judge', () => {
     expect(verdicts).toEqual([]);
   });
 
+  it('a judge closed while the store is being read publishes nothing afterwards', async () => {
+    const fx = openStore();
+    const errors: string[] = [];
+    const reads = slowReads(fx);
+    const { verdicts } = start(fx, { store: reads.store, onError: (_e, context) => errors.push(context) });
+    const now = Date.now();
+    dropLeg(fx, 'edge', 's1', now - 1_000, now);
+    await until(() => reads.waiting > 0, 'the judgment to read the store');
+    judge?.close();
+    reads.release();
+    await until(() => reads.waiting === 0, 'the reads to be answered');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(verdicts).toEqual([]);
+    expect(errors).toEqual([]);
+    expect(await fx.store.verdicts({ limit: 10 })).toEqual([]);
+  });
+
+  it('a judgment a late drop superseded while the store was read publishes nothing', async () => {
+    const fx = openStore();
+    const reads = slowReads(fx, 1); // only the first judgment's first read waits
+    const { verdicts } = start(fx, { store: reads.store });
+    const now = Date.now();
+    const ids = ['edge', 'lb', 'app'].map((leg) => legUp(fx, leg, now - 5_000, now + 3_000));
+    dropLeg(fx, 'edge', ids[0]!, now - 5_000, now);
+    await until(() => reads.waiting > 0, 'the first judgment to read the store');
+    // lb's drop joins the cluster while the first judgment waits; the cluster is judged again with it.
+    dropLeg(fx, 'lb', ids[1]!, now - 5_000, now + 20);
+    await until(() => verdicts.length === 1, 'the second judgment');
+    reads.release();
+    await until(() => reads.waiting === 0, 'the first judgment to be answered');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(verdicts.map((v) => v.dropped)).toEqual([['edge', 'lb']]);
+    expect((await fx.store.verdicts({ target: 'lab', limit: 10 })).map((v) => v.dropped)).toEqual([
+      ['edge', 'lb'],
+    ]);
+  });
+
   describe('attribute', () => {
-    it('every leg clean when the user says they dropped → last-mile', () => {
+    it('every leg clean when the user says they dropped → last-mile', async () => {
       const fx = openStore();
       start(fx);
       const now = Date.now();
       for (const leg of ['edge', 'lb', 'app']) legUp(fx, leg, now - 5_000, now);
-      const verdict = judge!.attribute(LAB, now - 1_000);
+      const verdict = await judge!.attribute(LAB, now - 1_000);
       expect(verdict).toMatchObject({
         kind: 'reported',
         at: now - 1_000,
@@ -255,10 +324,10 @@ describe('Judge', () => {
       });
     });
 
-    it('a time nothing was recorded for: nothing is known, nothing is exonerated', () => {
+    it('a time nothing was recorded for: nothing is known, nothing is exonerated', async () => {
       const fx = openStore();
       start(fx);
-      const verdict = judge!.attribute(LAB, Date.now() - 86_400_000);
+      const verdict = await judge!.attribute(LAB, Date.now() - 86_400_000);
       expect(verdict).toMatchObject({
         unknown: ['edge', 'lb', 'app'],
         suspects: ['last-mile', 'edge', 'lb', 'app'],

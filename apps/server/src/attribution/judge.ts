@@ -9,6 +9,10 @@
 //                     │      └─────────────────────────────        │
 //                     └──────────── a late drop joins ─────────────┘  (re-judged: same id, new judgedAt)
 //
+// Judging reads the store, which answers asynchronously: the drops judged are the ones the cluster held when
+// its window passed, a judge closed meanwhile publishes nothing, and of two judgments of one cluster in flight
+// (a late drop re-armed it while the first was reading) only the newer may publish.
+//
 // A drop that does not join (past the window, or the cluster reached its maximum span) starts a new cluster;
 // the old one is still judged when its own window has passed. Clusters still collecting at shutdown are not
 // judged: their drops are stored, and GET /api/attribute can still judge that time.
@@ -53,6 +57,8 @@ interface Cluster {
   span: ClusterSpan;
   drops: Map<string, Drop>;
   timer: NodeJS.Timeout | null;
+  /** judgments begun; one that finds this changed when the store answers was superseded */
+  judgments: number;
 }
 
 export class Judge {
@@ -80,11 +86,11 @@ export class Judge {
   }
 
   /** The verdict on a drop a user reported at `at`; judged now, with what is known now, and not stored. */
-  attribute(target: TargetConfig, at: number): Verdict {
+  async attribute(target: TargetConfig, at: number): Promise<Verdict> {
     const facts = targetFacts(target);
     const judgedAt = this.#now();
     const window = reportedWindow(at, target.correlationWindowMs, judgedAt);
-    return judgeReport({ ...gatherFacts(this.#store, facts, window), at }, { judgedAt });
+    return judgeReport({ ...(await gatherFacts(this.#store, facts, window)), at }, { judgedAt });
   }
 
   /** Clusters still waiting for their window to pass, for tests and diagnostics. */
@@ -139,6 +145,7 @@ export class Judge {
         span: { firstAt: drop.closedAt, lastAt: drop.closedAt },
         drops: new Map(),
         timer: null,
+        judgments: 0,
       };
       this.#clusters.set(cluster.id, cluster);
       this.#latest.set(target.name, cluster);
@@ -161,24 +168,28 @@ export class Judge {
   #fire(cluster: Cluster): void {
     cluster.timer = null;
     if (this.#closed || this.#clusters.get(cluster.id) !== cluster) return;
-    this.#judge(cluster);
+    void this.#judge(cluster);
     // Only the latest cluster of a target waits for late drops.
     if (this.#latest.get(cluster.target) !== cluster) this.#clusters.delete(cluster.id);
   }
 
-  #judge(cluster: Cluster): void {
+  async #judge(cluster: Cluster): Promise<void> {
     cluster.phase = 'judged';
     const target = this.#target(cluster.target);
     if (target === null) return;
+    cluster.judgments += 1;
+    const judgment = cluster.judgments;
+    // Fixed before the store is read: a drop joining meanwhile re-arms the cluster and is judged next time.
+    const drops = [...cluster.drops.values()];
+    const window = judgedWindow(cluster.span, target.correlationWindowMs);
     try {
-      const facts = targetFacts(target);
-      const drops = [...cluster.drops.values()];
-      const window = judgedWindow(cluster.span, target.correlationWindowMs);
-      const gathered = gatherFacts(this.#store, facts, window, drops);
+      const gathered = await gatherFacts(this.#store, targetFacts(target), window, drops);
+      if (this.#closed || cluster.judgments !== judgment) return;
       const verdict = judgeCluster({ ...gathered, drops }, { judgedAt: this.#now(), id: cluster.id });
       this.#bus.publish({ kind: 'verdict', ts: verdict.judgedAt, target: target.name, leg: null, verdict });
     } catch (error) {
-      this.#onError(error, `judging drop cluster ${cluster.id}`);
+      // After close the store may be closing too; a read it cut short is nobody's concern any more.
+      if (!this.#closed) this.#onError(error, `judging drop cluster ${cluster.id}`);
     }
   }
 

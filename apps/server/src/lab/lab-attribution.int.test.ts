@@ -99,8 +99,8 @@ let fixture: StoreFixture;
 beforeAll(() => {
   fixture = createStoreFixture();
 });
-afterAll(() => {
-  fixture.remove();
+afterAll(async () => {
+  await fixture.remove();
 });
 
 /** One lab under its own target name, with a prober and a judge that watch only it. */

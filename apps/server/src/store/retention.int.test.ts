@@ -7,10 +7,10 @@ const T0 = Date.UTC(2025, 0, 15, 10, 0, 0);
 let fixture: StoreFixture | null = null;
 let stop: (() => void) | null = null;
 
-afterEach(() => {
+afterEach(async () => {
   stop?.();
   stop = null;
-  fixture?.remove();
+  await fixture?.remove();
   fixture = null;
 });
 
@@ -24,14 +24,16 @@ describe('startPruning', () => {
     f.publish(rtt('api', 'edge', 's', clock, 6));
     const deletedPerStep: number[] = [];
     const store = {
-      prune(now: number, maxRows?: number) {
-        const result = f.store.prune(now, maxRows);
+      async prune(now: number, maxRows?: number) {
+        const result = await f.store.prune(now, maxRows);
         deletedPerStep.push(result.deleted);
         return result;
       },
     };
     stop = startPruning(store, { now: () => clock, stepRows: 50, intervalMs: 3_600_000 });
-    await expect.poll(() => f.store.rttSamples({ target: 'api', from: 0, to: clock + 1 }).length).toBe(1);
+    await expect
+      .poll(async () => (await f.store.rttSamples({ target: 'api', from: 0, to: clock + 1 })).length)
+      .toBe(1);
     expect(deletedPerStep.length).toBeGreaterThan(10);
     expect(Math.max(...deletedPerStep)).toBeLessThanOrEqual(50);
     expect((await f.store.after(0, 10)).map((e) => e.event.ts)).toEqual([clock]);
@@ -40,7 +42,7 @@ describe('startPruning', () => {
   it('reports a failing prune instead of throwing, and stops cleanly', async () => {
     const errors: unknown[] = [];
     const store = {
-      prune(): never {
+      async prune(): Promise<never> {
         throw new Error('disk on fire');
       },
     };

@@ -58,8 +58,9 @@ export interface PruningOptions {
 }
 
 /**
- * Prunes now and then every `intervalMs`, one bounded step per event-loop turn. Returns the stop function;
- * every timer is released by it.
+ * Prunes now and then every `intervalMs`, one bounded step per event-loop turn (the next step starts once the
+ * store has answered the last). Returns the stop function; every timer is released by it, and a step still
+ * being answered when it is called starts no other.
  */
 export function startPruning(store: Pick<Store, 'prune'>, options: PruningOptions = {}): () => void {
   const now = options.now ?? Date.now;
@@ -68,17 +69,20 @@ export function startPruning(store: Pick<Store, 'prune'>, options: PruningOption
   let running = false;
   let stopped = false;
 
-  const step = (at: number) => {
+  const step = async (at: number) => {
     immediate = null;
     if (stopped) return;
+    let done: boolean;
     try {
-      if (store.prune(at, stepRows).done) {
-        running = false;
-        return;
-      }
+      done = (await store.prune(at, stepRows)).done;
     } catch (error) {
       running = false;
-      options.onError?.(error);
+      if (!stopped) options.onError?.(error);
+      return;
+    }
+    if (stopped) return;
+    if (done) {
+      running = false;
       return;
     }
     immediate = setImmediate(step, at).unref();

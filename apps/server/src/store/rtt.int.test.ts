@@ -29,7 +29,7 @@ function expectedMinute(minute: number, from: number, count: number): RttPoint {
 }
 
 describe('rttSeries from raw samples', () => {
-  it('gives exact statistics per bucket for a short range', () => {
+  it('gives exact statistics per bucket for a short range', async () => {
     const f = open({ now: () => T0 + 10 * MINUTE });
     f.publish(
       rtt('api', 'edge', 's', T0 + 100, 30),
@@ -39,7 +39,7 @@ describe('rttSeries from raw samples', () => {
       rtt('api', 'edge', 's', T0 + 5_000, 40),
       rtt('api', 'other', 's', T0 + 100, 999),
     );
-    const series = f.store.rttSeries({ target: 'api', leg: 'edge', from: T0, to: T0 + 10 * MINUTE });
+    const series = await f.store.rttSeries({ target: 'api', leg: 'edge', from: T0, to: T0 + 10 * MINUTE });
     expect(series.step).toBe(500);
     expect(series.points).toEqual([
       { t: T0, n: 1, min: 30, p50: 30, p99: 30, max: 30, lost: 0, suspect: 0 },
@@ -47,7 +47,7 @@ describe('rttSeries from raw samples', () => {
       { t: T0 + 1_500, n: 1, min: 20, p50: 20, p99: 20, max: 20, lost: 1, suspect: 1 },
       { t: T0 + 5_000, n: 1, min: 40, p50: 40, p99: 40, max: 40, lost: 0, suspect: 0 },
     ]);
-    const coarse = f.store.rttSeries({
+    const coarse = await f.store.rttSeries({
       target: 'api',
       leg: 'edge',
       from: T0,
@@ -60,20 +60,20 @@ describe('rttSeries from raw samples', () => {
     });
   });
 
-  it('serves raw samples with their session and heartbeat seq', () => {
+  it('serves raw samples with their session and heartbeat seq', async () => {
     const f = open({ now: () => T0 });
     f.publish(rtt('api', 'edge', 's1', T0, 5, { seq: 7 }), rtt('api', 'lb', 's2', T0 + 1, 6, { seq: 8 }));
-    expect(f.store.rttSamples({ target: 'api', from: T0, to: T0 + 2 })).toEqual([
+    expect(await f.store.rttSamples({ target: 'api', from: T0, to: T0 + 2 })).toEqual([
       { target: 'api', leg: 'edge', sessionId: 's1', ts: T0, seq: 7, rttMs: 5, suspect: false },
       { target: 'api', leg: 'lb', sessionId: 's2', ts: T0 + 1, seq: 8, rttMs: 6, suspect: false },
     ]);
-    expect(f.store.rttSamples({ target: 'api', leg: 'lb', from: T0, to: T0 + 2 })).toHaveLength(1);
-    expect(f.store.rttSamples({ target: 'api', leg: 'gone', from: T0, to: T0 + 2 })).toEqual([]);
+    expect(await f.store.rttSamples({ target: 'api', leg: 'lb', from: T0, to: T0 + 2 })).toHaveLength(1);
+    expect(await f.store.rttSamples({ target: 'api', leg: 'gone', from: T0, to: T0 + 2 })).toEqual([]);
   });
 });
 
 describe('rttSeries from rollups', () => {
-  it('rolls finished minutes up exactly and summarizes the minute in progress from raw rows', () => {
+  it('rolls finished minutes up exactly and summarizes the minute in progress from raw rows', async () => {
     let clock = T0;
     const f = open({ now: () => clock, rollupGraceMs: 5_000 });
     const count = 150; // 2.5 minutes at 1 s
@@ -85,33 +85,33 @@ describe('rttSeries from rollups', () => {
     const expected = [0, 1, 2].map((m) => expectedMinute(T0 + m * MINUTE, T0, count));
     const day = { target: 'api', leg: 'edge', from: clock - DAY_MS + 1, to: clock + 1 };
     // Minute 0 is rolled up, minute 1 waits for its grace period, minute 2 is in progress.
-    expect(f.store.rttSeries(day)).toEqual({ step: MINUTE, points: expected });
+    expect(await f.store.rttSeries(day)).toEqual({ step: MINUTE, points: expected });
 
     clock += 10 * MINUTE;
     f.store.flush();
-    expect(f.store.rttSeries(day)).toEqual({ step: MINUTE, points: expected });
+    expect(await f.store.rttSeries(day)).toEqual({ step: MINUTE, points: expected });
     // With the raw samples gone, the same answer must come from the rollup rows alone.
-    f.store.prune(clock + 3 * DAY_MS);
+    await f.store.prune(clock + 3 * DAY_MS);
     clock = T0 + 3 * MINUTE;
-    expect(f.store.rttSamples({ target: 'api', from: 0, to: clock })).toEqual([]);
-    expect(f.store.rttSeries(day)).toEqual({ step: MINUTE, points: expected });
+    expect(await f.store.rttSamples({ target: 'api', from: 0, to: clock })).toEqual([]);
+    expect(await f.store.rttSeries(day)).toEqual({ step: MINUTE, points: expected });
   });
 
-  it('keeps a minute exact when hopwatch restarts in the middle of it', () => {
+  it('keeps a minute exact when hopwatch restarts in the middle of it', async () => {
     let clock = T0;
     const f = open({ now: () => clock, rollupGraceMs: 5_000 });
     for (let i = 0; i < 30; i += 1) f.publish(rtt('api', 'edge', 's', T0 + i * 1_000, rttOf(i)));
     clock = T0 + 30_000;
-    f.reopen();
+    await f.reopen();
     for (let i = 30; i < 90; i += 1) f.publish(rtt('api', 'edge', 's2', T0 + i * 1_000, rttOf(i)));
     clock = T0 + 3 * MINUTE;
     f.store.flush();
-    f.store.prune(T0 + 3 * DAY_MS); // rollups only from here on
-    const series = f.store.rttSeries({ target: 'api', leg: 'edge', from: T0, to: T0 + DAY_MS });
+    await f.store.prune(T0 + 3 * DAY_MS); // rollups only from here on
+    const series = await f.store.rttSeries({ target: 'api', leg: 'edge', from: T0, to: T0 + DAY_MS });
     expect(series.points).toEqual([expectedMinute(T0, T0, 90), expectedMinute(T0 + MINUTE, T0, 90)]);
   });
 
-  it('rebuilds rollups a crash left unwritten', () => {
+  it('rebuilds rollups a crash left unwritten', async () => {
     let clock = T0;
     const f = open({ now: () => clock, rollupGraceMs: 5_000 });
     for (let i = 0; i < 90; i += 1) f.publish(rtt('api', 'edge', 's', T0 + i * 1_000, rttOf(i)));
@@ -125,15 +125,15 @@ describe('rttSeries from rollups', () => {
     clock = T0 + 10 * MINUTE;
     const store = openSqliteStore(crashed, { retentionMs: 30 * DAY_MS, now: () => clock });
     try {
-      store.prune(T0 + 3 * DAY_MS); // drop raw rows: the answer must come from rebuilt rollups
-      const series = store.rttSeries({ target: 'api', leg: 'edge', from: T0, to: T0 + DAY_MS });
+      await store.prune(T0 + 3 * DAY_MS); // drop raw rows: the answer must come from rebuilt rollups
+      const series = await store.rttSeries({ target: 'api', leg: 'edge', from: T0, to: T0 + DAY_MS });
       expect(series.points).toEqual([expectedMinute(T0, T0, 90), expectedMinute(T0 + MINUTE, T0, 90)]);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
-  it('recomputes a minute that gets a late sample after it was rolled up', () => {
+  it('recomputes a minute that gets a late sample after it was rolled up', async () => {
     let clock = T0;
     const f = open({ now: () => clock, rollupGraceMs: 5_000 });
     f.publish(rtt('api', 'edge', 's', T0 + 1_000, 10), rtt('api', 'edge', 's', T0 + 2_000, 20));
@@ -142,19 +142,19 @@ describe('rttSeries from rollups', () => {
     f.publish(rtt('api', 'edge', 's', T0 + 3_000, null));
     clock = T0 + 4 * MINUTE;
     f.store.flush();
-    f.store.prune(T0 + 3 * DAY_MS);
-    expect(f.store.rttSeries({ target: 'api', leg: 'edge', from: T0, to: T0 + DAY_MS }).points).toEqual([
-      { t: T0, n: 2, min: 10, p50: 10, p99: 20, max: 20, lost: 1, suspect: 0 },
-    ]);
+    await f.store.prune(T0 + 3 * DAY_MS);
+    expect(
+      (await f.store.rttSeries({ target: 'api', leg: 'edge', from: T0, to: T0 + DAY_MS })).points,
+    ).toEqual([{ t: T0, n: 2, min: 10, p50: 10, p99: 20, max: 20, lost: 1, suspect: 0 }]);
   });
 
-  it('serves an old short range from rollups once its raw samples are past the raw window', () => {
+  it('serves an old short range from rollups once its raw samples are past the raw window', async () => {
     let clock = T0;
     const f = open({ now: () => clock, rawRetentionMs: DAY_MS, rollupGraceMs: 0 });
     for (let i = 0; i < 120; i += 1) f.publish(rtt('api', 'edge', 's', T0 + i * 1_000, rttOf(i)));
     clock = T0 + 2 * DAY_MS;
-    f.store.prune(clock);
-    const series = f.store.rttSeries({ target: 'api', leg: 'edge', from: T0, to: T0 + 10 * MINUTE });
+    await f.store.prune(clock);
+    const series = await f.store.rttSeries({ target: 'api', leg: 'edge', from: T0, to: T0 + 10 * MINUTE });
     expect(series.step).toBe(MINUTE);
     expect(series.points).toEqual([expectedMinute(T0, T0, 120), expectedMinute(T0 + MINUTE, T0, 120)]);
   });
@@ -174,7 +174,7 @@ describe('rolling up many legs at once', () => {
 });
 
 describe('a full day at one heartbeat a second', () => {
-  it('never returns more than 2,000 points, and the points add up to every heartbeat', () => {
+  it('never returns more than 2,000 points, and the points add up to every heartbeat', async () => {
     let clock = T0;
     const f = open({ now: () => clock });
     const count = 86_400;
@@ -190,7 +190,7 @@ describe('a full day at one heartbeat a second', () => {
         [T0 + 7_777, T0 + DAY_MS - 1_234],
         [T0, T0 + 16 * 3_600_000],
       ] as const) {
-        const series = f.store.rttSeries({ target: 'api', leg: 'edge', from, to, stepMs });
+        const series = await f.store.rttSeries({ target: 'api', leg: 'edge', from, to, stepMs });
         expect(series.points.length).toBeLessThanOrEqual(RTT_MAX_POINTS);
         expect(series.points.length).toBeGreaterThan(0);
         if (from === T0 && to === T0 + DAY_MS) {
@@ -202,7 +202,7 @@ describe('a full day at one heartbeat a second', () => {
       }
     }
     // Exact raw buckets while the range is light; rollups once it holds more than RAW_SERIES_MAX_ROWS.
-    const hour = f.store.rttSeries({ target: 'api', leg: 'edge', from: T0, to: T0 + 3_600_000 });
+    const hour = await f.store.rttSeries({ target: 'api', leg: 'edge', from: T0, to: T0 + 3_600_000 });
     expect(hour.step).toBe(2_000);
     expect(hour.points[0]).toEqual(
       summarize(
@@ -211,8 +211,10 @@ describe('a full day at one heartbeat a second', () => {
       ),
     );
     const sixHours = (RAW_SERIES_MAX_ROWS / 3_600 + 1) * 3_600_000;
-    expect(f.store.rttSeries({ target: 'api', leg: 'edge', from: T0, to: T0 + sixHours }).step).toBe(MINUTE);
-    const day = f.store.rttSeries({ target: 'api', leg: 'edge', from: T0, to: T0 + DAY_MS });
+    expect((await f.store.rttSeries({ target: 'api', leg: 'edge', from: T0, to: T0 + sixHours })).step).toBe(
+      MINUTE,
+    );
+    const day = await f.store.rttSeries({ target: 'api', leg: 'edge', from: T0, to: T0 + DAY_MS });
     expect(day.step).toBe(MINUTE);
     expect(day.points).toHaveLength(1_440);
     expect(day.points[100]).toEqual(expectedMinute(T0 + 100 * MINUTE, T0, count));

@@ -148,31 +148,38 @@ export class SqliteStore implements Store {
     this.#queued();
   }
 
-  // --- queries: each flushes first, so readers see everything published so far ---
+  // --- queries: each flushes first, so readers see everything published so far. better-sqlite3 is
+  // synchronous; they are async only to fit the Store interface, and read at the moment they are called ---
 
   async after(since: number, limit: number): Promise<StoredEvent[]> {
     this.flush();
     return this.#events.after(since, limit);
   }
 
-  sessions(query: SessionQuery): Session[] {
+  async sessions(query: SessionQuery): Promise<Session[]> {
     this.flush();
     return this.#sessions.query(query);
   }
 
-  rttSamples(query: { target: string; leg?: string; from: number; to: number }): RttSample[] {
+  async rttSamples(query: { target: string; leg?: string; from: number; to: number }): Promise<RttSample[]> {
     this.flush();
     const legs =
       query.leg === undefined ? this.#legs.ofTarget(query.target) : this.#legsNamed(query.target, query.leg);
     return this.#rtt.samples(legs, query.from, query.to);
   }
 
-  rttSeries(query: { target: string; leg: string; from: number; to: number; stepMs?: number }): RttResponse {
+  async rttSeries(query: {
+    target: string;
+    leg: string;
+    from: number;
+    to: number;
+    stepMs?: number;
+  }): Promise<RttResponse> {
     this.flush();
     return this.#rtt.series(this.#legs.find(query.target, query.leg), query.from, query.to, query.stepMs);
   }
 
-  stalls(query: { from: number; to: number }): StallRecord[] {
+  async stalls(query: { from: number; to: number }): Promise<StallRecord[]> {
     this.flush();
     return this.#stalls.query(query.from, query.to);
   }
@@ -182,26 +189,26 @@ export class SqliteStore implements Store {
     this.#queued();
   }
 
-  verdicts(query: { target?: string; from?: number; to?: number; limit: number }): Verdict[] {
+  async verdicts(query: { target?: string; from?: number; to?: number; limit: number }): Promise<Verdict[]> {
     this.flush();
     return this.#verdicts.query(query);
   }
 
-  createIncident(incident: Omit<Incident, 'id' | 'createdAt'>): Incident {
+  async createIncident(incident: Omit<Incident, 'id' | 'createdAt'>): Promise<Incident> {
     return this.#incidents.create(incident);
   }
 
-  incident(id: string): Incident | null {
+  async incident(id: string): Promise<Incident | null> {
     return this.#incidents.get(id);
   }
 
-  incidents(query: { target?: string; limit: number }): Incident[] {
+  async incidents(query: { target?: string; limit: number }): Promise<Incident[]> {
     return this.#incidents.list(query);
   }
 
   // --- lifecycle ---
 
-  closeOrphanedSessions(now: number): Session[] {
+  async closeOrphanedSessions(now: number): Promise<Session[]> {
     this.flush();
     const orphans = this.#sessions.open();
     const closed = orphans.map((session) => {
@@ -217,7 +224,7 @@ export class SqliteStore implements Store {
     return closed;
   }
 
-  prune(now: number, maxRows = Number.POSITIVE_INFINITY): PruneResult {
+  async prune(now: number, maxRows = Number.POSITIVE_INFINITY): Promise<PruneResult> {
     this.flush();
     const { full, raw } = retentionCutoffs(now, this.#retention);
     const tasks: PruneTask[] = [
@@ -237,7 +244,7 @@ export class SqliteStore implements Store {
     this.#flush(false);
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (this.#closed) return;
     this.#flush(true);
     this.#closed = true;

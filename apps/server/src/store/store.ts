@@ -31,32 +31,47 @@ export interface StallRecord {
   delayMs: number;
 }
 
+/**
+ * Reads are asynchronous, so a backend whose client is (PostgreSQL's) implements this without touching
+ * callers. Writes stay synchronous: the bus sequences and projects each event before the next one is
+ * published, which is what makes every subscriber see events in `seq` order. A backend keeps that by
+ * allocating seq and queueing rows in memory and writing them in batches (docs/storage.md).
+ */
 export interface Store extends EventSequencer, EventReplay {
   /** Projects one sequenced event into sessions, RTT, verdicts and stalls. Called for every bus event. */
   project(stored: StoredEvent): void;
-  sessions(query: SessionQuery): Session[];
+  sessions(query: SessionQuery): Promise<Session[]>;
   /** Raw heartbeats in [from, to), each leg's in time order; meant for short ranges (the raw window is 48 h). */
-  rttSamples(query: { target: string; leg?: string; from: number; to: number }): RttSample[];
+  rttSamples(query: { target: string; leg?: string; from: number; to: number }): Promise<RttSample[]>;
   /** downsampled to at most RTT_MAX_POINTS points; raw samples for short ranges, 1-minute rollups for long */
-  rttSeries(query: { target: string; leg: string; from: number; to: number; stepMs?: number }): RttResponse;
-  stalls(query: { from: number; to: number }): StallRecord[];
+  rttSeries(query: {
+    target: string;
+    leg: string;
+    from: number;
+    to: number;
+    stepMs?: number;
+  }): Promise<RttResponse>;
+  stalls(query: { from: number; to: number }): Promise<StallRecord[]>;
+  /** Queues a verdict like its `verdict` event does (the same id twice keeps the later one). */
   saveVerdict(verdict: Verdict): void;
-  verdicts(query: { target?: string; from?: number; to?: number; limit: number }): Verdict[];
-  createIncident(incident: Omit<Incident, 'id' | 'createdAt'>): Incident;
-  incident(id: string): Incident | null;
-  incidents(query: { target?: string; limit: number }): Incident[];
+  verdicts(query: { target?: string; from?: number; to?: number; limit: number }): Promise<Verdict[]>;
+  /** Written at once, not batched: the caller answers with the id. */
+  createIncident(incident: Omit<Incident, 'id' | 'createdAt'>): Promise<Incident>;
+  incident(id: string): Promise<Incident | null>;
+  incidents(query: { target?: string; limit: number }): Promise<Incident[]>;
   /**
    * Closes sessions left open by a previous run at their last answered heartbeat (or their open time);
    * they are not drops (cause null). Call before the prober starts. Returns the closed sessions so the
    * runtime can publish their session_close events.
    */
-  closeOrphanedSessions(now: number): Session[];
+  closeOrphanedSessions(now: number): Promise<Session[]>;
   /**
    * Deletes data older than the retention, at most `maxRows` rows per call (default: all of it), so a
    * caller can spread a large prune over several event-loop turns (see store/retention.ts).
    */
-  prune(now: number, maxRows?: number): PruneResult;
+  prune(now: number, maxRows?: number): Promise<PruneResult>;
   /** Writes every batched row now. Queries flush first, so readers always see what was published. */
   flush(): void;
-  close(): void;
+  /** Writes what is still queued and releases the database; nothing may be appended afterwards. */
+  close(): Promise<void>;
 }

@@ -25,9 +25,9 @@ export interface StoreFixture {
   errors: { error: unknown; context: string }[];
   publish(...events: HopEvent[]): void;
   /** closes the store and opens the same file again, like a restart */
-  reopen(options?: Partial<SqliteStoreOptions>): void;
+  reopen(options?: Partial<SqliteStoreOptions>): Promise<void>;
   /** closes the store (if open) and deletes the directory */
-  remove(): void;
+  remove(): Promise<void>;
 }
 
 export function createStoreFixture(options: Partial<SqliteStoreOptions> = {}): StoreFixture {
@@ -53,12 +53,12 @@ export function createStoreFixture(options: Partial<SqliteStoreOptions> = {}): S
     publish(...events) {
       for (const event of events) fixture.bus.publish(event);
     },
-    reopen(more = {}) {
-      fixture.store.close();
+    async reopen(more = {}) {
+      await fixture.store.close();
       Object.assign(fixture, open(more));
     },
-    remove() {
-      fixture.store.close();
+    async remove() {
+      await fixture.store.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -68,8 +68,8 @@ export function createStoreFixture(options: Partial<SqliteStoreOptions> = {}): S
 /** For a test file: returns an opener whose fixture is removed after each test. */
 export function useStoreFixtures(): (options?: Partial<SqliteStoreOptions>) => StoreFixture {
   let current: StoreFixture | null = null;
-  afterEach(() => {
-    current?.remove();
+  afterEach(async () => {
+    await current?.remove();
     current = null;
   });
   return (options = {}) => {

@@ -12,7 +12,7 @@ import type { ApiSources } from '../sources.js';
 export const MAX_CLOCK_SKEW_MS = 60_000;
 
 export interface AttributeSources extends Pick<ApiSources, 'targets' | 'now'> {
-  attribute(target: TargetConfig, at: number): Verdict;
+  attribute(target: TargetConfig, at: number): Promise<Verdict>;
 }
 
 export const attributeQuerySchema = z.object({
@@ -30,6 +30,6 @@ export async function attributeRoutes(app: FastifyInstance, sources: AttributeSo
         `at: is in the future (${new Date(query.at).toISOString()}; server time ${new Date(now).toISOString()})`,
       );
     }
-    return { verdict: sources.attribute(target, Math.min(query.at, now)) } satisfies AttributeResponse;
+    return { verdict: await sources.attribute(target, Math.min(query.at, now)) } satisfies AttributeResponse;
   });
 }

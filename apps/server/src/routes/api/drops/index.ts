@@ -27,6 +27,6 @@ export async function dropsRoutes(
     if (query.target !== undefined) filter.target = findTarget(sources.targets(), query.target).name;
     if (query.from !== undefined) filter.from = query.from;
     if (query.to !== undefined) filter.to = query.to;
-    return { drops: sources.store.verdicts(filter) } satisfies DropsResponse;
+    return { drops: await sources.store.verdicts(filter) } satisfies DropsResponse;
   });
 }

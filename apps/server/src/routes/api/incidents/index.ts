@@ -23,12 +23,12 @@ export async function incidentsRoutes(app: FastifyInstance, sources: ApiSources)
     const query = parseQuery(incidentsQuerySchema, request.query);
     const filter =
       query.target === undefined ? { limit: query.limit } : { target: query.target, limit: query.limit };
-    return { incidents: sources.store.incidents(filter) } satisfies IncidentsResponse;
+    return { incidents: await sources.store.incidents(filter) } satisfies IncidentsResponse;
   });
 
   app.get('/api/incidents/:id', async (request): Promise<Incident> => {
     const { id } = incidentParamsSchema.parse(request.params);
-    const incident = sources.store.incident(id);
+    const incident = await sources.store.incident(id);
     if (!incident) {
       throw new ApiFailure('unknown_incident', `incident ${JSON.stringify(id.slice(0, 100))} does not exist`);
     }
@@ -41,7 +41,7 @@ export async function incidentsRoutes(app: FastifyInstance, sources: ApiSources)
     const to = bodyInstant('to', body.to);
     if (to < from) throw new ApiFailure('bad_body', `to: must not be before from (from ${from}, to ${to})`);
     const target = findTarget(sources.targets(), body.target);
-    const incident = sources.store.createIncident({
+    const incident = await sources.store.createIncident({
       target: target.name,
       from,
       to,

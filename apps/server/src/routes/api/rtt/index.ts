@@ -33,7 +33,7 @@ export async function rttRoutes(app: FastifyInstance, sources: ApiSources): Prom
         `from: the range may span at most 400 days (got ${Math.round((to - from) / 86_400_000)})`,
       );
     }
-    const series = sources.store.rttSeries({
+    const series = await sources.store.rttSeries({
       target: target.name,
       leg: leg.name,
       from,

@@ -33,6 +33,6 @@ export async function sessionsRoutes(app: FastifyInstance, sources: ApiSources):
     if (query.from !== undefined) filter.from = query.from;
     if (query.to !== undefined) filter.to = query.to;
     if (query.from !== undefined && query.to !== undefined) assertRange(query.from, query.to);
-    return { sessions: sources.store.sessions(filter) } satisfies SessionsResponse;
+    return { sessions: await sources.store.sessions(filter) } satisfies SessionsResponse;
   });
 }

@@ -18,7 +18,7 @@ describe('GET /api/targets', () => {
     await until(() => f.runtime.prober.status().every((s) => s.state === 'up'), 'both legs up');
     // A few answered heartbeats (200 ms interval) so the RTT percentiles have samples.
     await until(
-      () => f.runtime.store.rttSamples({ target: 't3', from: 0, to: Date.now() }).length >= 4,
+      async () => (await f.runtime.store.rttSamples({ target: 't3', from: 0, to: Date.now() })).length >= 4,
       'RTT samples',
     );
     const [t3] = await targets();

@@ -18,43 +18,52 @@ export async function targetsRoutes(app: FastifyInstance, sources: ApiSources): 
     parseQuery(targetsQuerySchema, request.query);
     const now = sources.now();
     const status = new Map(sources.legStatus().map((s) => [`${s.target}\u0000${s.leg}`, s]));
-    const targets = sources.targets().map((target) => {
-      const samples = sources.store.rttSamples({ target: target.name, from: now - RTT_WINDOW_MS, to: now });
-      const legs = target.legs.map((leg): LegView => {
-        const sessions = sources.store.sessions({
+    // Every target's and leg's reads at once: a store across the network answers them in parallel.
+    const targets = await Promise.all(
+      sources.targets().map(async (target) => {
+        const samples = await sources.store.rttSamples({
           target: target.name,
-          leg: leg.name,
-          from: now - UPTIME_WINDOW_MS,
+          from: now - RTT_WINDOW_MS,
           to: now,
-          limit: SESSIONS_PER_HOUR_CAP,
         });
-        const legStatus = status.get(`${target.name}\u0000${leg.name}`);
+        const legs = await Promise.all(
+          target.legs.map(async (leg): Promise<LegView> => {
+            const sessions = await sources.store.sessions({
+              target: target.name,
+              leg: leg.name,
+              from: now - UPTIME_WINDOW_MS,
+              to: now,
+              limit: SESSIONS_PER_HOUR_CAP,
+            });
+            const legStatus = status.get(`${target.name}\u0000${leg.name}`);
+            return {
+              name: leg.name,
+              url: redactUrl(leg.url),
+              enters: leg.enters,
+              covers: leg.covers,
+              heartbeat: {
+                mode: leg.heartbeat.mode,
+                intervalMs: leg.heartbeat.intervalMs,
+                timeoutMs: leg.heartbeat.timeoutMs,
+              },
+              state: legStatus?.state ?? 'connecting',
+              since: legStatus?.since ?? now,
+              stats: legStats(
+                sessions,
+                samples.filter((s) => s.leg === leg.name),
+                now,
+              ),
+            };
+          }),
+        );
         return {
-          name: leg.name,
-          url: redactUrl(leg.url),
-          enters: leg.enters,
-          covers: leg.covers,
-          heartbeat: {
-            mode: leg.heartbeat.mode,
-            intervalMs: leg.heartbeat.intervalMs,
-            timeoutMs: leg.heartbeat.timeoutMs,
-          },
-          state: legStatus?.state ?? 'connecting',
-          since: legStatus?.since ?? now,
-          stats: legStats(
-            sessions,
-            samples.filter((s) => s.leg === leg.name),
-            now,
-          ),
+          name: target.name,
+          segments: target.segments,
+          correlationWindowMs: target.correlationWindowMs,
+          legs,
         };
-      });
-      return {
-        name: target.name,
-        segments: target.segments,
-        correlationWindowMs: target.correlationWindowMs,
-        legs,
-      };
-    });
+      }),
+    );
     return { targets } satisfies TargetsResponse;
   });
 }
