@@ -43,7 +43,7 @@ const to = Math.floor(Date.now() / 60_000) * 60_000;
 const from = to - HOURS * HOUR;
 
 try {
-  fill();
+  await fill();
   await queries();
   await writeLoad();
 } finally {
@@ -52,7 +52,7 @@ try {
 }
 
 /** Publishes every heartbeat through the bus like the prober would, with the store's clock following the data. */
-function fill() {
+async function fill() {
   let clock = from;
   const store = openSqliteStore(path, { retentionMs: 30 * 24 * HOUR, now: () => clock });
   const bus = new EventBus(store);
@@ -92,7 +92,7 @@ function fill() {
     // One second of heartbeats for every leg: what the event loop pays per second in production.
     publishMs[s] = performance.now() - tickStart;
   }
-  store.close();
+  await store.close();
   const elapsedS = (performance.now() - started) / 1_000;
   const samples = seconds * LEGS;
   const sizeMb = (statSync(path).size + walSize()) / 1e6;
@@ -114,23 +114,23 @@ async function queries() {
   const leg = 'leg-00';
   const rows = [];
   try {
-    const series = store.rttSeries({ target: TARGET, leg, from, to });
+    const series = await store.rttSeries({ target: TARGET, leg, from, to });
     console.log(`series over ${HOURS} h: step ${series.step / 1_000} s, ${series.points.length} points`);
     rows.push([
       'store.rttSeries, full range',
-      time(() => store.rttSeries({ target: TARGET, leg, from, to })),
+      await timeAsync(() => store.rttSeries({ target: TARGET, leg, from, to })),
     ]);
     // The heaviest range still drawn from raw rows: just under RAW_SERIES_MAX_ROWS heartbeats at 1 s.
     const raw = Math.min(HOURS, 5);
     const rawFrom = to - raw * HOUR;
-    const rawSeries = store.rttSeries({ target: TARGET, leg, from: rawFrom, to });
+    const rawSeries = await store.rttSeries({ target: TARGET, leg, from: rawFrom, to });
     const source = rawSeries.step < 60_000 ? 'raw rows' : 'rollups';
     rows.push([
       `store.rttSeries, last ${raw} h (${rawSeries.step / 1_000} s buckets from ${source})`,
-      time(() => store.rttSeries({ target: TARGET, leg, from: rawFrom, to })),
+      await timeAsync(() => store.rttSeries({ target: TARGET, leg, from: rawFrom, to })),
     ]);
   } finally {
-    store.close();
+    await store.close();
   }
 
   const reader = new Database(path, { readonly: true });
@@ -210,7 +210,7 @@ async function writeLoad() {
   clearInterval(timer);
   delay.disable();
   const elapsedS = (performance.now() - started) / 1_000;
-  store.close();
+  await store.close();
   const reader = new Database(loadPath, { readonly: true });
   const stored = reader.prepare('SELECT COUNT(*) AS n FROM events').get().n;
   reader.close();

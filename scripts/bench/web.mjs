@@ -51,7 +51,7 @@ let child = null;
 let browser = null;
 
 try {
-  seed();
+  await seed();
   const port = await freePort();
   child = startServer(port);
   const url = `http://127.0.0.1:${port}`;
@@ -71,7 +71,7 @@ try {
 }
 
 /** 24 h of history, written as the prober and the judge would have published it. */
-function seed() {
+async function seed() {
   const to = Date.now() - 5_000;
   const from = to - HOURS * HOUR;
   let clock = from;
@@ -184,7 +184,7 @@ function seed() {
       });
     }
   }
-  store.close();
+  await store.close();
   const samples = HOURS * 3_600 * LEGS;
   console.log(
     `seeded ${samples.toLocaleString('en')} RTT samples, ${drops} drops (${LEGS} legs × ${HOURS} h) ` +
