@@ -35,7 +35,8 @@ export interface StallRecord {
  * Reads are asynchronous, so a backend whose client is (PostgreSQL's) implements this without touching
  * callers. Writes stay synchronous: the bus sequences and projects each event before the next one is
  * published, which is what makes every subscriber see events in `seq` order. A backend keeps that by
- * allocating seq and queueing rows in memory and writing them in batches (docs/storage.md).
+ * handing out seq and queueing rows in memory, writing them in batches; a PostgreSQL store shared by several
+ * instances would hand out seq from blocks its writer reserves from a database sequence (docs/storage.md).
  */
 export interface Store extends EventSequencer, EventReplay {
   /** Projects one sequenced event into sessions, RTT, verdicts and stalls. Called for every bus event. */
