@@ -6,7 +6,7 @@ import { RttBandChart } from '../../components/charts/rtt-band-chart';
 import { type DropMarkView, SessionStrip } from '../../components/charts/session-strip';
 import { LegHeader } from '../../features/legs/components/leg-header';
 import { legWindowStats } from '../../features/legs/leg-stats';
-import { shapeRttChart } from '../../features/rtt/rtt-shape';
+import { fitRttToWidth, shapeRttChart } from '../../features/rtt/rtt-shape';
 import type { SessionsPage } from '../../features/timeline/api/get-sessions';
 import { DropDetails } from '../../features/timeline/components/drop-details';
 import { shapeTimeline, stateAt } from '../../features/timeline/timeline-shape';
@@ -45,10 +45,11 @@ export const LegRow = memo(function LegRow(props: LegRowProps) {
       }),
     [sessions, scale.from, scale.to, now, live, leg.state, leg.since],
   );
-  const chart = useMemo(
-    () => shapeRttChart(rtt?.points ?? [], rtt?.step ?? 1_000, scale, CHART_HEIGHT),
-    [rtt, scale],
-  );
+  // At most a bucket per pixel column; the rows depend on the series, the span and the width, not on the
+  // moving window, so a live tick only moves the chart's x domain.
+  const span = scale.to - scale.from;
+  const fitted = useMemo(() => rtt && fitRttToWidth(rtt, span, scale.width), [rtt, span, scale.width]);
+  const chart = useMemo(() => shapeRttChart(fitted?.points ?? [], fitted?.step ?? 1_000), [fitted]);
   const stats = useMemo(
     () => legWindowStats(strip, rtt?.points ?? [], Math.min(scale.to, now)),
     [strip, rtt, scale.to, now],
@@ -76,7 +77,13 @@ export const LegRow = memo(function LegRow(props: LegRowProps) {
               onDropHover={(drop, x) => setHovered(drop ? { drop, x } : null)}
               onDropSelect={(drop) => props.onSelectDrop(drop.sessionId)}
             />
-            <RttBandChart width={scale.width} height={CHART_HEIGHT} {...chart} />
+            <RttBandChart
+              width={scale.width}
+              height={CHART_HEIGHT}
+              from={scale.from}
+              to={scale.to}
+              {...chart}
+            />
             {!sessions && <span className="leg-loading">loading…</span>}
           </>
         )}

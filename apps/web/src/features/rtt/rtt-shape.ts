@@ -1,19 +1,33 @@
-// One leg's RTT series turned into what its SmokePing-style chart draws: the median line, the min–p99 and
-// min–max spreads as shaded bands, lost heartbeats as marks, and buckets with suspect (prober-stall)
-// samples as grey columns. Pure; the chart component only places the strings it returns.
-import type { RttPoint } from '@hopwatch/shared/protocol';
-import type { TimeScale } from '../../lib/time-scale';
+// One leg's RTT series turned into the rows its SmokePing-style chart (recharts) draws: the median line, the
+// min–p99 and min–max spreads as shaded range areas, lost heartbeats as marks and buckets with suspect
+// (prober-stall) samples as grey columns. Pure; the chart only hands these to recharts.
+import type { RttPoint, RttResponse } from '@hopwatch/shared/protocol';
+import { mergePoints, STEP_LADDER } from '@hopwatch/shared/series';
+
+/** One row of the chart's data, on the shared (numeric, epoch ms) time axis. */
+export interface RttChartRow {
+  /** a bucket's centre; a lone bucket gets two rows, at its edges, so it has a width at all */
+  t: number;
+  /** y values clipped to the axis top; null breaks the line and both bands (recharts `connectNulls` off) */
+  p50: number | null;
+  /** [min, p99]: a recharts range area */
+  p99Band: [number, number] | null;
+  /** [min, max]: a recharts range area */
+  rangeBand: [number, number] | null;
+  /** the bucket as measured (not clipped), for the readout; null on a row that only breaks the line */
+  bucket: RttPoint | null;
+}
 
 export interface RttChartShape {
+  /** bucket width, ms */
+  step: number;
   yMax: number;
   yTicks: number[];
-  medianPath: string;
-  p99Band: string;
-  rangeBand: string;
-  /** x of buckets with lost heartbeats, and how many were lost */
-  lost: { x: number; count: number }[];
-  /** columns of buckets holding samples taken while hopwatch itself stalled */
-  suspect: { x: number; width: number }[];
+  rows: RttChartRow[];
+  /** centres of buckets with lost heartbeats, and how many were lost */
+  lost: { t: number; count: number }[];
+  /** runs of buckets holding samples taken while hopwatch itself stalled */
+  suspect: { from: number; to: number }[];
 }
 
 /** 1, 2, 5 × 10^k at or above `value`: an axis top a person reads at a glance. */
@@ -24,116 +38,86 @@ export function niceCeil(value: number): number {
   return nice * magnitude;
 }
 
-const round = (n: number) => Math.round(n * 10) / 10;
-
 /**
- * Shapes a series for a chart `height` pixels tall on the shared time axis. The y axis is scaled to the
- * largest p99 rather than the largest max, so one outlier cannot flatten the day; the max band is clipped.
+ * Shapes a series for the chart. The y axis is scaled to the largest p99 rather than the largest max, so one
+ * outlier cannot flatten the day; the max band is clipped at the top.
  */
-export function shapeRttChart(
-  points: readonly RttPoint[],
-  step: number,
-  scale: TimeScale,
-  height: number,
-): RttChartShape {
+export function shapeRttChart(points: readonly RttPoint[], step: number): RttChartShape {
   let top = 0;
   for (const p of points) if (p.p99 !== null && p.p99 > top) top = p.p99;
   const yMax = niceCeil(top * 1.1);
-  const y = (ms: number) => round(height - (Math.min(ms, yMax) / yMax) * height);
-  const minWidth = 1;
+  const clip = (ms: number | null) => Math.min(ms ?? 0, yMax);
 
-  const median: string[] = [];
-  const p99: string[] = [];
-  const range: string[] = [];
-  const lost: { x: number; count: number }[] = [];
-  const suspect: { x: number; width: number }[] = [];
+  const rows: RttChartRow[] = [];
+  const lost: { t: number; count: number }[] = [];
+  const suspect: { from: number; to: number }[] = [];
+  const gap = (t: number, bucket: RttPoint | null): RttChartRow => ({
+    t,
+    p50: null,
+    p99Band: null,
+    rangeBand: null,
+    bucket,
+  });
+  const answeredRow = (t: number, p: RttPoint): RttChartRow => ({
+    t,
+    p50: clip(p.p50),
+    p99Band: [clip(p.min), clip(p.p99)],
+    rangeBand: [clip(p.min), clip(p.max)],
+    bucket: p,
+  });
 
-  for (const run of answeredRuns(points, step)) {
-    const xs = run.map((p) => round(scale.x(p.t + step / 2)));
-    // A run of one bucket gets the bucket's width so it is visible at all.
-    if (run.length === 1 && run[0]) {
-      const x0 = round(scale.x(run[0].t));
-      const x1 = round(Math.max(scale.x(run[0].t + step), x0 + minWidth));
-      xs.splice(0, 1, x0, x1);
-      run.splice(0, 1, run[0], run[0]);
-    }
-    median.push(
-      line(
-        xs,
-        run.map((p) => y(p.p50 ?? 0)),
-      ),
-    );
-    p99.push(
-      band(
-        xs,
-        run.map((p) => y(p.p99 ?? 0)),
-        run.map((p) => y(p.min ?? 0)),
-      ),
-    );
-    range.push(
-      band(
-        xs,
-        run.map((p) => y(p.max ?? 0)),
-        run.map((p) => y(p.min ?? 0)),
-      ),
-    );
-  }
-
-  for (const p of points) {
-    const x = round(scale.x(p.t + step / 2));
-    if (p.lost > 0) {
-      const last = lost[lost.length - 1];
-      if (last && Math.abs(last.x - x) < 2) last.count += p.lost;
-      else lost.push({ x, count: p.lost });
-    }
-    if (p.suspect > 0) {
-      const x0 = round(scale.x(p.t));
-      const x1 = round(Math.max(scale.x(p.t + step), x0 + minWidth));
-      const last = suspect[suspect.length - 1];
-      if (last && x0 <= last.x + last.width + 0.5) last.width = round(Math.max(last.width, x1 - last.x));
-      else suspect.push({ x: x0, width: round(x1 - x0) });
-    }
-  }
-
-  return {
-    yMax,
-    yTicks: [0, yMax / 2, yMax],
-    medianPath: median.join(''),
-    p99Band: p99.join(''),
-    rangeBand: range.join(''),
-    lost,
-    suspect,
-  };
-}
-
-/** Consecutive buckets with answers; a missing bucket (the leg was down) or an all-lost one breaks the line. */
-function answeredRuns(points: readonly RttPoint[], step: number): RttPoint[][] {
-  const runs: RttPoint[][] = [];
-  let run: RttPoint[] = [];
   let previous: RttPoint | null = null;
-  for (const p of points) {
-    const answered = p.n > 0 && p.p50 !== null;
-    const contiguous = previous !== null && p.t - previous.t <= step * 1.5;
-    if (!answered || !contiguous) {
-      if (run.length > 0) runs.push(run);
-      run = [];
+  for (let i = 0; i < points.length; i += 1) {
+    const p = points[i] as RttPoint;
+    const next = points[i + 1];
+    const centre = p.t + step / 2;
+    // A missing bucket (the leg was down) breaks the line: a row of nulls between the two neighbours.
+    if (previous !== null && !contiguous(previous, p, step))
+      rows.push(gap((previous.t + step + p.t) / 2, null));
+    if (!answered(p)) rows.push(gap(centre, p));
+    else {
+      const alone =
+        (previous === null || !answered(previous) || !contiguous(previous, p, step)) &&
+        (next === undefined || !answered(next) || !contiguous(p, next, step));
+      if (alone) rows.push(answeredRow(p.t, p), answeredRow(p.t + step, p));
+      else rows.push(answeredRow(centre, p));
     }
-    if (answered) run.push(p);
+
+    if (p.lost > 0) lost.push({ t: centre, count: p.lost });
+    if (p.suspect > 0) {
+      const last = suspect[suspect.length - 1];
+      if (last && p.t <= last.to) last.to = Math.max(last.to, p.t + step);
+      else suspect.push({ from: p.t, to: p.t + step });
+    }
     previous = p;
   }
-  if (run.length > 0) runs.push(run);
-  return runs;
+
+  return { step, yMax, yTicks: [0, yMax / 2, yMax], rows, lost, suspect };
 }
 
-function line(xs: number[], ys: number[]): string {
-  return xs.map((x, i) => `${i === 0 ? 'M' : 'L'}${x} ${ys[i]}`).join('');
+/**
+ * The series with no bucket narrower than a pixel column of a chart `width` px wide over a window `spanMs`
+ * long: buckets merged to the smallest ladder step that is a whole multiple of the series' step (so no
+ * bucket straddles two) and fits. Finer buckets draw nothing a person can see, and cost the page time to
+ * lay out (recharts draws every point of three series). Takes the span, not the window, so a live window
+ * moving on does not re-merge the series on every tick.
+ */
+export function fitRttToWidth(series: RttResponse, spanMs: number, width: number): RttResponse {
+  const columns = Math.max(2, Math.floor(width));
+  // Aligned buckets of width s over any window of this span number at most ceil(span / s) + 1.
+  const smallest = Math.max(1, spanMs) / (columns - 1);
+  if (series.step >= smallest) return series;
+  const step =
+    STEP_LADDER.find((s) => s > series.step && s % series.step === 0 && s >= smallest) ??
+    // Past the ladder (or no multiple on it): a whole multiple of the series' step.
+    series.step * Math.max(2, Math.ceil(smallest / series.step));
+  return { step, points: mergePoints(series.points, step) };
 }
 
-function band(xs: number[], upper: number[], lower: number[]): string {
-  const forward = xs.map((x, i) => `${i === 0 ? 'M' : 'L'}${x} ${upper[i]}`).join('');
-  const back = xs
-    .map((x, i) => `L${x} ${lower[i]}`)
-    .reverse()
-    .join('');
-  return `${forward}${back}Z`;
+function answered(p: RttPoint): boolean {
+  return p.n > 0 && p.p50 !== null;
+}
+
+function contiguous(a: RttPoint, b: RttPoint, step: number): boolean {
+  return b.t - a.t <= step * 1.5;
 }
