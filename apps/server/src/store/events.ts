@@ -6,8 +6,17 @@ import { clampLimit, type Db, finiteOrNull } from './db.js';
 interface EventRow {
   seq: number;
   ts: number;
+  /** kept beside the body so retention can prune rtt events sooner than the rest without parsing JSON */
+  kind: string | null;
   body: string;
 }
+
+/**
+ * Deletes a step of rtt events older than a time. 'rtt' is a literal, not a parameter, so SQLite can use
+ * the partial index events_rtt_by_ts (migration 003); exported so a test can check the query plan.
+ */
+export const PRUNE_RTT_EVENTS_SQL =
+  "DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE kind = 'rtt' AND ts < ? LIMIT ?)";
 
 /** The most events one `after` call returns, whatever the caller asks for. */
 export const MAX_EVENTS_PAGE = 10_000;
@@ -20,12 +29,13 @@ export class EventLog implements BatchedWriter {
   readonly #after;
   readonly #maxSeq;
   readonly #prune;
+  readonly #pruneRtt;
 
   constructor(db: Db, options: { report: RowErrorReporter; now: () => number }) {
     this.#report = options.report;
     this.#now = options.now;
-    this.#insert = db.prepare<[number, number, string]>(
-      'INSERT INTO events (seq, ts, body) VALUES (?, ?, ?)',
+    this.#insert = db.prepare<[number, number, string | null, string]>(
+      'INSERT INTO events (seq, ts, kind, body) VALUES (?, ?, ?, ?)',
     );
     this.#after = db.prepare<[number, number], { seq: number; body: string }>(
       'SELECT seq, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?',
@@ -34,6 +44,7 @@ export class EventLog implements BatchedWriter {
     this.#prune = db.prepare<[number, number]>(
       'DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE ts < ? LIMIT ?)',
     );
+    this.#pruneRtt = db.prepare<[number, number]>(PRUNE_RTT_EVENTS_SQL);
   }
 
   get pendingRows(): number {
@@ -49,11 +60,17 @@ export class EventLog implements BatchedWriter {
       this.#report(error, `event ${seq} cannot be serialized`);
       return;
     }
-    this.#pending.push({ seq, ts: finiteOrNull(event.ts) ?? this.#now(), body });
+    const kind = typeof event.kind === 'string' ? event.kind : null;
+    this.#pending.push({ seq, ts: finiteOrNull(event.ts) ?? this.#now(), kind, body });
   }
 
   write(): void {
-    writeEach(this.#pending, (row) => this.#insert.run(row.seq, row.ts, row.body), this.#report, 'event');
+    writeEach(
+      this.#pending,
+      (row) => this.#insert.run(row.seq, row.ts, row.kind, row.body),
+      this.#report,
+      'event',
+    );
   }
 
   committed(): void {
@@ -83,7 +100,13 @@ export class EventLog implements BatchedWriter {
     return events;
   }
 
+  /** Deletes up to `limit` events of any kind older than `before`. */
   pruneSome(before: number, limit: number): number {
     return this.#prune.run(before, limit).changes;
+  }
+
+  /** Deletes up to `limit` rtt events older than `before`; the other kinds are left alone. */
+  pruneRttSome(before: number, limit: number): number {
+    return this.#pruneRtt.run(before, limit).changes;
   }
 }

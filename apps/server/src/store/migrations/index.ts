@@ -1,6 +1,7 @@
 // Every schema version in order. Add a file per change (002-..., 003-...); never edit one that shipped.
 import * as initial from './001-initial.js';
 import * as rttChunks from './002-rtt-chunks.js';
+import * as eventKinds from './003-event-kinds.js';
 
 export interface Migration {
   version: number;
@@ -8,4 +9,4 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, rttChunks];
+export const MIGRATIONS: readonly Migration[] = [initial, rttChunks, eventKinds];
