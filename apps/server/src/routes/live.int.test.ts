@@ -32,7 +32,8 @@ describe('WS /api/live', () => {
   it('greets with hello, replays after since and streams live events (in-process, injectWS)', async () => {
     f = await startApiFixture();
     const before = f.runtime.bus.lastSeq();
-    f.publish(rttSeries('edge', 'syn', T0, 3));
+    // Recent: rtt events older than an hour may be pruned from the event log at any moment (store/retention.ts).
+    f.publish(rttSeries('edge', 'syn', Date.now() - 60_000, 3));
     const frames: string[] = [];
     const ws = await f.app.injectWS(
       `/api/live?since=${before + 1}`,

@@ -5,11 +5,24 @@
 // - Raw RTT samples and the event log are kept for the raw window (48 h by default, never more than the
 //   retention): charts past it are drawn from rollups, and the event log only serves resumes, while
 //   sessions and verdicts keep their own history.
+// - Except `rtt` events, which the event log keeps for an hour only (RTT_EVENT_RETENTION_MS).
 // - Incidents are kept: they are notes people wrote, not measurements.
 import type { Store } from './store.js';
 
 export const DEFAULT_RAW_RETENTION_MS = 48 * 3_600_000;
-export const PRUNE_INTERVAL_MS = 3_600_000;
+/**
+ * How long the event log keeps `rtt` events. There is one per heartbeat per leg (5,000 legs at 1 s would be
+ * ~200 GB over the raw window), and RTT history is already stored durably as chunks and rollups
+ * (store/rtt.ts, served by GET /api/rtt): the log only needs them so a dashboard that briefly lost its link
+ * resumes without gaps, and so the minute in progress survives a restart. Not a config key: the SPEC's keys
+ * are a contract.
+ */
+export const RTT_EVENT_RETENTION_MS = 3_600_000;
+/**
+ * Often enough that rtt events stay close to their hour (they live at most this much longer) and each run
+ * deletes a few minutes of heartbeats rather than an hour's.
+ */
+export const PRUNE_INTERVAL_MS = 10 * 60_000;
 /** rows deleted per step; a step of this size takes a few milliseconds */
 export const PRUNE_STEP_ROWS = 5_000;
 
@@ -23,6 +36,11 @@ export interface RetentionCutoffs {
 export function retentionCutoffs(now: number, retention: { retentionMs: number; rawRetentionMs: number }) {
   const full = now - retention.retentionMs;
   return { full, raw: Math.max(full, now - retention.rawRetentionMs) } satisfies RetentionCutoffs;
+}
+
+/** `rtt` events older than this go: an hour back, never kept longer than the other events (`raw`). */
+export function rttEventCutoff(now: number, raw: number): number {
+  return Math.max(raw, now - RTT_EVENT_RETENTION_MS);
 }
 
 export interface PruneResult {

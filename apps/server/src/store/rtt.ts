@@ -160,6 +160,18 @@ export class RttTable implements BatchedWriter {
     });
   }
 
+  /**
+   * The start of the oldest minute not written yet, or null: its rtt events in the event log are what
+   * `recover` reads back after a crash, so retention must not delete them before the minute is written.
+   */
+  oldestOpenMinute(): number | null {
+    let oldest: number | null = null;
+    for (const minutes of this.#openMinutes.values()) {
+      for (const minute of minutes.keys()) if (oldest === null || minute < oldest) oldest = minute;
+    }
+    return oldest;
+  }
+
   /** Some minute is over (plus grace) but not written yet. */
   hasMinutesDue(): boolean {
     const dueBefore = this.#dueBefore();

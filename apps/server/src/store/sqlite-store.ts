@@ -19,6 +19,7 @@ import {
   type PruneResult,
   type PruneTask,
   retentionCutoffs,
+  rttEventCutoff,
   runPruneTasks,
 } from './retention.js';
 import { RttTable } from './rtt.js';
@@ -227,8 +228,14 @@ export class SqliteStore implements Store {
   async prune(now: number, maxRows = Number.POSITIVE_INFINITY): Promise<PruneResult> {
     this.flush();
     const { full, raw } = retentionCutoffs(now, this.#retention);
+    // Never past a minute still in memory: its rtt events are how it survives a crash until written.
+    const rttEvents = Math.min(
+      rttEventCutoff(now, raw),
+      this.#rtt.oldestOpenMinute() ?? Number.POSITIVE_INFINITY,
+    );
     const tasks: PruneTask[] = [
       (limit) => this.#events.pruneSome(raw, limit),
+      (limit) => this.#events.pruneRttSome(rttEvents, limit),
       (limit) => this.#sessions.pruneSome(full, limit),
       (limit) => this.#verdicts.pruneSome(full, limit),
       (limit) => this.#stalls.pruneSome(full, limit),

@@ -10,7 +10,8 @@ import { buildTestApp, type TestApp, type TestAppOptions } from './test-app.js';
 const HOUR = 3_600_000;
 /**
  * Synthetic history starts here: a whole hour a day ago, far from what the live legs do now, and inside
- * every retention (older data would be pruned under the test's feet).
+ * every retention (older data would be pruned under the test's feet) but the event log's for rtt events,
+ * which is an hour: tests read old RTT through /api/rtt, not the event log.
  */
 export const T0 = Math.floor((Date.now() - 24 * HOUR) / HOUR) * HOUR;
 /** T0 + offset as ISO 8601, e.g. for query strings */
