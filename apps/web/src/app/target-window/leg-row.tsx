@@ -6,7 +6,7 @@ import { RttBandChart } from '../../components/charts/rtt-band-chart';
 import { type DropMarkView, SessionStrip } from '../../components/charts/session-strip';
 import { LegHeader } from '../../features/legs/components/leg-header';
 import { legWindowStats } from '../../features/legs/leg-stats';
-import { fitRttToWidth, shapeRttChart } from '../../features/rtt/rtt-shape';
+import { useRttChart } from '../../features/rtt/use-rtt-chart';
 import type { SessionsPage } from '../../features/timeline/api/get-sessions';
 import { DropDetails } from '../../features/timeline/components/drop-details';
 import { shapeTimeline, stateAt } from '../../features/timeline/timeline-shape';
@@ -45,11 +45,8 @@ export const LegRow = memo(function LegRow(props: LegRowProps) {
       }),
     [sessions, scale.from, scale.to, now, live, leg.state, leg.since],
   );
-  // At most a bucket per pixel column; the rows depend on the series, the span and the width, not on the
-  // moving window, so a live tick only moves the chart's x domain.
-  const span = scale.to - scale.from;
-  const fitted = useMemo(() => rtt && fitRttToWidth(rtt, span, scale.width), [rtt, span, scale.width]);
-  const chart = useMemo(() => shapeRttChart(fitted?.points ?? [], fitted?.step ?? 1_000), [fitted]);
+  // Live: heartbeats reach the chart on the window's tick (`now`), one redraw with the window's move.
+  const chart = useRttChart(rtt, scale.to - scale.from, scale.width, live ? now : null);
   const stats = useMemo(
     () => legWindowStats(strip, rtt?.points ?? [], Math.min(scale.to, now)),
     [strip, rtt, scale.to, now],
