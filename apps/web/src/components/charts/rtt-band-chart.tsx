@@ -42,8 +42,11 @@ const STATIC_SERIES = {
   activeDot: false,
   isAnimationActive: false,
 } as const;
-/** Above the grid, below the bands: a grey column reads as "this stretch is not evidence". */
-const SUSPECT_Z = DefaultZIndexes.area - 50;
+/**
+ * Over the bands and the median, translucent: the samples there are greyed, still readable, as "not
+ * evidence against the path" (taken while hopwatch itself stalled).
+ */
+const SUSPECT_Z = DefaultZIndexes.line + 10;
 /** Above the median line, so a loss is never hidden by the bands. */
 const LOST_Z = DefaultZIndexes.line + 50;
 const LOST_TICK_PX = 4;
@@ -74,6 +77,8 @@ export const RttBandChart = memo(function RttBandChart(props: RttBandChartProps)
       <Tooltip
         content={(tooltip: TooltipContentProps) => <Readout tooltip={tooltip} rows={rows} step={step} />}
         cursor={{ className: 'rtt-cursor' }}
+        // Rows where the line breaks still have something to say (lost heartbeats, or no samples at all).
+        filterNull={false}
         isAnimationActive={false}
         wrapperStyle={{ zIndex: 4 }}
         offset={14}
