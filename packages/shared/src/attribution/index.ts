@@ -29,6 +29,7 @@ export {
   reportedWindow,
 } from './cluster.js';
 export { type ConfidenceInput, judgeConfidence } from './confidence.js';
+export type { CorpusRecording } from './corpus/recording.js';
 export {
   matchSignatures,
   proberStalled,
