@@ -96,7 +96,7 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: 'heartbeat-multiple',
-    describe: 'sessions ended by the far side at a multiple of a heartbeat interval',
+    describe: 'reconnected sessions ended by the far side at a multiple of a heartbeat interval',
     match: matchHeartbeatMultiple,
   },
   {
@@ -104,7 +104,11 @@ export const SIGNATURES: readonly Signature[] = [
     describe: 'RTT climbing for several heartbeats before a heartbeat timeout',
     match: matchStallBeforeDrop,
   },
-  { id: 'mass-drop', describe: 'several legs dropping within the same second', match: matchMassDrop },
+  {
+    id: 'mass-drop',
+    describe: 'several legs dropped by the path within the same second',
+    match: matchMassDrop,
+  },
   {
     id: 'h2-upgrade',
     describe: 'upgrade answered 400 while the server negotiates ALPN h2',
@@ -283,8 +287,9 @@ function matchHeartbeatMultiple(evidence: SignatureEvidence): SignatureMatch | n
  * ages, Σ p² ≈ 0.2%. So two reconnects at one give-up age are evidence; any number of aligned starts are one.
  */
 function independentStarts(sessions: readonly Session[], evidence: SignatureEvidence): Session[] {
+  const known = [...evidence.recent, ...evidence.drops];
   return sessions.filter((s) => {
-    const previous = evidence.recent
+    const previous = known
       .filter((p) => p.leg === s.leg && p.id !== s.id && p.closedAt !== null && p.closedAt <= s.openedAt)
       .reduce<Session | null>(
         (latest, p) => (latest === null || p.closedAt! > latest.closedAt! ? p : latest),
