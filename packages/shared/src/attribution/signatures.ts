@@ -157,7 +157,7 @@ function matchDurationCap(evidence: SignatureEvidence): SignatureMatch | null {
       `${sessions.length} sessions on ${leg.name} ended by the path (${sessions[0]!.cause}) at ${sessions.map((s) => age(s.durationMs!)).join(', ')}`,
       heartbeatsKeptBusy(leg, typical)
         ? `${leg.name} heartbeats every ${age(leg.heartbeatIntervalMs)}, so the path was never idle for ${age(typical)}`
-        : `traffic crossed ${leg.name} until ${sessions.map((s) => age(s.silenceMs!)).join(', ')} before each cut`,
+        : `traffic crossed ${leg.name} until ${sessions.map((s) => (s.silenceMs === null ? '?' : age(s.silenceMs))).join(', ')} before each cut`,
     );
     for (const e of culpritsOfKind(['idle'], typical)) ruledOut.set(e, true);
     for (const e of culpritsOfKind(['lifetime', 'restart'], typical)) culprits.set(e, true);
