@@ -4,6 +4,7 @@
 //
 // Timings are short but not tight: heartbeats every 400 ms (a reply later than that counts as lost, so shorter
 // would make a loaded machine's hiccups look like evidence), a 1.2 s timeout and a 2 s correlation window.
+import { LAB_FAULT_SIGNATURES } from '@hopwatch/shared/attribution';
 import {
   type Cause,
   FAULT_KINDS,
@@ -191,6 +192,12 @@ describe.concurrent('every fault on every lab hop is attributed to that hop', ()
         const third = verdicts[CAP_CUTS - 1];
         expect(third?.signatures.map((s) => s.id)).toContain('duration-cap');
       }
+      // Exactly the signatures the corpus labels this fault with (packages/shared/.../corpus/labels.ts).
+      const matched = verdicts.flatMap((v) => v.signatures);
+      expect(
+        sorted([...new Set(matched.map((s) => s.id))]),
+        matched.map((s) => `${s.id}: ${s.summary}`).join('\n'),
+      ).toEqual(sorted(LAB_FAULT_SIGNATURES[kind][hop]));
 
       const drops = watched.drops.filter((d) => d.closedAt !== null && d.closedAt >= injectedAt);
       expect(sorted([...new Set(drops.map((d) => d.leg))])).toEqual(expected.dropped);

@@ -174,6 +174,17 @@ export const CULPRIT_CATALOG: readonly CatalogEntry[] = [
     [],
     'drop at a fixed connection age; flags DT / UMSDR',
   ),
+  // Users report Cloudflare cutting proxied WebSockets at ~100s whatever the traffic; the lab's default cap
+  // models it. No primary source says whether that is an idle or a lifetime limit, so both rows exist.
+  entry(
+    'lifetime',
+    'Cloudflare proxy',
+    'Proxy Read Timeout (reported as a fixed WebSocket lifetime)',
+    '100s',
+    [100 * S],
+    'a WebSocket cut at ~100s even with traffic (user reports only)',
+    { verified: false },
+  ),
   entry(
     'lifetime',
     'Azure Front Door',
