@@ -57,7 +57,7 @@ export const verdictSchema = z.object({
   /** ids of the dropped sessions in the cluster */
   sessionIds: z.array(z.string()),
   judgedAt: z.number(),
-  /** Prometheus series above their threshold around the drops; attached after judging (SPEC section 8) */
+  /** Prometheus series above their threshold around the drops; attached after judging (SPEC section 9) */
   evidence: z.array(verdictEvidenceSchema).default([]),
 });
 export type Verdict = z.infer<typeof verdictSchema>;
