@@ -35,11 +35,13 @@ export function snapWindow(window: EvidenceWindow): { from: number; to: number; 
 export class EvidenceSource {
   readonly #config: () => Pick<HopwatchConfig, 'prometheus'>;
   readonly #cache: AnswerCache<EvidenceSeries[]>;
+  readonly #now: () => number;
   /** queries actually sent to Prometheus, for tests and diagnostics */
   queries = 0;
 
   constructor(options: { config: () => Pick<HopwatchConfig, 'prometheus'>; now?: () => number }) {
     this.#config = options.config;
+    this.#now = options.now ?? Date.now;
     this.#cache = new AnswerCache({
       ttlMs: EVIDENCE_CACHE_TTL_MS,
       maxEntries: CACHE_ENTRIES,
@@ -68,7 +70,10 @@ export class EvidenceSource {
           try {
             this.queries += 1;
             const points = await queryRange(prometheus, { query: series.query, ...snapped });
-            return { ...shape, points: capPoints(points), error: null };
+            // Past its last scrape Prometheus repeats the last value for 5 minutes: a window reaching
+            // into the future would show samples nobody took yet.
+            const taken = points.filter((p) => p.t <= this.#now());
+            return { ...shape, points: capPoints(taken), error: null };
           } catch (error) {
             const message =
               error instanceof PrometheusError ? error.message : 'the Prometheus answer could not be read';
