@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController
 import { createMetrics } from './metrics/hopwatch-metrics.js';
 import { attributeRoutes } from './routes/api/attribute/index.js';
 import { dropsRoutes } from './routes/api/drops/index.js';
+import { evidenceRoutes } from './routes/api/evidence/index.js';
 import { apiRoutes } from './routes/api/index.js';
 import { labRoutes } from './routes/api/lab/index.js';
 import type { ApiSources } from './routes/api/sources.js';
@@ -82,6 +83,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     targets,
     now: Date.now,
     attribute: (target, at) => runtime.judge.attribute(target, at),
+  });
+  await app.register(evidenceRoutes, {
+    targets,
+    now: Date.now,
+    series: (target, window) => runtime.evidence.series(target, window),
   });
   // Lab mode only: without the lab these routes do not exist (404).
   if (runtime.lab) await app.register(labRoutes, { lab: runtime.lab });

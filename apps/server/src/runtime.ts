@@ -3,6 +3,8 @@
 import { Judge } from './attribution/judge.js';
 import type { HopwatchConfig } from './config/types.js';
 import { EventBus } from './events/bus.js';
+import { EvidenceSource } from './evidence/evidence-source.js';
+import { VerdictEvidence } from './evidence/verdict-evidence.js';
 import { type Lab, labFaultFields, startLab } from './lab/lab.js';
 import { LiveHub } from './live/hub.js';
 import { type ProbeLogger, Prober } from './probe/prober.js';
@@ -20,6 +22,8 @@ export interface Runtime {
   lab: Lab | null;
   /** turns drops into verdicts (published as `verdict` events) and judges drops users report */
   judge: Judge;
+  /** the targets' Prometheus evidence series, cached; also attached to verdicts as they are published */
+  evidence: EvidenceSource;
   /** holds the legs of config.targets; `apply()` takes a reloaded config */
   prober: ProberHandle;
   /** stops every part; sessions hopwatch closes here are not drops */
@@ -67,6 +71,12 @@ export async function createRuntime(
   const stopPruning = startPruning(store);
   // Reads runtime.config on every drop, so a reload's targets and correlation windows apply at once.
   const judge = new Judge({ bus, store, targets: () => runtime.config.targets });
+  const evidence = new EvidenceSource({ config: () => runtime.config });
+  const verdictEvidence = new VerdictEvidence({
+    bus,
+    source: evidence,
+    targets: () => runtime.config.targets,
+  });
   // Started last: every consumer of its events is subscribed by now.
   const prober = new Prober({
     targets: config.targets,
@@ -82,11 +92,13 @@ export async function createRuntime(
     store,
     lab,
     judge,
+    evidence,
     prober,
     async close() {
       // First: legs close with cause null while the lab's hops are still up, so shutdown is no drop.
       await prober.stop();
       judge.close();
+      verdictEvidence.close();
       hub.close();
       stopPruning();
       await lab?.close();

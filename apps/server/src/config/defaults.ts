@@ -16,6 +16,7 @@ export const DEFAULT_HEARTBEAT = {
 export const DEFAULT_RECONNECT = { initialMs: 1_000, maxMs: 60_000 } as const;
 /** correlationWindow default: the largest leg heartbeat timeout plus this */
 export const CORRELATION_SLACK_MS = 5_000;
+export const DEFAULT_PROMETHEUS_TIMEOUT_MS = 5_000;
 
 export function defaultConfig(): HopwatchConfig {
   return {
@@ -24,6 +25,7 @@ export function defaultConfig(): HopwatchConfig {
     prober: { stallThresholdMs: DEFAULT_STALL_THRESHOLD_MS },
     targets: [],
     lab: { enabled: true, schedule: null, heartbeat: { intervalMs: 2_000, timeoutMs: 6_000 } },
+    prometheus: null,
     source: null,
   };
 }

@@ -150,3 +150,19 @@ describe('applyReload', () => {
     });
   });
 });
+
+describe('applyReload with evidence', () => {
+  it('applies prometheus and a target evidence change live, naming the key', () => {
+    const runtime = { config: configOf(BASE), prober: new RecordingProber() };
+    const { log } = recordingLog();
+    const edited = `prometheus: { url: "http://127.0.0.1:9090" }\n${BASE}    evidence:\n      - { name: io, segment: app, query: up, above: 0.2 }\n`;
+
+    const outcome = applyReload(runtime, load(edited), log);
+
+    expect(outcome).toEqual({ applied: true, changes: ['target t3: evidence changed'], needsRestart: [] });
+    expect(runtime.config.prometheus?.url).toBe('http://127.0.0.1:9090');
+    expect(runtime.config.targets[0]?.evidence).toEqual([
+      { name: 'io', segment: 'app', query: 'up', above: 0.2 },
+    ]);
+  });
+});

@@ -44,7 +44,8 @@ export function applyReload(runtime: ReloadTarget, loaded: LoadResult, log: Relo
   // Only targets change live, so the runtime's config keeps describing what actually runs; the lab target
   // stays wherever the runtime put it, and the prober keeps watching it.
   const keptLab = lab !== undefined && previous.targets.includes(lab) ? [lab] : [];
-  runtime.config = { ...previous, targets: [...next.targets, ...keptLab] };
+  // prometheus is read on every evidence query, so it changes live too.
+  runtime.config = { ...previous, prometheus: next.prometheus, targets: [...next.targets, ...keptLab] };
   runtime.prober?.apply(lab === undefined ? next.targets : [...next.targets, lab]);
 
   if (changes.length === 0 && needsRestart.length === 0) log.info({}, 'config reloaded: nothing changed');
@@ -70,7 +71,7 @@ export function describeTargetChanges(
       lines.push(`target ${target.name} added (legs ${target.legs.map((leg) => leg.name).join(', ')})`);
       continue;
     }
-    const targetKeys = (['segments', 'correlationWindowMs'] as const).filter(
+    const targetKeys = (['segments', 'correlationWindowMs', 'evidence'] as const).filter(
       (key) => !sameValue(was[key], target[key]),
     );
     if (targetKeys.length > 0) lines.push(`target ${target.name}: ${targetKeys.join(', ')} changed`);

@@ -14,6 +14,8 @@ import {
   DEFAULT_STALL_THRESHOLD_MS,
   defaultConfig,
 } from './defaults.js';
+import { checkHeaders } from './headers.js';
+import { resolveEvidence, resolvePrometheus } from './resolve-evidence.js';
 import type { ConfigFile, HeartbeatFile, LabFile, LegFile, TargetFile } from './schema.js';
 import type {
   HeartbeatConfig,
@@ -48,9 +50,15 @@ export function resolveConfig(
   problems: Problems,
 ): HopwatchConfig {
   const error = (path: string, message: string) => pushOnce(problems.errors, `${path}: ${message}`);
-  const targets = (file.targets ?? []).map((target, index) =>
-    resolveTarget(target, `targets[${index}]`, context, problems),
-  );
+  const targets = (file.targets ?? []).map((target, index) => ({
+    ...resolveTarget(target, `targets[${index}]`, context, problems),
+    evidence: resolveEvidence(target.evidence, {
+      path: `targets[${index}]`,
+      target,
+      prometheus: file.prometheus,
+      error,
+    }),
+  }));
 
   const seen = new Map<string, number>();
   targets.forEach((target, index) => {
@@ -74,6 +82,7 @@ export function resolveConfig(
     prober: { stallThresholdMs: file.prober?.stallThreshold ?? DEFAULT_STALL_THRESHOLD_MS },
     targets,
     lab: resolveLab(file.lab, targets.length, problems),
+    prometheus: resolvePrometheus(file.prometheus, error),
     source,
   };
 }
@@ -138,14 +147,7 @@ function resolveLeg(leg: LegFile, scope: LegScope): LegConfig {
   const { path, problems } = scope;
   const error = (at: string, message: string) => pushOnce(problems.errors, `${at}: ${message}`);
 
-  for (const [header, value] of Object.entries(leg.headers ?? {})) {
-    // RFC 9110 token; a bad name or a line break in a value would be rejected by Node at connect time.
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(header)) {
-      error(`${path}.headers[${JSON.stringify(header)}]`, 'is not a valid HTTP header name');
-    } else if (/[\r\n\0]/.test(value)) {
-      error(`${path}.headers.${header}`, 'must not contain line breaks');
-    }
-  }
+  checkHeaders(leg.headers ?? {}, `${path}.headers`, error);
   if (leg.tls !== undefined && leg.url.toLowerCase().startsWith('ws://')) {
     pushOnce(problems.warnings, `${path}.tls: ignored, since the url is ws:// (no TLS)`);
   }

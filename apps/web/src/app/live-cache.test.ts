@@ -37,6 +37,7 @@ function verdict(id: string, at: number): Verdict {
     summary: 'edge dropped',
     sessionIds: [],
     judgedAt: at,
+    evidence: [],
   };
 }
 

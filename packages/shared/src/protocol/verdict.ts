@@ -1,5 +1,6 @@
 // The attribution of a drop cluster, or of a drop a user reported (SPEC section 1 and 6).
 import { z } from 'zod';
+import { verdictEvidenceSchema } from './evidence.js';
 
 export const CONFIDENCES = ['high', 'low', 'inconclusive'] as const;
 export const confidenceSchema = z.enum(CONFIDENCES);
@@ -56,5 +57,7 @@ export const verdictSchema = z.object({
   /** ids of the dropped sessions in the cluster */
   sessionIds: z.array(z.string()),
   judgedAt: z.number(),
+  /** Prometheus series above their threshold around the drops; attached after judging (SPEC section 9) */
+  evidence: z.array(verdictEvidenceSchema).default([]),
 });
 export type Verdict = z.infer<typeof verdictSchema>;

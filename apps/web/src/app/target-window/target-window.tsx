@@ -5,6 +5,7 @@ import { useQueries } from '@tanstack/react-query';
 import { useCallback, useMemo, useRef } from 'react';
 import { TickGrid, TimeAxis } from '../../components/charts/time-axis';
 import { CauseLegend } from '../../components/ui/cause-legend';
+import { EvidenceRows } from '../../features/evidence/components/evidence-rows';
 import { rttQueryOptions } from '../../features/rtt/api/get-rtt';
 import { sessionsQueryOptions } from '../../features/timeline/api/get-sessions';
 import { useDrops } from '../../features/verdicts/api/get-drops';
@@ -95,6 +96,7 @@ export function TargetWindow({ target, window, selectedDrop, onSelectDrop }: Tar
               onSelectDrop={selectSession}
             />
           ))}
+          <EvidenceRows target={target.name} range={range} scale={scale} />
         </div>
         <CauseLegend />
       </section>
