@@ -3,23 +3,23 @@ import fastifyWebsocket from '@fastify/websocket';
 import { LIVE_MAX_CLIENT_MESSAGE_BYTES } from '@hopwatch/shared/protocol';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { createMetrics } from './metrics/hopwatch-metrics.js';
+import { installAuth } from './plugins/auth.js';
+import { installErrorHandler, onFrameworkError } from './plugins/errors.js';
+import {
+  DEFAULT_WRITE_LIMIT,
+  installWriteRateLimit,
+  type RateLimitPolicy,
+} from './plugins/write-rate-limit.js';
 import { attributeRoutes } from './routes/api/attribute/index.js';
 import { dropsRoutes } from './routes/api/drops/index.js';
 import { apiRoutes } from './routes/api/index.js';
 import { labRoutes } from './routes/api/lab/index.js';
 import type { ApiSources } from './routes/api/sources.js';
-import { installAuth } from './routes/auth.js';
-import { installErrorHandler, onFrameworkError } from './routes/errors.js';
 import { healthRoutes } from './routes/health.js';
 import { liveRoutes } from './routes/live.js';
 import { loginRoutes } from './routes/login.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { resolveWebRoot, spaRoutes } from './routes/spa.js';
-import {
-  DEFAULT_WRITE_LIMIT,
-  installWriteRateLimit,
-  type RateLimitPolicy,
-} from './routes/write-rate-limit.js';
 import type { Runtime } from './runtime.js';
 
 export interface BuildAppOptions {

@@ -4,8 +4,8 @@ import { pino } from 'pino';
 import { buildApp } from './app.js';
 import type { LoadResult } from './config/load.js';
 import { DEFAULT_LOG_LEVEL, type LogLevel } from './config/log-level.js';
-import { applyReload } from './config/reload.js';
 import type { HopwatchConfig } from './config/types.js';
+import { applyReload } from './reload.js';
 import { createRuntime, type Runtime } from './runtime.js';
 
 export interface RunningServer {

@@ -10,7 +10,7 @@ import {
   type SignatureEvidence,
   sampleLookbackMs,
 } from './signatures.js';
-import { drop, heartbeats, nestedTarget, S, session, T0, T3 } from './testing/fixtures.js';
+import { drop, heartbeats, nestedTarget, S, session, T0, T3 } from './test-support/fixtures.js';
 import type { Drop, HeartbeatSample, ProberStall, TargetFacts } from './types.js';
 
 /** A lab-like target whose legs heartbeat every `intervalMs`. */

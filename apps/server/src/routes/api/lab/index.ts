@@ -10,7 +10,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Lab } from '../../../lab/lab.js';
-import { ApiFailure } from '../../errors.js';
+import { ApiFailure } from '../../../plugins/errors.js';
 import { parseBody, parseQuery } from '../query.js';
 
 const noQuery = z.object({});

@@ -17,9 +17,9 @@ import {
 import { afterAll, beforeAll, describe, type ExpectStatic, it } from 'vitest';
 import { Judge } from '../attribution/judge.js';
 import type { TargetConfig } from '../config/types.js';
+import { type Lab, startLab } from '../lab/lab.js';
 import { Prober } from '../probe/prober.js';
 import { createStoreFixture, type StoreFixture } from '../store/test-support/store-fixture.js';
-import { type Lab, startLab } from './lab.js';
 
 const HEARTBEAT = { intervalMs: 400, timeoutMs: 1_200 };
 const WINDOW_MS = 2_000;
