@@ -1,5 +1,5 @@
 // GET /api/sessions for one leg and window, newest first. Live windows are kept current by session_open and
-// session_close events (app/live-cache.ts) and trimmed as the window moves on.
+// session_close events (lib/live/live-cache.ts) and trimmed as the window moves on.
 import {
   type Session,
   type SessionCloseEvent,
