@@ -2,6 +2,7 @@
 // Never throws for anything a user wrote: every problem becomes one line naming the key path.
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve as resolvePath } from 'node:path';
+import { LAB_TARGET } from '@hopwatch/shared/protocol';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { defaultConfig } from './defaults.js';
@@ -9,9 +10,6 @@ import { formatKeyPath } from './key-path.js';
 import { type Problems, resolveConfig } from './resolve.js';
 import { configSchema, describeInput } from './schema.js';
 import type { HopwatchConfig } from './types.js';
-
-/** The name of the built-in lab's target; a config target may not take it while the lab runs. */
-export const LAB_TARGET = 'lab';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 

@@ -110,6 +110,8 @@ export type CreateIncident = z.input<typeof createIncidentSchema>;
 // --- the built-in lab (SPEC section 7); routes exist only in lab mode ---
 
 export const LAB_HOPS = ['edge', 'lb', 'app'] as const;
+/** The name of the built-in lab's target; a config target may not take it while the lab runs. */
+export const LAB_TARGET = 'lab';
 export const labHopSchema = z.enum(LAB_HOPS);
 export type LabHop = z.infer<typeof labHopSchema>;
 
