@@ -85,7 +85,6 @@ export type VerdictEvent = z.infer<typeof verdictEventSchema>;
 export type ProberStallEvent = z.infer<typeof proberStallEventSchema>;
 export type HopEvent = z.infer<typeof hopEventSchema>;
 export type HopEventKind = HopEvent['kind'];
-export const EVENT_KINDS: readonly HopEventKind[] = hopEventSchema.options.map((o) => o.shape.kind.value);
 
 /** An event with its place in the event log. `seq` is monotonic across restarts. */
 export const storedEventSchema = z.object({ seq: z.number().int().nonnegative(), event: hopEventSchema });

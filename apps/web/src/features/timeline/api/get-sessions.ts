@@ -7,7 +7,7 @@ import {
   sessionFromOpen,
   sessionsResponseSchema,
 } from '@hopwatch/shared/protocol';
-import { queryOptions, useQuery } from '@tanstack/react-query';
+import { queryOptions } from '@tanstack/react-query';
 import { apiGet } from '../../../lib/api-client';
 import { type QueryRange, rangeBounds } from '../../../lib/view-window';
 
@@ -49,10 +49,6 @@ export function sessionsQueryOptions(target: string, leg: string, range: QueryRa
     queryFn: ({ signal }) => getSessions(target, leg, range, signal),
     staleTime: Number.POSITIVE_INFINITY,
   });
-}
-
-export function useSessions(target: string, leg: string, range: QueryRange) {
-  return useQuery(sessionsQueryOptions(target, leg, range));
 }
 
 /**
