@@ -28,7 +28,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const { runtime } = options;
   const app = Fastify({
     logger: options.logger ?? false,
-    // One log line per session close is what matters (SPEC section 3); per-request lines would drown it.
+    // One log line per session close is what matters (docs/spec.md#3-command-line); per-request lines would drown it.
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: false,
     // The largest legitimate body is an incident with a 10,000-character note.

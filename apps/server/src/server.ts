@@ -25,7 +25,7 @@ export async function startServer(
   options: StartOptions = {},
 ): Promise<RunningServer> {
   const level = options.logLevel ?? DEFAULT_LOG_LEVEL;
-  // The prober's "ws close" line per session goes to stdout as JSON, like Fastify's own (SPEC section 3).
+  // The prober's "ws close" line per session goes to stdout as JSON, like Fastify's own (docs/spec.md#3-command-line).
   const runtime = await createRuntime(config, { logger: pino({ level }) });
   const app = await buildApp({ runtime, logger: { level } });
   await app.listen({ host: config.server.host, port: config.server.port });

@@ -13,7 +13,7 @@ import type { HopwatchConfig } from './types.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-/** Command-line flags that override the file (SPEC section 3); null/false: not given. */
+/** Command-line flags that override the file (docs/spec.md#3-command-line); null/false: not given. */
 export interface ConfigOverrides {
   host: string | null;
   port: number | null;
@@ -105,7 +105,7 @@ export function zeroConfig(overrides: ConfigOverrides = NO_OVERRIDES): HopwatchC
   return applyOverrides(defaultConfig(), overrides);
 }
 
-/** Flags win over the file (SPEC section 3). */
+/** Flags win over the file (docs/spec.md#3-command-line). */
 export function applyOverrides(config: HopwatchConfig, overrides: ConfigOverrides): HopwatchConfig {
   return {
     ...config,

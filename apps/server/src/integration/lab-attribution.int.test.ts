@@ -33,7 +33,7 @@ const REJECT_STATUS = 503;
 const CAP_AGE_MS = 3_000;
 const CAP_CUTS = 3;
 
-/** The legs a fault on each hop cuts, and the verdict's suspects (SPEC section 1: dropped ∩ − clean ∪). */
+/** The legs a fault on each hop cuts, and the verdict's suspects (docs/spec.md#1-concepts: dropped ∩ − clean ∪). */
 const EXPECTED: Record<LabHop, { dropped: string[]; suspects: string[] }> = {
   edge: { dropped: ['edge'], suspects: ['edge', 'edge:entry'] },
   lb: { dropped: ['edge', 'lb'], suspects: ['lb'] },

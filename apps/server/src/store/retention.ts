@@ -14,8 +14,8 @@ export const DEFAULT_RAW_RETENTION_MS = 48 * 3_600_000;
  * How long the event log keeps `rtt` events. There is one per heartbeat per leg (5,000 legs at 1 s would be
  * ~200 GB over the raw window), and RTT history is already stored durably as chunks and rollups
  * (store/rtt.ts, served by GET /api/rtt): the log only needs them so a dashboard that briefly lost its link
- * resumes without gaps, and so the minute in progress survives a restart. Not a config key: the SPEC's keys
- * are a contract.
+ * resumes without gaps, and so the minute in progress survives a restart. Not a config key: the keys in
+ * docs/spec.md#2-configuration are a contract.
  */
 export const RTT_EVENT_RETENTION_MS = 3_600_000;
 /**

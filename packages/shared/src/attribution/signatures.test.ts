@@ -81,7 +81,7 @@ function history(sessions: Drop[]): Case {
 const components = (m: SignatureMatch | null) => m?.culprits.map((c) => `${c.component} ${c.knob}`) ?? [];
 
 describe('the catalog is one table', () => {
-  it('holds every signature of SPEC section 6 exactly once', () => {
+  it('holds every signature of docs/spec.md#6-signature-catalog exactly once', () => {
     expect(SIGNATURES.map((s) => s.id).sort()).toEqual([
       'duration-cap',
       'h2-upgrade',

@@ -1,5 +1,5 @@
 // Prober and attribution events: the one stream that storage, metrics and the live relay all consume.
-// A tagged union on `kind`; the names are contract (SPEC section 4).
+// A tagged union on `kind`; the names are contract (docs/spec.md#4-http-api).
 import { z } from 'zod';
 import { handshakeSchema, type Session, sessionSchema } from './session.js';
 import { verdictSchema } from './verdict.js';

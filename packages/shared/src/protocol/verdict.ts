@@ -1,4 +1,5 @@
-// The attribution of a drop cluster, or of a drop a user reported (SPEC section 1 and 6).
+// The attribution of a drop cluster, or of a drop a user reported (docs/spec.md#1-concepts,
+// docs/spec.md#6-signature-catalog).
 import { z } from 'zod';
 
 export const CONFIDENCES = ['high', 'low', 'inconclusive'] as const;

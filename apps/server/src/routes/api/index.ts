@@ -1,4 +1,4 @@
-// The JSON API of SPEC section 4 that reads ApiSources (drops, attribute and the lab take narrower sources;
+// The JSON API of docs/spec.md#4-http-api that reads ApiSources (drops, attribute and the lab take narrower sources;
 // routes/index.ts registers them all).
 import type { FastifyInstance } from 'fastify';
 import { eventsRoutes } from './events/index.js';

@@ -1,4 +1,4 @@
-// The built-in lab's routes (SPEC section 7): its status, and faults injected and cleared on demand.
+// The built-in lab's routes (docs/spec.md#7-built-in-lab): its status, and faults injected and cleared on demand.
 // Registered only in lab mode, so without the lab they are plain 404s.
 import {
   type LabClearResponse,
