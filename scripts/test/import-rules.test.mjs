@@ -36,6 +36,8 @@ function lintPlanted(folder, extension, source) {
 const SHARED = 'packages/shared is the pure core';
 const PROBER = 'the prober knows neither storage nor HTTP';
 const LAB = 'the lab never imports the prober';
+const STORE = 'the store is below the prober, the live hub and the routes';
+const CONFIG = 'config is read by every part and imports none of them';
 const BROWSER = 'the browser reaches the server only over HTTP/WS';
 const COMPONENTS = 'web components/ are presentational and import no features/';
 
@@ -75,6 +77,32 @@ const CASES = [
     clean: [
       "import { LOOPBACK } from './listen.js';",
       "import type { LabConfig } from '../config/types.js';",
+    ],
+  },
+  {
+    rule: STORE,
+    folder: 'apps/server/src/store',
+    forbidden: [
+      "import type { LiveHub } from '../live/hub.js';",
+      "import type { ApiSources } from '../routes/api/sources.js';",
+      "import type { LegStatus } from '../probe/types.js';",
+    ],
+    clean: [
+      "import type { EventSequencer } from '../events/bus.js';",
+      "import type { Store } from './store.js';",
+    ],
+  },
+  {
+    rule: CONFIG,
+    folder: 'apps/server/src/config',
+    forbidden: [
+      "import type { ProberHandle } from '../probe/types.js';",
+      "import { applyReload } from '../reload.js';",
+      "import { labTarget } from '../lab/lab-config.js';",
+    ],
+    clean: [
+      "import { LAB_TARGET } from '@hopwatch/shared/protocol';",
+      "import type { HopwatchConfig } from './types.js';",
     ],
   },
   {
