@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { anchorsOf, BARE_CITATION, citeSpec, sectionAnchors } from '../lib/spec-anchors.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const SELF = relative(ROOT, fileURLToPath(import.meta.url));
@@ -33,30 +34,6 @@ function text(path) {
   }
 }
 
-/** GitHub's heading slug: lower case, punctuation dropped, spaces to hyphens, repeats numbered. */
-function anchorsOf(markdown) {
-  const anchors = new Set();
-  const seen = new Map();
-  let fenced = false;
-  for (const line of markdown.split('\n')) {
-    if (/^\s*(```|~~~)/.test(line)) fenced = !fenced;
-    if (fenced) continue;
-    const heading = /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
-    if (heading) {
-      const base = heading[1]
-        .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
-        .toLowerCase()
-        .replace(/[^\p{L}\p{N}\p{M}\s_-]/gu, '')
-        .replace(/\s/g, '-');
-      const count = seen.get(base) ?? 0;
-      seen.set(base, count + 1);
-      anchors.add(count === 0 ? base : `${base}-${count}`);
-    }
-    for (const explicit of line.matchAll(/<a\s+(?:id|name)="([^"]+)"/g)) anchors.add(explicit[1]);
-  }
-  return anchors;
-}
-
 const anchorCache = new Map();
 function anchorsOfFile(path) {
   if (!anchorCache.has(path)) anchorCache.set(path, anchorsOf(text(path) ?? ''));
@@ -65,7 +42,7 @@ function anchorsOfFile(path) {
 
 // Built from pieces so that this file does not trip its own check.
 const OUTSIDE = [['..', 'shared', ''].join('/'), ['shared', 'domain'].join('/')];
-const BARE_CITATION = new RegExp(['SPEC', '(section|§)\\s*\\d'].join('\\s*'));
+const BARE = new RegExp(BARE_CITATION.source);
 
 describe('references to the contract', () => {
   it('no tracked file points outside the repository', () => {
@@ -89,10 +66,14 @@ describe('references to the contract', () => {
       const content = text(path);
       if (content === null) continue;
       content.split('\n').forEach((line, index) => {
-        if (BARE_CITATION.test(line)) offenders.push(`${path}:${index + 1}: ${line.trim()}`);
+        if (BARE.test(line)) offenders.push(`${path}:${index + 1}: ${line.trim()}`);
       });
     }
-    assert.deepEqual(offenders, [], 'cite docs/spec.md#<heading-anchor> instead');
+    assert.deepEqual(
+      offenders,
+      [],
+      'cite docs/spec.md#<heading-anchor> instead: node scripts/cite-spec.mjs does it',
+    );
   });
 
   it('every docs/<page>.md#anchor cited anywhere exists (docs/spec.md#4-http-api, docs/architecture.md#import-rules)', () => {
@@ -138,6 +119,25 @@ describe('references to the contract', () => {
       (path) => /^docs\/[^/]+\.md$/.test(path) && !readme.includes(`](${path})`),
     );
     assert.deepEqual(unlinked, []);
+  });
+
+  it('node scripts/cite-spec.mjs rewrites bare citations into links to the section headings', () => {
+    const sections = sectionAnchors('# t\n## 2. Configuration\n## 4. HTTP API\n## 6. Signature catalog\n');
+    const bare = ['SPEC', 'section'].join(' ');
+    assert.equal(citeSpec(`// keys of ${bare} 2.`, { sections }), '// keys of docs/spec.md#2-configuration.');
+    assert.equal(
+      citeSpec(`(${bare}s 4 and 6)`, { sections }),
+      '(docs/spec.md#4-http-api, docs/spec.md#6-signature-catalog)',
+    );
+    assert.equal(
+      citeSpec(`(SPEC §4)`, { sections, markdownSpecPath: 'spec.md' }),
+      '([spec §4](spec.md#4-http-api))',
+    );
+    assert.equal(
+      citeSpec(`${bare} 9`, { sections }),
+      `${bare} 9`,
+      'a section the spec lacks stays for a person to fix',
+    );
   });
 
   it('computes anchors the way GitHub does', () => {
