@@ -1,9 +1,9 @@
-// The signature corpus recorder (src/lab/corpus/record-corpus.ts): run on demand, never by `npm test`.
+// The signature corpus recorder (src/integration/corpus/record-corpus.ts): run on demand, never by `npm test`.
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/lab/corpus/record-corpus.ts'],
+    include: ['src/integration/corpus/record-corpus.ts'],
     pool: 'forks',
     maxConcurrency: 4,
   },

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Live fan-out bench (SPEC section 8): 500 dashboards on WS /api/live, 1,000 events/s for 10 s, and the
+// Live fan-out bench (docs/spec.md#8-budgets): 500 dashboards on WS /api/live, 1,000 events/s for 10 s, and the
 // event-to-dashboard latency p50/p99 against a 100 ms p99 budget. Printed beside a baseline measured in the
 // same run: a bare `ws` server broadcasting the same frames to the same number of clients, one ws.send per
 // event per client (what a plain ws server does).

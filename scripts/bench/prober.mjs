@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Prober bench (SPEC section 8): 5,000 legs pinging every 1 s against a local echo server in another process,
+// Prober bench (docs/spec.md#8-budgets): 5,000 legs pinging every 1 s against a local echo server in another process,
 // beside a bare `ws` loop doing the same pings in the same run. Prints CPU, RSS, RTT p50/p99 and event-loop
 // delay p99 for both, with the budgets: CPU ≤ 2× the bare loop, RTT p50 within 0.1 ms of it, delay p99 < 20 ms.
 //

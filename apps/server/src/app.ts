@@ -3,24 +3,14 @@ import fastifyWebsocket from '@fastify/websocket';
 import { LIVE_MAX_CLIENT_MESSAGE_BYTES } from '@hopwatch/shared/protocol';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { createMetrics } from './metrics/hopwatch-metrics.js';
-import { attributeRoutes } from './routes/api/attribute/index.js';
-import { dropsRoutes } from './routes/api/drops/index.js';
-import { evidenceRoutes } from './routes/api/evidence/index.js';
-import { apiRoutes } from './routes/api/index.js';
-import { labRoutes } from './routes/api/lab/index.js';
-import type { ApiSources } from './routes/api/sources.js';
-import { installAuth } from './routes/auth.js';
-import { installErrorHandler, onFrameworkError } from './routes/errors.js';
-import { healthRoutes } from './routes/health.js';
-import { liveRoutes } from './routes/live.js';
-import { loginRoutes } from './routes/login.js';
-import { metricsRoutes } from './routes/metrics.js';
-import { resolveWebRoot, spaRoutes } from './routes/spa.js';
+import { installAuth } from './plugins/auth.js';
+import { installErrorHandler, onFrameworkError } from './plugins/errors.js';
 import {
   DEFAULT_WRITE_LIMIT,
   installWriteRateLimit,
   type RateLimitPolicy,
-} from './routes/write-rate-limit.js';
+} from './plugins/write-rate-limit.js';
+import { registerRoutes } from './routes/index.js';
 import type { Runtime } from './runtime.js';
 
 export interface BuildAppOptions {
@@ -38,7 +28,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const { runtime } = options;
   const app = Fastify({
     logger: options.logger ?? false,
-    // One log line per session close is what matters (SPEC section 3); per-request lines would drown it.
+    // One log line per session close is what matters (docs/spec.md#3-command-line); per-request lines would drown it.
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: false,
     // The largest legitimate body is an incident with a 10,000-character note.
@@ -59,41 +49,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   installWriteRateLimit(app, options.writeRateLimit ?? DEFAULT_WRITE_LIMIT);
   installAuth(app, runtime.config.server.authToken);
 
-  await app.register(healthRoutes);
-  await app.register(loginRoutes, { authToken: runtime.config.server.authToken });
-
   const metrics = createMetrics({
     bus: runtime.bus,
     liveClients: () => runtime.hub.clientCount,
     legs: () => runtime.config.targets.flatMap((t) => t.legs.map((l) => ({ target: t.name, leg: l.name }))),
   });
   app.addHook('onClose', async () => metrics.close());
-  await app.register(metricsRoutes, { registry: metrics.registry });
-  await app.register(liveRoutes, { hub: runtime.hub, allowedOrigins: runtime.config.server.allowedOrigins });
-  const targets = () => runtime.config.targets;
-  await app.register(apiRoutes, {
-    targets,
-    store: runtime.store,
-    lastSeq: () => runtime.bus.lastSeq(),
-    legStatus: () => runtime.prober.status(),
-    now: Date.now,
-  } satisfies ApiSources);
-  await app.register(dropsRoutes, { targets, store: runtime.store });
-  await app.register(attributeRoutes, {
-    targets,
-    now: Date.now,
-    attribute: (target, at) => runtime.judge.attribute(target, at),
-  });
-  await app.register(evidenceRoutes, {
-    targets,
-    now: Date.now,
-    series: (target, window) => runtime.evidence.series(target, window),
-  });
-  // Lab mode only: without the lab these routes do not exist (404).
-  if (runtime.lab) await app.register(labRoutes, { lab: runtime.lab });
-  await app.register(spaRoutes, {
-    webRoot: options.webRoot === undefined ? resolveWebRoot() : options.webRoot,
-  });
+  await registerRoutes(app, { runtime, registry: metrics.registry, webRoot: options.webRoot });
 
   return app;
 }

@@ -31,7 +31,7 @@ export interface Runtime {
 }
 
 export interface RuntimeOptions {
-  /** where the "ws close" line per session goes (SPEC section 3); silent when absent */
+  /** where the "ws close" line per session goes (docs/spec.md#3-command-line); silent when absent */
   logger?: ProbeLogger;
 }
 

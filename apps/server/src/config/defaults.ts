@@ -1,4 +1,4 @@
-// Defaults of every config key (SPEC section 2). The zero-config start is the built-in lab.
+// Defaults of every config key (docs/spec.md#2-configuration). The zero-config start is the built-in lab.
 import type { HopwatchConfig } from './types.js';
 
 export const DEFAULT_HOST = '127.0.0.1';

@@ -1,4 +1,4 @@
-// The `prometheus` key and `targets[].evidence` (SPEC section 9): what loads, and every mistake named by its
+// The `prometheus` key and `targets[].evidence` (docs/spec.md#9-evidence-from-prometheus): what loads, and every mistake named by its
 // key path.
 import { describe, expect, it } from 'vitest';
 import { loadConfigText } from './load.js';

@@ -1,4 +1,4 @@
-// The `prometheus` key and each target's `evidence` series (SPEC section 9): defaults, and the rules that
+// The `prometheus` key and each target's `evidence` series (docs/spec.md#9-evidence-from-prometheus): defaults, and the rules that
 // span keys: a series' segment is one of its target's, names are unique per target, and a target with
 // evidence needs a Prometheus to ask.
 import { DEFAULT_PROMETHEUS_TIMEOUT_MS } from './defaults.js';

@@ -27,7 +27,7 @@ import type {
   TlsConfig,
 } from './types.js';
 
-/** The segment no leg crosses: the user's own network (SPEC section 1). */
+/** The segment no leg crosses: the user's own network (docs/spec.md#1-concepts). */
 export const LAST_MILE = 'last-mile';
 export const ENTRY_SUFFIX = ':entry';
 
@@ -334,7 +334,7 @@ function resolveLab(lab: LabFile | undefined, targetCount: number, problems: Pro
       };
     }) ?? null;
 
-  // A config with targets means "watch these": the lab joins only when asked (SPEC section 7).
+  // A config with targets means "watch these": the lab joins only when asked (docs/spec.md#7-built-in-lab).
   const enabled = lab?.enabled ?? targetCount === 0;
   if (!enabled && targetCount === 0) {
     pushOnce(problems.warnings, 'lab.enabled: false and no targets: hopwatch has nothing to probe');

@@ -1,4 +1,4 @@
-// The YAML config of SPEC section 2, as written: shapes, types and single-value rules. Every object is strict
+// The YAML config of docs/spec.md#2-configuration, as written: shapes, types and single-value rules. Every object is strict
 // (an unknown key is an error that lists the keys it could have been); durations become milliseconds here.
 // Rules that span keys (coverage, uniqueness, modes, files) live in resolve.ts.
 import { FAULT_KINDS, HEARTBEAT_MODES, LAB_HOPS } from '@hopwatch/shared/protocol';
@@ -156,7 +156,7 @@ const httpUrl = z.string().check((ctx) => {
   }
 });
 
-/** A Prometheus series shown beside a target's legs and named in its verdicts (SPEC section 9). */
+/** A Prometheus series shown beside a target's legs and named in its verdicts (docs/spec.md#9-evidence-from-prometheus). */
 export const evidenceSchema = mapping({
   name: name(),
   segment: nonEmpty(),

@@ -45,7 +45,7 @@ export interface TargetConfig {
   segments: string[];
   correlationWindowMs: number;
   legs: LegConfig[];
-  /** Prometheus series beside the legs (SPEC section 9); absent or empty: none */
+  /** Prometheus series beside the legs (docs/spec.md#9-evidence-from-prometheus); absent or empty: none */
   evidence?: EvidenceConfig[];
 }
 

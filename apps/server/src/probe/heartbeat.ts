@@ -1,4 +1,4 @@
-// Heartbeats of one open session (SPEC section 2): sends one every `interval`, measures RTT, counts a heartbeat
+// Heartbeats of one open session (docs/spec.md#2-configuration): sends one every `interval`, measures RTT, counts a heartbeat
 // with no reply before the next was due as lost, and runs the watchdog that gives up after `timeout`.
 //   ping:    RFC 6455 ping → pong (payload = seq)
 //   message: `send` template → the first message containing the `expect` template, filled with the same seq/ts

@@ -1,5 +1,5 @@
 // The prober: every leg of every target, the stall monitor that keeps hopwatch's own stalls out of the
-// evidence, the shared h2/ALPN checks, and the JSON log line per session close (SPEC section 3).
+// evidence, the shared h2/ALPN checks, and the JSON log line per session close (docs/spec.md#3-command-line).
 import { isDeepStrictEqual } from 'node:util';
 import type { HopEvent, Session } from '@hopwatch/shared/protocol';
 import type { LegConfig, TargetConfig } from '../config/types.js';

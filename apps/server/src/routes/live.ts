@@ -6,9 +6,9 @@ import type { FastifyInstance } from 'fastify';
 import type WebSocket from 'ws';
 import { z } from 'zod';
 import type { LiveHub } from '../live/hub.js';
+import { ApiFailure, sendApiError } from '../plugins/errors.js';
+import { isOriginAllowed } from '../plugins/origin.js';
 import { parseQuery, sequenceParam } from './api/query.js';
-import { ApiFailure, sendApiError } from './errors.js';
-import { isOriginAllowed } from './origin.js';
 
 export interface LiveRouteOptions {
   hub: LiveHub;

@@ -10,7 +10,7 @@ import {
   type SignatureEvidence,
   sampleLookbackMs,
 } from './signatures.js';
-import { drop, heartbeats, nestedTarget, S, session, T0, T3 } from './testing/fixtures.js';
+import { drop, heartbeats, nestedTarget, S, session, T0, T3 } from './test-support/fixtures.js';
 import type { Drop, HeartbeatSample, ProberStall, TargetFacts } from './types.js';
 
 /** A lab-like target whose legs heartbeat every `intervalMs`. */
@@ -81,7 +81,7 @@ function history(sessions: Drop[]): Case {
 const components = (m: SignatureMatch | null) => m?.culprits.map((c) => `${c.component} ${c.knob}`) ?? [];
 
 describe('the catalog is one table', () => {
-  it('holds every signature of SPEC section 6 exactly once', () => {
+  it('holds every signature of docs/spec.md#6-signature-catalog exactly once', () => {
     expect(SIGNATURES.map((s) => s.id).sort()).toEqual([
       'duration-cap',
       'h2-upgrade',

@@ -1,4 +1,4 @@
-// The signature catalog (SPEC section 6): what the evidence says about the mechanism, not just the place.
+// The signature catalog (docs/spec.md#6-signature-catalog): what the evidence says about the mechanism, not just the place.
 // One table, SIGNATURES: each entry reads the same evidence and either matches, with a summary, the facts it
 // used and the culprits from catalog.ts, or does not. Adding a signature is adding a row.
 //

@@ -117,7 +117,7 @@ function compose(
     signatures,
     summary: summarize({ kind, suspects, legs, proberStalled: stalled }),
     sessionIds: drops.map((d) => d.id),
-    // Attached later, when Prometheus answers (SPEC section 9): a verdict never waits for it.
+    // Attached later, when Prometheus answers (docs/spec.md#9-evidence-from-prometheus): a verdict never waits for it.
     evidence: [],
     judgedAt: identity.judgedAt,
   };

@@ -1,5 +1,5 @@
 // Pure evidence: from a Prometheus series' points, its threshold and a verdict's facts to the evidence the
-// verdict names, and the sentence it adds to the verdict's summary (SPEC section 9). No I/O: the server feeds
+// verdict names, and the sentence it adds to the verdict's summary (docs/spec.md#9-evidence-from-prometheus). No I/O: the server feeds
 // it what Prometheus answered, the tests feed it tables.
 //
 // "Weight": evidence never changes a verdict's suspects or confidence, which rest on the legs alone; a

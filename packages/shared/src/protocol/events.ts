@@ -1,5 +1,5 @@
 // Prober and attribution events: the one stream that storage, metrics and the live relay all consume.
-// A tagged union on `kind`; the names are contract (SPEC section 4).
+// A tagged union on `kind`; the names are contract (docs/spec.md#4-http-api).
 import { z } from 'zod';
 import { handshakeSchema, type Session, sessionSchema } from './session.js';
 import { verdictSchema } from './verdict.js';
@@ -85,7 +85,6 @@ export type VerdictEvent = z.infer<typeof verdictEventSchema>;
 export type ProberStallEvent = z.infer<typeof proberStallEventSchema>;
 export type HopEvent = z.infer<typeof hopEventSchema>;
 export type HopEventKind = HopEvent['kind'];
-export const EVENT_KINDS: readonly HopEventKind[] = hopEventSchema.options.map((o) => o.shape.kind.value);
 
 /** An event with its place in the event log. `seq` is monotonic across restarts. */
 export const storedEventSchema = z.object({ seq: z.number().int().nonnegative(), event: hopEventSchema });

@@ -11,7 +11,7 @@ import { sessionsQueryOptions } from '../../features/timeline/api/get-sessions';
 import { useDrops } from '../../features/verdicts/api/get-drops';
 import { ReportDropForm } from '../../features/verdicts/components/report-drop-form';
 import { VerdictsPanel } from '../../features/verdicts/components/verdicts-panel';
-import { useLinkStale } from '../../lib/live-context';
+import { useLinkStale } from '../../lib/live/live-context';
 import { timeScale, timeTicks } from '../../lib/time-scale';
 import { useElementWidth } from '../../lib/use-element-width';
 import { useNow } from '../../lib/use-now';

@@ -1,5 +1,5 @@
 // One recorded scenario of the signature corpus: what the real prober saw on a real lab path, as the judge
-// would read it from the store. The recorder (apps/server/src/lab/corpus) writes these; the corpus test
+// would read it from the store. The recorder (apps/server/src/integration/corpus) writes these; the corpus test
 // replays them through the judge's rules and scores the signatures against labels.ts.
 import type { Session } from '../../protocol/session.js';
 import type { HeartbeatSample, ProberStall, TargetFacts } from '../types.js';

@@ -1,4 +1,4 @@
-// GET /api/evidence?target&from&to&step: the target's evidence series from Prometheus (SPEC section 9), at most
+// GET /api/evidence?target&from&to&step: the target's evidence series from Prometheus (docs/spec.md#9-evidence-from-prometheus), at most
 // EVIDENCE_MAX_POINTS points each. A Prometheus that is down, slow or refuses a query gives that series an
 // `error` text: the request itself still succeeds, so the dashboard can say so in place.
 import type { EvidenceResponse, EvidenceSeries } from '@hopwatch/shared/protocol';

@@ -1,4 +1,4 @@
-// The one registry of API error codes (SPEC section 4). Every error the HTTP API sends is
+// The one registry of API error codes (docs/spec.md#4-http-api). Every error the HTTP API sends is
 // `{ error: <code>, message: <human text> }`, and a code always travels with the same status, so scripts
 // and the dashboard can branch on `error` without parsing messages.
 import type { ApiError } from '@hopwatch/shared/protocol';

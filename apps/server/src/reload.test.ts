@@ -1,10 +1,10 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${ENV_NAME} is config syntax under test, not a template
 import { describe, expect, it } from 'vitest';
-import type { LegStatus, ProberHandle } from '../probe/types.js';
-import { defaultConfig } from './defaults.js';
-import { loadConfigText } from './load.js';
+import { defaultConfig } from './config/defaults.js';
+import { loadConfigText } from './config/load.js';
+import type { HopwatchConfig, TargetConfig } from './config/types.js';
+import type { LegStatus, ProberHandle } from './probe/types.js';
 import { applyReload, type ReloadLog } from './reload.js';
-import type { HopwatchConfig, TargetConfig } from './types.js';
 
 const BASE = `
 server: { port: 9000 }

@@ -95,7 +95,7 @@ export function nextLinkState(state: LinkState, input: LinkInput, policy: LinkPo
       return { ...state, lastMessageAt: input.now, rttMs: input.rttMs };
     case 'closed': {
       if (state.status === 'reconnecting') return state;
-      // Like the legs (SPEC 1): a connection that lived longer than the cap resets the backoff.
+      // Like the legs (docs/spec.md#1-concepts): a connection that lived longer than the cap resets the backoff.
       const healthy = state.status === 'live' && input.now - state.since > policy.backoff.maxMs;
       const attempt = healthy ? 0 : state.attempt;
       const delay = backoffDelay(policy.backoff, attempt, () => input.random);

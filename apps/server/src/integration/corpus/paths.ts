@@ -2,8 +2,8 @@
 // of the recorder's choosing, with direct access to each hop for conditions no fault kind sets (idle timeout).
 import { LAB_HOPS, type LabHop } from '@hopwatch/shared/protocol';
 import type { TargetConfig } from '../../config/types.js';
-import { HopProxy } from '../hop-proxy.js';
-import { labTarget } from '../lab-config.js';
+import { HopProxy } from '../../lab/hop-proxy.js';
+import { labTarget } from '../../lab/lab-config.js';
 
 export interface HopPath {
   target: TargetConfig;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from './test-support/test-app.js';
+import { buildTestApp, type TestApp } from '../routes/test-support/test-app.js';
 import { TokenBuckets } from './write-rate-limit.js';
 
 describe('TokenBuckets', () => {

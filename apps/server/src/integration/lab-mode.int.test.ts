@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildApp } from '../../../app.js';
-import { defaultConfig } from '../../../config/defaults.js';
-import type { HopwatchConfig } from '../../../config/types.js';
-import { createRuntime, type Runtime } from '../../../runtime.js';
+import { buildApp } from '../app.js';
+import { defaultConfig } from '../config/defaults.js';
+import type { HopwatchConfig } from '../config/types.js';
+import { createRuntime, type Runtime } from '../runtime.js';
 
 let dir: string | null = null;
 let runtime: Runtime | null = null;

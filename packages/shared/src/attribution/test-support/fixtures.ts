@@ -1,5 +1,5 @@
 // Builders for the attribution tests: targets, sessions and heartbeats, so each case reads as a row of a table.
-// Not part of the build (tsconfig.build.json excludes testing/).
+// Not part of the build (tsconfig.build.json excludes test-support/).
 import type { Cause } from '../../protocol/causes.js';
 import { EMPTY_HANDSHAKE, type Handshake, type Session } from '../../protocol/session.js';
 import type { Drop, HeartbeatSample, LegFacts, TargetFacts } from '../types.js';

@@ -3,17 +3,17 @@
 // past are history and are left alone.
 import type { HopEvent, RttResponse, Verdict } from '@hopwatch/shared/protocol';
 import type { Query, QueryClient, QueryKey } from '@tanstack/react-query';
-import { targetKeys, targetsQueryOptions, withLegState } from '../features/legs/api/get-targets';
-import { rttKeys, withRttSample } from '../features/rtt/api/get-rtt';
+import { targetKeys, targetsQueryOptions, withLegState } from '../../features/legs/api/get-targets';
+import { rttKeys, withRttSample } from '../../features/rtt/api/get-rtt';
 import {
   type SessionsPage,
   sessionFromEvent,
   sessionKeys,
   withSession,
-} from '../features/timeline/api/get-sessions';
-import { dropKeys, withVerdict } from '../features/verdicts/api/get-drops';
-import type { LiveClient } from '../lib/live-client';
-import { isLiveRange, type QueryRange } from '../lib/view-window';
+} from '../../features/timeline/api/get-sessions';
+import { dropKeys, withVerdict } from '../../features/verdicts/api/get-drops';
+import { isLiveRange, type QueryRange } from '../view-window';
+import type { LiveClient } from './live-client';
 
 export function connectLiveCache(client: LiveClient, queryClient: QueryClient): () => void {
   const offEvent = client.onEvent(({ event }) => applyLiveEvent(queryClient, event, Date.now()));

@@ -1,4 +1,4 @@
-// The authToken guard (SPEC section 5). With `server.authToken` set, every /api route, /api/live and /metrics
+// The authToken guard (docs/spec.md#5-security). With `server.authToken` set, every /api route, /api/live and /metrics
 // need `Authorization: Bearer <token>` or the `hopwatch_token` cookie the login page sets; /healthz, the
 // login page and the dashboard's static files stay open (they hold no monitoring data).
 import { createHash, timingSafeEqual } from 'node:crypto';

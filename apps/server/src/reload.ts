@@ -1,9 +1,10 @@
 // SIGHUP: re-read the config and apply what can change live. An invalid file changes nothing (the running
 // config stays); targets and legs go to the prober, which keeps the sessions of legs whose settings did not
 // change. Settings bound at startup (listen address, storage, lab) are reported as needing a restart.
-import type { ProberHandle } from '../probe/types.js';
-import type { LoadResult } from './load.js';
-import type { HopwatchConfig, LegConfig, TargetConfig } from './types.js';
+
+import type { LoadResult } from './config/load.js';
+import type { HopwatchConfig, LegConfig, TargetConfig } from './config/types.js';
+import type { ProberHandle } from './probe/types.js';
 
 export interface ReloadTarget {
   config: HopwatchConfig;

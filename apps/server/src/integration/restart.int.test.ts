@@ -9,8 +9,8 @@ import {
   rttSeries,
   startApiFixture,
   T0,
-} from './test-support/api-fixture.js';
-import { connectLive, type LiveTestClient, until } from './test-support/live-client.js';
+} from '../routes/test-support/api-fixture.js';
+import { connectLive, type LiveTestClient, until } from '../routes/test-support/live-client.js';
 
 describe('restart on the same data directory', () => {
   const running: ApiFixture[] = [];

@@ -18,9 +18,9 @@ import {
 import { afterAll, beforeAll, describe, type ExpectStatic, it } from 'vitest';
 import { Judge } from '../attribution/judge.js';
 import type { TargetConfig } from '../config/types.js';
+import { type Lab, startLab } from '../lab/lab.js';
 import { Prober } from '../probe/prober.js';
 import { createStoreFixture, type StoreFixture } from '../store/test-support/store-fixture.js';
-import { type Lab, startLab } from './lab.js';
 
 const HEARTBEAT = { intervalMs: 400, timeoutMs: 1_200 };
 const WINDOW_MS = 2_000;
@@ -34,7 +34,7 @@ const REJECT_STATUS = 503;
 const CAP_AGE_MS = 3_000;
 const CAP_CUTS = 3;
 
-/** The legs a fault on each hop cuts, and the verdict's suspects (SPEC section 1: dropped ∩ − clean ∪). */
+/** The legs a fault on each hop cuts, and the verdict's suspects (docs/spec.md#1-concepts: dropped ∩ − clean ∪). */
 const EXPECTED: Record<LabHop, { dropped: string[]; suspects: string[] }> = {
   edge: { dropped: ['edge'], suspects: ['edge', 'edge:entry'] },
   lb: { dropped: ['edge', 'lb'], suspects: ['lb'] },

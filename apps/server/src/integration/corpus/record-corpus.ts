@@ -23,10 +23,10 @@ import { describe, it } from 'vitest';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { targetFacts } from '../../attribution/facts.js';
 import type { LabConfig, TargetConfig } from '../../config/types.js';
+import { EchoApp } from '../../lab/echo-app.js';
+import { HEALTHY } from '../../lab/hop-proxy.js';
+import { startLab } from '../../lab/lab.js';
 import { Prober } from '../../probe/prober.js';
-import { EchoApp } from '../echo-app.js';
-import { HEALTHY } from '../hop-proxy.js';
-import { startLab } from '../lab.js';
 import { hopPath } from './paths.js';
 
 const OUT_DIR =

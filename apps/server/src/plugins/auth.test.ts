@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from '../routes/test-support/test-app.js';
 import { readCookie, tokenMatches } from './auth.js';
-import { buildTestApp, type TestApp } from './test-support/test-app.js';
 
 const TOKEN = 's3cret-token;with=odd chars';
 

@@ -2,8 +2,8 @@
 // sessions the previous run left open without counting drops, and a dashboard resumes with `since`.
 import { EMPTY_HANDSHAKE, type HopEvent } from '@hopwatch/shared/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectLive, type LiveTestClient, until } from './routes/test-support/live-client.js';
-import { buildTestApp, type TestApp } from './routes/test-support/test-app.js';
+import { connectLive, type LiveTestClient, until } from '../routes/test-support/live-client.js';
+import { buildTestApp, type TestApp } from '../routes/test-support/test-app.js';
 
 const T0 = Date.now() - 60_000;
 const opened: HopEvent = {

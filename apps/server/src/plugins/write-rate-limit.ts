@@ -1,4 +1,4 @@
-// Rate limits on writes (SPEC section 5): every request that is not GET/HEAD/OPTIONS takes a token from its
+// Rate limits on writes (docs/spec.md#5-security): every request that is not GET/HEAD/OPTIONS takes a token from its
 // client's bucket; an empty bucket is a 429 with Retry-After. Covers incidents, lab faults and login (so a
 // token cannot be guessed quickly). In memory and per process, which is what one hopwatch needs.
 import type { FastifyInstance } from 'fastify';

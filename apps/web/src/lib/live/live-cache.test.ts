@@ -7,11 +7,11 @@ import {
 } from '@hopwatch/shared/protocol';
 import { QueryClient } from '@tanstack/react-query';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { targetKeys } from '../features/legs/api/get-targets';
-import { rttKeys } from '../features/rtt/api/get-rtt';
-import { type SessionsPage, sessionKeys } from '../features/timeline/api/get-sessions';
-import { dropKeys } from '../features/verdicts/api/get-drops';
-import { sessionFixture } from '../test-support/session';
+import { targetKeys } from '../../features/legs/api/get-targets';
+import { rttKeys } from '../../features/rtt/api/get-rtt';
+import { type SessionsPage, sessionKeys } from '../../features/timeline/api/get-sessions';
+import { dropKeys } from '../../features/verdicts/api/get-drops';
+import { sessionFixture } from '../../test-support/session';
 import { applyLiveEvent } from './live-cache';
 
 const NOW = 10_000_000;

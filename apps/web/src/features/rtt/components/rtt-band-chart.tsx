@@ -18,9 +18,9 @@ import {
   YAxis,
   ZIndexLayer,
 } from 'recharts';
-import type { RttChartRow, RttChartShape } from '../../features/rtt/rtt-shape';
-import { formatClock } from '../../lib/live-link';
-import { formatMs } from '../ui/format';
+import { formatMs } from '../../../components/ui/format';
+import { formatClock } from '../../../lib/live/live-link';
+import type { RttChartRow, RttChartShape } from '../rtt-shape';
 
 export interface RttBandChartProps extends RttChartShape {
   width: number;
