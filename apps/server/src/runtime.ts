@@ -6,6 +6,7 @@ import { EventBus } from './events/bus.js';
 import { type Lab, labFaultFields, startLab } from './lab/lab.js';
 import { LiveHub } from './live/hub.js';
 import { type ProbeLogger, Prober } from './probe/prober.js';
+import { ThreadedProber } from './probe/prober-thread.js';
 import type { ProberHandle } from './probe/types.js';
 import { startPruning } from './store/retention.js';
 import { openSqliteStore } from './store/sqlite-store.js';
@@ -29,6 +30,12 @@ export interface Runtime {
 export interface RuntimeOptions {
   /** where the "ws close" line per session goes (SPEC section 3); silent when absent */
   logger?: ProbeLogger;
+  /**
+   * Runs the prober in a worker thread of its own (probe/prober-thread.ts), as the CLI does, so its RTTs do not
+   * include the main thread's queue. Needs the built worker script; tests that build a runtime from source
+   * keep the prober on the main thread, where its events arrive synchronously.
+   */
+  proberThread?: boolean;
 }
 
 export async function createRuntime(
@@ -68,12 +75,13 @@ export async function createRuntime(
   // Reads runtime.config on every drop, so a reload's targets and correlation windows apply at once.
   const judge = new Judge({ bus, store, targets: () => runtime.config.targets });
   // Started last: every consumer of its events is subscribed by now.
-  const prober = new Prober({
+  const proberOptions = {
     targets: config.targets,
     bus,
     stallThresholdMs: config.prober.stallThresholdMs,
     ...(options.logger ? { logger: options.logger } : {}),
-  });
+  };
+  const prober = options.proberThread ? new ThreadedProber(proberOptions) : new Prober(proberOptions);
   prober.start();
   const runtime: Runtime = {
     config,
