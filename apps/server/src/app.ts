@@ -1,6 +1,5 @@
 // Builds the hopwatch HTTP app from a runtime. Never listens: server.ts does, and tests use inject().
 import fastifyWebsocket from '@fastify/websocket';
-import { LIVE_MAX_CLIENT_MESSAGE_BYTES } from '@hopwatch/shared/protocol';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { createMetrics } from './metrics/hopwatch-metrics.js';
 import { attributeRoutes } from './routes/api/attribute/index.js';
@@ -11,7 +10,7 @@ import type { ApiSources } from './routes/api/sources.js';
 import { installAuth } from './routes/auth.js';
 import { installErrorHandler, onFrameworkError } from './routes/errors.js';
 import { healthRoutes } from './routes/health.js';
-import { liveRoutes } from './routes/live.js';
+import { LIVE_MAX_READ_BYTES, liveRoutes } from './routes/live.js';
 import { loginRoutes } from './routes/login.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { resolveWebRoot, spaRoutes } from './routes/spa.js';
@@ -48,10 +47,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   // The API speaks JSON only (the login form adds its own parser); anything else is a 415, not a 400.
   app.removeContentTypeParser('text/plain');
 
-  // ws enforces the cap on every frame and closes with 1009, before the payload is even buffered.
+  // ws cuts a frame over LIVE_MAX_READ_BYTES at its header (1009); smaller messages over the 4 KiB cap are
+  // read whole and closed with 1009 by the live route, which a browser reports faithfully.
   // No permessage-deflate: the live hub writes pre-built, uncompressed frames (live/hub.ts, wireOf).
   await app.register(fastifyWebsocket, {
-    options: { maxPayload: LIVE_MAX_CLIENT_MESSAGE_BYTES, perMessageDeflate: false },
+    options: { maxPayload: LIVE_MAX_READ_BYTES, perMessageDeflate: false },
   });
   // After the websocket plugin: its onRequest hook marks upgrade requests so that a refused upgrade's
   // socket is destroyed after the response; a guard running before it would leave that socket open.
