@@ -1,6 +1,5 @@
 // Builds the hopwatch HTTP app from a runtime. Never listens: server.ts does, and tests use inject().
 import fastifyWebsocket from '@fastify/websocket';
-import { LIVE_MAX_CLIENT_MESSAGE_BYTES } from '@hopwatch/shared/protocol';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { createMetrics } from './metrics/hopwatch-metrics.js';
 import { installAuth } from './plugins/auth.js';
@@ -11,6 +10,7 @@ import {
   type RateLimitPolicy,
 } from './plugins/write-rate-limit.js';
 import { registerRoutes } from './routes/index.js';
+import { LIVE_MAX_READ_BYTES } from './routes/live.js';
 import type { Runtime } from './runtime.js';
 
 export interface BuildAppOptions {
@@ -39,10 +39,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   // The API speaks JSON only (the login form adds its own parser); anything else is a 415, not a 400.
   app.removeContentTypeParser('text/plain');
 
-  // ws enforces the cap on every frame and closes with 1009, before the payload is even buffered.
+  // ws cuts a frame over LIVE_MAX_READ_BYTES at its header (1009); smaller messages over the 4 KiB cap are
+  // read whole and closed with 1009 by the live route, which a browser reports faithfully.
   // No permessage-deflate: the live hub writes pre-built, uncompressed frames (live/hub.ts, wireOf).
   await app.register(fastifyWebsocket, {
-    options: { maxPayload: LIVE_MAX_CLIENT_MESSAGE_BYTES, perMessageDeflate: false },
+    options: { maxPayload: LIVE_MAX_READ_BYTES, perMessageDeflate: false },
   });
   // After the websocket plugin: its onRequest hook marks upgrade requests so that a refused upgrade's
   // socket is destroyed after the response; a guard running before it would leave that socket open.

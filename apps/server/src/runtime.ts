@@ -8,6 +8,7 @@ import { VerdictEvidence } from './evidence/verdict-evidence.js';
 import { type Lab, labFaultFields, startLab } from './lab/lab.js';
 import { LiveHub } from './live/hub.js';
 import { type ProbeLogger, Prober } from './probe/prober.js';
+import { ThreadedProber } from './probe/prober-thread.js';
 import type { ProberHandle } from './probe/types.js';
 import { startPruning } from './store/retention.js';
 import { openSqliteStore } from './store/sqlite-store.js';
@@ -33,6 +34,12 @@ export interface Runtime {
 export interface RuntimeOptions {
   /** where the "ws close" line per session goes (docs/spec.md#3-command-line); silent when absent */
   logger?: ProbeLogger;
+  /**
+   * Runs the prober in a worker thread of its own (probe/prober-thread.ts), as the CLI does, so its RTTs do not
+   * include the main thread's queue. Needs the built worker script; tests that build a runtime from source
+   * keep the prober on the main thread, where its events arrive synchronously.
+   */
+  proberThread?: boolean;
 }
 
 export async function createRuntime(
@@ -78,12 +85,13 @@ export async function createRuntime(
     targets: () => runtime.config.targets,
   });
   // Started last: every consumer of its events is subscribed by now.
-  const prober = new Prober({
+  const proberOptions = {
     targets: config.targets,
     bus,
     stallThresholdMs: config.prober.stallThresholdMs,
     ...(options.logger ? { logger: options.logger } : {}),
-  });
+  };
+  const prober = options.proberThread ? new ThreadedProber(proberOptions) : new Prober(proberOptions);
   prober.start();
   const runtime: Runtime = {
     config,

@@ -26,7 +26,7 @@ export async function startServer(
 ): Promise<RunningServer> {
   const level = options.logLevel ?? DEFAULT_LOG_LEVEL;
   // The prober's "ws close" line per session goes to stdout as JSON, like Fastify's own (docs/spec.md#3-command-line).
-  const runtime = await createRuntime(config, { logger: pino({ level }) });
+  const runtime = await createRuntime(config, { logger: pino({ level }), proberThread: true });
   const app = await buildApp({ runtime, logger: { level } });
   await app.listen({ host: config.server.host, port: config.server.port });
   const address = app.server.address();

@@ -36,6 +36,11 @@ export const rttEventSchema = z.object({
   /** null when the heartbeat was lost (no reply before the next was due) */
   rttMs: z.number().nullable(),
   suspect: z.boolean(),
+  /**
+   * how many ms after its slot the heartbeat was sent: hopwatch's own backlog at that moment. A heartbeat sent
+   * late measured hopwatch as much as the path, so it is also `suspect`. Absent in events of older versions.
+   */
+  lateMs: z.number().optional(),
 });
 
 export const legStateEventSchema = z.object({
