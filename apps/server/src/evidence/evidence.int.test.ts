@@ -139,8 +139,21 @@ describe.sequential('evidence from a real Prometheus', () => {
   }) => {
     exporter.set(EDGE_GAUGE, 0.25);
     await scraped(expect, EDGE_GAUGE, 0.25);
-    const to = Date.now();
-    const from = to - 60_000;
+    // A range query's window is snapped to its step, so the newest scrape shows up in a window ending a step
+    // after it: wait for a window that holds it (each poll asks a new window, past the 10 s answer cache).
+    let to = 0;
+    await expect
+      .poll(
+        async () => {
+          to = Date.now();
+          const series = (await evidence(to - 60_000, to)).series.find((s) => s.name === 'edge-pressure');
+          return series?.points.some((p) => p.v === 0.25) ?? false;
+        },
+        { timeout: 30_000, interval: 500 },
+      )
+      .toBe(true);
+    // the window of the last poll but a minute and a second long: one no poll asked, so the cache is cold
+    const from = to - 61_000;
     const before = t.runtime.evidence.queries;
     const answers = await Promise.all(Array.from({ length: 50 }, () => evidence(from, to)));
     // 50 dashboards on one window: one query per series, not fifty.
