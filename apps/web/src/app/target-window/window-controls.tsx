@@ -1,6 +1,6 @@
 // The window picker: the live ranges, or an absolute from/to typed in local time.
 import { type FormEvent, useEffect, useState } from 'react';
-import { formatDateTime, toLocalInput } from '../../components/ui/format';
+import { formatDateTime, fromLocalInput, toLocalInput } from '../../components/ui/format';
 import { LIVE_RANGES, type ViewWindow } from '../../lib/view-window';
 
 export function WindowControls({
@@ -21,8 +21,8 @@ export function WindowControls({
 
   function apply(event: FormEvent) {
     event.preventDefault();
-    const fromMs = new Date(from).getTime();
-    const toMs = new Date(to).getTime();
+    const fromMs = fromLocalInput(from);
+    const toMs = fromLocalInput(to);
     if (Number.isFinite(fromMs) && Number.isFinite(toMs) && toMs > fromMs) {
       onChange({ kind: 'fixed', from: fromMs, to: toMs });
     }
