@@ -29,15 +29,16 @@ export function WindowControls({
   }
 
   return (
-    <div className="window-controls">
+    <div className="window-controls" aria-keyshortcuts="1 2 3 4 0">
       <fieldset className="segmented" aria-label="live window">
         <span className="control-label">live</span>
-        {LIVE_RANGES.map((range) => (
+        {LIVE_RANGES.map((range, index) => (
           <button
             key={range.key}
             type="button"
             className={window.kind === 'live' && window.range === range.key ? 'is-active' : undefined}
             aria-pressed={window.kind === 'live' && window.range === range.key}
+            title={`live, the last ${range.key} (key ${index + 1})`}
             onClick={() => onChange({ kind: 'live', range: range.key, spanMs: range.spanMs })}
           >
             {range.key}

@@ -3,7 +3,7 @@
 import type { Cause } from '@hopwatch/shared/protocol';
 import { type MouseEvent, useMemo } from 'react';
 import type { TimeScale } from '../../lib/time-scale';
-import { CAUSE_LABELS, causeColor } from '../ui/causes';
+import { CAUSE_GLYPHS, CAUSE_LABELS, causeColor } from '../ui/causes';
 import { nearestIndex } from './nearest';
 
 export interface StripSegmentView {
@@ -117,14 +117,23 @@ export function SessionStrip({
             }}
           >
             {ringed && <rect className="drop-ring" x={-4} y={1} width={8} height={height - 2} rx={2} />}
-            {drop.attempt ? (
-              <circle cy={height / 2} r={3} style={{ fill: causeColor(drop.cause) }} />
-            ) : (
-              <path
-                d={`M-4 0L4 0L0 6Z M-1.25 5h2.5v${height - 5}h-2.5Z`}
+            {/* A drop: its cause's glyph on a stem across the strip; a failed attempt: the glyph alone. */}
+            {!drop.attempt && (
+              <rect
+                className="drop-stem"
+                x={-1}
+                y={4}
+                width={2}
+                height={height - 4}
                 style={{ fill: causeColor(drop.cause) }}
               />
             )}
+            <path
+              className="drop-glyph"
+              d={CAUSE_GLYPHS[drop.cause]}
+              transform={`translate(0,${drop.attempt ? height / 2 : 5})${drop.attempt ? ' scale(0.8)' : ''}`}
+              style={{ fill: causeColor(drop.cause) }}
+            />
           </g>
         );
       })}

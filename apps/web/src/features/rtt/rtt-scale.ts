@@ -54,3 +54,11 @@ export function formatRttTick(ms: number): string {
   if (ms >= 1_000) return `${+(ms / 1_000).toPrecision(3)} s`;
   return `${+ms.toPrecision(3)} ms`;
 }
+
+/** The median distance between neighbouring buckets: about the heartbeat interval once buckets are finer. */
+export function typicalSpacing(points: readonly { t: number }[]): number {
+  const gaps: number[] = [];
+  for (let i = 1; i < points.length; i += 1)
+    gaps.push((points[i] as { t: number }).t - (points[i - 1] as { t: number }).t);
+  return percentile(gaps, 0.5) ?? 0;
+}

@@ -3,7 +3,7 @@
 // (prober-stall) samples as grey columns. Pure; the chart only hands these to recharts.
 import type { RttPoint, RttResponse } from '@hopwatch/shared/protocol';
 import { mergePoints, STEP_LADDER } from '@hopwatch/shared/series';
-import { percentile, robustTop, rttTicks } from './rtt-scale';
+import { robustTop, rttTicks, typicalSpacing } from './rtt-scale';
 
 /** One row of the chart's data, on the shared (numeric, epoch ms) time axis. */
 export interface RttChartRow {
@@ -114,12 +114,4 @@ export function fitRttToWidth(series: RttResponse, spanMs: number, width: number
 
 function answered(p: RttPoint): boolean {
   return p.n > 0 && p.p50 !== null;
-}
-
-/** The median distance between neighbouring buckets: about the heartbeat interval once buckets are finer. */
-function typicalSpacing(points: readonly RttPoint[]): number {
-  const gaps: number[] = [];
-  for (let i = 1; i < points.length; i += 1)
-    gaps.push((points[i] as RttPoint).t - (points[i - 1] as RttPoint).t);
-  return percentile(gaps, 0.5) ?? 0;
 }
