@@ -8,7 +8,7 @@ export const MIN_ZOOM_SPAN_MS = 10_000;
 /** A drag shorter than this is a click, not a zoom. */
 export const MIN_DRAG_PX = 5;
 /** A live window narrowed to its data never gets narrower than this. */
-export const MIN_FIT_SPAN_MS = 2 * 60_000;
+export const MIN_FIT_SPAN_MS = 60_000;
 
 /**
  * The window a drag from pixel `x0` to `x1` over a time axis [from, to] `width` px wide selects, or null for a

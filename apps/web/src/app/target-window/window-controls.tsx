@@ -51,11 +51,19 @@ export function WindowControls({
           type="datetime-local"
           step={1}
           value={from}
+          aria-label="from"
           onChange={(e) => setFrom(e.target.value)}
           required
         />
         <span className="control-label">to</span>
-        <input type="datetime-local" step={1} value={to} onChange={(e) => setTo(e.target.value)} required />
+        <input
+          type="datetime-local"
+          step={1}
+          value={to}
+          aria-label="to"
+          onChange={(e) => setTo(e.target.value)}
+          required
+        />
         <button type="submit">Show</button>
       </form>
       {window.kind === 'fixed' && (

@@ -10,7 +10,7 @@ import {
 } from '../../../components/charts/session-strip';
 import { formatAge, formatMs } from '../../../components/ui/format';
 import { timeScale } from '../../../lib/time-scale';
-import { useElementWidth } from '../../../lib/use-element-width';
+import { useElementSize } from '../../../lib/use-element-size';
 import { RttSparkline } from './rtt-sparkline';
 
 export interface LegTileProps {
@@ -28,7 +28,7 @@ export interface LegTileProps {
   rtt: { step: number; points: readonly RttPoint[] } | undefined;
   segments: readonly StripSegmentView[];
   dropMarks: readonly DropMarkView[];
-  /** pixel heights scale with the screen */
+  /** pixel heights scale with the screen (the sparkline's is a floor: it grows into the tile's room) */
   sparkHeight: number;
   stripHeight: number;
 }
@@ -39,8 +39,10 @@ const ignore = () => {};
 export function LegTile(props: LegTileProps) {
   const { now, from } = props;
   const plot = useRef<HTMLDivElement | null>(null);
-  const width = useElementWidth(plot, 300);
+  const { width, height } = useElementSize(plot, { width: 300, height: 80 });
   const scale = timeScale(from, now, width);
+  // The sparkline takes what the tile has left after the strip; the layout's height is its floor.
+  const sparkHeight = Math.max(props.sparkHeight, height - props.stripHeight - 4);
   return (
     <article
       className={`wall-tile wall-tile--${props.state}`}
@@ -71,11 +73,11 @@ export function LegTile(props: LegTileProps) {
             from={from}
             to={now}
             width={width}
-            height={props.sparkHeight}
+            height={sparkHeight}
             label={`${props.leg} round-trip time`}
           />
         ) : (
-          <div className="wall-spark wall-spark--loading" style={{ height: props.sparkHeight }} />
+          <div className="wall-spark wall-spark--loading" style={{ height: sparkHeight }} />
         )}
         <SessionStrip
           scale={scale}
