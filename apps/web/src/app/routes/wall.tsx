@@ -68,13 +68,13 @@ export function WallRoute() {
     [legs, sessions, rtt, from, nowSecond],
   );
   const layout = wallLayout(legs.length, viewport);
-  const newestDropAt = tiles.reduce<number | null>(
-    (newest, tile) =>
-      tile.stats.lastDropAt !== null && (newest === null || tile.stats.lastDropAt > newest)
-        ? tile.stats.lastDropAt
-        : newest,
-    null,
-  );
+  // Only sessions that ended count here: failed reconnect attempts during an outage belong to its verdict.
+  let newestDropAt: number | null = null;
+  for (const tile of tiles) {
+    for (const drop of tile.strip.drops) {
+      if (!drop.attempt && (newestDropAt === null || drop.at > newestDropAt)) newestDropAt = drop.at;
+    }
+  }
   const dropsShown = tiles.reduce((sum, tile) => sum + tile.stats.drops, 0);
 
   return (

@@ -29,6 +29,8 @@ export interface SessionStripProps {
   highlighted: ReadonlySet<string>;
   onDropHover(drop: DropMarkView | null, x: number): void;
   onDropSelect(drop: DropMarkView): void;
+  /** false: the marks are a picture only (the wall), not buttons */
+  interactive?: boolean;
 }
 
 /** How close (px) the pointer must be to a drop mark to pick it. */
@@ -42,6 +44,7 @@ export function SessionStrip({
   highlighted,
   onDropHover,
   onDropSelect,
+  interactive = true,
 }: SessionStripProps) {
   const barY = 6;
   const barHeight = height - 12;
@@ -57,7 +60,8 @@ export function SessionStrip({
       className="session-strip"
       width={scale.width}
       height={height}
-      role="img"
+      // A group, not an image: it holds the drop marks, which are buttons.
+      role={interactive ? 'group' : 'img'}
       aria-label="sessions"
       onMouseMove={(event) => {
         const { drop, x } = pick(event);
@@ -107,9 +111,9 @@ export function SessionStrip({
             data-testid="drop-mark"
             data-cause={drop.cause}
             data-session={drop.sessionId}
-            role="button"
-            tabIndex={0}
-            aria-label={`${CAUSE_LABELS[drop.cause]} drop`}
+            role={interactive ? 'button' : undefined}
+            tabIndex={interactive ? 0 : undefined}
+            aria-label={interactive ? `${CAUSE_LABELS[drop.cause]} drop` : undefined}
             onFocus={() => onDropHover(drop, x)}
             onBlur={() => onDropHover(null, x)}
             onKeyDown={(event) => {

@@ -87,6 +87,7 @@ export function LegTile(props: LegTileProps) {
           highlighted={NO_HIGHLIGHT}
           onDropHover={ignore}
           onDropSelect={ignore}
+          interactive={false}
         />
       </div>
       <dl className="wall-figures">
