@@ -164,12 +164,13 @@ test('the chart readout is reachable from the keyboard', async ({ page }) => {
   await expect(page.locator('[data-testid="leg-row"][data-leg="app"] .rtt-readout')).toBeVisible();
 });
 
-test('the wall fits 1366×768 and 1920×1080 with no scrolling and nothing outside its tile', async ({
+test('the wall fits 1366×768, 1920×1080 and 3840×2160 with no scrolling and nothing outside its tile', async ({
   page,
 }) => {
   for (const { width, height } of [
     { width: 1366, height: 768 },
     { width: 1920, height: 1080 },
+    { width: 3840, height: 2160 },
   ]) {
     await page.setViewportSize({ width, height });
     for (const target of ['lab', LONG_TARGET]) {
@@ -260,10 +261,19 @@ test('every page in light and dark at 1920, 1366 and 390 wide: no serious axe fi
   expect(findings).toEqual([]);
 });
 
-test('the theme toggle and the UTC toggle are remembered across visits', async ({ page }) => {
+test('the theme, the UTC toggle and the folded lab panel are remembered; the skip link is the first Tab stop', async ({
+  page,
+}) => {
   await page.emulateMedia({ colorScheme: 'light' });
   await page.goto(`${server.url}/?target=lab&range=15m`);
   await ready(page);
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: 'Skip to the legs' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#main')).toBeFocused();
+  await expect(page.getByTestId('lab-fault-lb-reset')).toBeVisible();
+  await page.getByTestId('lab-panel-toggle').click();
+  await expect(page.getByTestId('lab-fault-lb-reset')).toBeHidden();
   await page.getByTestId('theme-toggle').click();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   await expect(page.getByTestId('zone-toggle')).toHaveText(/UTC[+-]\d\d:\d\d/);
@@ -271,6 +281,7 @@ test('the theme toggle and the UTC toggle are remembered across visits', async (
   await expect(page.getByTestId('axis-zone')).toHaveText('time (UTC)');
   await page.reload();
   await ready(page);
+  await expect(page.getByTestId('lab-fault-lb-reset')).toBeHidden();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   await expect(page.getByTestId('zone-toggle')).toContainText('UTC');
   await expect(page.getByTestId('axis-zone')).toHaveText('time (UTC)');

@@ -27,7 +27,11 @@ export function RttSparkline({ points, step, from, to, width, height, label }: R
         <path className="wall-spark-lost" d={paths.lost} />
         <path className="wall-spark-clipped" d={paths.clipped} />
       </svg>
-      <span className="wall-spark-top">{formatRttTick(paths.top)}</span>
+      {paths.median === '' ? (
+        <span className="wall-spark-empty">no heartbeat answered in this window</span>
+      ) : (
+        <span className="wall-spark-top">{formatRttTick(paths.top)}</span>
+      )}
     </div>
   );
 }
