@@ -103,7 +103,7 @@ export function SessionStrip({
         const x = scale.x(drop.at);
         const ringed = highlighted.has(drop.sessionId);
         return (
-          // biome-ignore lint/a11y/useSemanticElements: an SVG mark cannot be a <button>; it takes focus and keys
+          // biome-ignore lint/a11y/noStaticElementInteractions: an SVG mark cannot be a <button>; where interactive it is role=button with focus and keys
           <g
             key={drop.sessionId}
             className={`drop-mark${drop.suspect ? ' drop-mark--suspect' : ''}${ringed ? ' drop-mark--selected' : ''}`}
