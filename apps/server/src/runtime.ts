@@ -5,6 +5,8 @@ import type { HopwatchConfig } from './config/types.js';
 import { EventBus } from './events/bus.js';
 import { type Lab, labFaultFields, startLab } from './lab/lab.js';
 import { LiveHub } from './live/hub.js';
+import { logIncidents } from './outages/incident-log.js';
+import { OutageTracker } from './outages/outage-tracker.js';
 import { type ProbeLogger, Prober } from './probe/prober.js';
 import type { ProberHandle } from './probe/types.js';
 import { startPruning } from './store/retention.js';
@@ -20,6 +22,8 @@ export interface Runtime {
   lab: Lab | null;
   /** turns drops into verdicts (published as `verdict` events) and judges drops users report */
   judge: Judge;
+  /** each leg's up/down condition and outage, from its sessions; publishes `outage` events */
+  outages: OutageTracker;
   /** holds the legs of config.targets; `apply()` takes a reloaded config */
   prober: ProberHandle;
   /** stops every part; sessions hopwatch closes here are not drops */
@@ -27,7 +31,7 @@ export interface Runtime {
 }
 
 export interface RuntimeOptions {
-  /** where the "ws close" line per session goes (SPEC section 3); silent when absent */
+  /** where the "ws close", "outage start/end" and "verdict" lines go (SPEC section 3); silent when absent */
   logger?: ProbeLogger;
 }
 
@@ -67,6 +71,10 @@ export async function createRuntime(
   const stopPruning = startPruning(store);
   // Reads runtime.config on every drop, so a reload's targets and correlation windows apply at once.
   const judge = new Judge({ bus, store, targets: () => runtime.config.targets });
+  const outages = new OutageTracker({ bus, ...(options.logger ? { logger: options.logger } : {}) });
+  // A previous run's open outages end now, before the legs' first sessions can begin new ones.
+  await outages.endOrphaned(store, Date.now());
+  const stopIncidentLog = options.logger ? logIncidents(bus, options.logger) : () => {};
   // Started last: every consumer of its events is subscribed by now.
   const prober = new Prober({
     targets: config.targets,
@@ -82,11 +90,14 @@ export async function createRuntime(
     store,
     lab,
     judge,
+    outages,
     prober,
     async close() {
       // First: legs close with cause null while the lab's hops are still up, so shutdown is no drop.
       await prober.stop();
       judge.close();
+      outages.close();
+      stopIncidentLog();
       hub.close();
       stopPruning();
       await lab?.close();

@@ -37,6 +37,7 @@ function verdict(id: string, at: number): Verdict {
     summary: 'edge dropped',
     sessionIds: [],
     judgedAt: at,
+    final: true,
   };
 }
 
@@ -53,7 +54,8 @@ const target: TargetView = {
       heartbeat: { mode: 'ping', intervalMs: 1_000, timeoutMs: 3_000 },
       state: 'up',
       since: NOW - 60_000,
-      stats: { uptimeRatio1h: 1, drops1h: 0, rttP50Ms: 1, rttP99Ms: 2 },
+      outage: null,
+      stats: { uptimeRatio1h: 1, drops1h: 0, failedAttempts1h: 0, rttP50Ms: 1, rttP99Ms: 2 },
     },
   ],
 };

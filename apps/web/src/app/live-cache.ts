@@ -3,7 +3,12 @@
 // past are history and are left alone.
 import type { HopEvent, RttResponse, Verdict } from '@hopwatch/shared/protocol';
 import type { Query, QueryClient, QueryKey } from '@tanstack/react-query';
-import { targetKeys, targetsQueryOptions, withLegState } from '../features/legs/api/get-targets';
+import {
+  targetKeys,
+  targetsQueryOptions,
+  withLegOutage,
+  withLegState,
+} from '../features/legs/api/get-targets';
 import { rttKeys, withRttSample } from '../features/rtt/api/get-rtt';
 import {
   type SessionsPage,
@@ -61,6 +66,12 @@ export function applyLiveEvent(queryClient: QueryClient, event: HopEvent, now: n
     case 'verdict':
       updateLiveWindows<Verdict[]>(queryClient, dropKeys.target(event.target), (verdicts, start) =>
         withVerdict(verdicts, event.verdict, start),
+      );
+      return;
+    case 'outage':
+      queryClient.setQueryData(
+        targetsQueryOptions().queryKey,
+        (targets) => targets && withLegOutage(targets, event),
       );
       return;
     case 'prober_stall':

@@ -3,5 +3,6 @@ export * from './api.js';
 export * from './causes.js';
 export * from './events.js';
 export * from './live.js';
+export * from './outage.js';
 export * from './session.js';
 export * from './verdict.js';

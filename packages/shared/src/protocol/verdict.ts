@@ -56,5 +56,10 @@ export const verdictSchema = z.object({
   /** ids of the dropped sessions in the cluster */
   sessionIds: z.array(z.string()),
   judgedAt: z.number(),
+  /**
+   * false while the cluster's window is still open (the verdict may change as drops join), true once it has
+   * passed. Verdicts stored before this field existed were all final.
+   */
+  final: z.boolean().default(true),
 });
 export type Verdict = z.infer<typeof verdictSchema>;
