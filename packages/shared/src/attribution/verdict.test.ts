@@ -251,6 +251,17 @@ describe('verdict shape', () => {
   });
 });
 
+describe('reasons', () => {
+  it("says each leg's cause or reason", () => {
+    const verdict = clusterVerdict(T3, { cloudflare: 'dropped', internal: 'down', t3serve: 'clean' });
+    expect(verdict.reasons).toEqual({
+      cloudflare: 'reset',
+      internal: 'already down',
+      t3serve: 'up, every heartbeat answered',
+    });
+  });
+});
+
 describe('final', () => {
   it('a cluster verdict is final unless the judge says its window is still open; a report is final', () => {
     const { drops, sessions, samples } = story(T3, T0, {

@@ -124,6 +124,7 @@ function compose(
     unknown,
     suspects,
     confidence: judgeConfidence({ suspects, unknown, proberStalled: stalled }),
+    reasons: Object.fromEntries(legs.map((leg) => [leg.leg, leg.reason])),
     signatures,
     summary: summarize({ kind, suspects, legs, proberStalled: stalled }),
     sessionIds: drops.map((d) => d.id),

@@ -53,6 +53,11 @@ export const verdictSchema = z.object({
   confidence: confidenceSchema,
   signatures: z.array(signatureMatchSchema),
   summary: z.string(),
+  /**
+   * why each leg is in its list, by leg name: a dropped leg's causes ("heartbeat_timeout"), an unknown leg's
+   * reason ("already down"), a clean leg's proof. Absent from verdicts stored before it existed.
+   */
+  reasons: z.record(z.string(), z.string()).optional(),
   /** ids of the dropped sessions in the cluster */
   sessionIds: z.array(z.string()),
   judgedAt: z.number(),
