@@ -138,6 +138,32 @@ describe('Judge', () => {
     expect(await fx.store.verdicts({ target: 'lab', limit: 10 })).toEqual([verdict]);
   });
 
+  it('judges a provisional verdict again once the clean legs have answered since the drops', async () => {
+    const fx = openStore();
+    // A window long enough that the recheck (a heartbeat interval after the drops) comes before the final.
+    const slow = { ...LAB, correlationWindowMs: 3_000 };
+    const { verdicts } = start(fx, { targets: () => [slow] });
+    const now = Date.now();
+    const ids = ['edge', 'lb', 'app'].map((leg) => legUp(fx, leg, now - 5_000, now - 50));
+    dropLeg(fx, 'edge', ids[0]!, now - 5_000, now);
+    dropLeg(fx, 'lb', ids[1]!, now - 5_000, now);
+    await until(() => verdicts.length >= 1, 'the first provisional verdict');
+    expect(verdicts[0]).toMatchObject({ final: false, unknown: ['app'], confidence: 'low' });
+    expect(verdicts[0]!.reasons?.app).toBe('no heartbeat answered since the drops yet');
+    // app answers after the drops
+    fx.publish(rtt('lab', 'app', ids[2]!, now + 50, 2, { seq: 999 }));
+    await until(() => verdicts.some((v) => v.clean.includes('app')), 'the verdict with app clean');
+    const rechecked = verdicts.find((v) => v.clean.includes('app'));
+    expect(rechecked).toMatchObject({
+      final: false,
+      suspects: ['lb'],
+      confidence: 'high',
+      id: verdicts[0]!.id,
+    });
+    await until(() => verdicts.some((v) => v.final), 'the final verdict', 10_000);
+    expect(verdicts.find((v) => v.final)).toMatchObject({ suspects: ['lb'], confidence: 'high' });
+  });
+
   it('re-judges a final cluster a late drop joins: same id, new judgedAt, still final', async () => {
     const fx = openStore();
     const { finals } = start(fx);
