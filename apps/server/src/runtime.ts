@@ -80,6 +80,7 @@ export async function createRuntime(
     targets: config.targets,
     bus,
     stallThresholdMs: config.prober.stallThresholdMs,
+    conditionOf: (target, leg) => outages.condition(target, leg),
     ...(options.logger ? { logger: options.logger } : {}),
   });
   prober.start();

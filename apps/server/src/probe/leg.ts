@@ -52,6 +52,11 @@ export interface LegOptions {
   alpnChecks: AlpnChecks | null;
   /** for backoff jitter and heartbeat phases */
   random?: () => number;
+  /**
+   * where the leg's condition stands when it starts: a leg a reload replaced goes on with its predecessor's
+   * (a down leg stays in its outage); default connecting since now
+   */
+  condition?: LegCondition | null;
   /** how long a close hopwatch chose (stop, reload) may wait for the far side's close frame */
   closeTimeoutMs?: number;
 }
@@ -112,6 +117,7 @@ export class Leg {
     this.#random = options.random ?? Math.random;
     this.#closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
     this.#alpnEndpoint = safeAlpnEndpoint(options.config);
+    if (options.condition) this.#condition = options.condition;
   }
 
   start(): void {
