@@ -39,6 +39,7 @@ function verdict(id: string, target: string, at: number): Verdict {
     sessionIds: ['s1'],
     judgedAt: at + 5_000,
     evidence: [],
+    final: true,
   };
 }
 

@@ -36,6 +36,8 @@ export async function targetsRoutes(app: FastifyInstance, sources: ApiSources): 
               limit: SESSIONS_PER_HOUR_CAP,
             });
             const legStatus = status.get(`${target.name}\u0000${leg.name}`);
+            // The outage tracker knows the leg from its sessions; before the first, the prober's connecting.
+            const condition = sources.legCondition(target.name, leg.name);
             return {
               name: leg.name,
               url: redactUrl(leg.url),
@@ -46,8 +48,9 @@ export async function targetsRoutes(app: FastifyInstance, sources: ApiSources): 
                 intervalMs: leg.heartbeat.intervalMs,
                 timeoutMs: leg.heartbeat.timeoutMs,
               },
-              state: legStatus?.state ?? 'connecting',
-              since: legStatus?.since ?? now,
+              state: condition?.state ?? legStatus?.state ?? 'connecting',
+              since: condition?.since ?? legStatus?.since ?? now,
+              outage: condition?.state === 'down' ? condition.outage : null,
               stats: legStats(
                 sessions,
                 samples.filter((s) => s.leg === leg.name),
