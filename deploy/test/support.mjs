@@ -19,6 +19,7 @@ export const CONTRACT_METRICS = {
   hopwatch_heartbeats_lost_total: 'counter',
   hopwatch_prober_event_loop_delay_seconds: 'histogram',
   hopwatch_live_clients: 'gauge',
+  hopwatch_build_info: 'gauge',
 };
 
 /** Every series name a contract metric exposes (histograms as _bucket, _sum, _count). */
