@@ -14,12 +14,14 @@ import { healthRoutes } from './routes/health.js';
 import { liveRoutes } from './routes/live.js';
 import { loginRoutes } from './routes/login.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { installOpenApi, openApiRoutes } from './routes/openapi.js';
 import { resolveWebRoot, spaRoutes } from './routes/spa.js';
 import {
   DEFAULT_WRITE_LIMIT,
   installWriteRateLimit,
   type RateLimitPolicy,
 } from './routes/write-rate-limit.js';
+import { useZodSchemas } from './routes/zod-schemas.js';
 import type { Runtime } from './runtime.js';
 
 export interface BuildAppOptions {
@@ -45,6 +47,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     frameworkErrors: onFrameworkError,
   });
   installErrorHandler(app);
+  // Route schemas are zod: validated with hopwatch's error wording, documented at /api/openapi.json.
+  useZodSchemas(app);
+  await installOpenApi(app);
   // The API speaks JSON only (the login form adds its own parser); anything else is a 415, not a 400.
   app.removeContentTypeParser('text/plain');
 
@@ -59,6 +64,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   installAuth(app, runtime.config.server.authToken);
 
   await app.register(healthRoutes);
+  await app.register(openApiRoutes);
   await app.register(loginRoutes, { authToken: runtime.config.server.authToken });
 
   const metrics = createMetrics({
