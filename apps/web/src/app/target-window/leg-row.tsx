@@ -2,7 +2,7 @@
 // under it. Hovering a drop shows its details; clicking it selects it (and the verdict that explains it).
 import type { LegView, RttResponse, Session } from '@hopwatch/shared/protocol';
 import { memo, useMemo, useState } from 'react';
-import { RttBandChart } from '../../components/charts/rtt-band-chart';
+import { LazyRttBandChart } from '../../components/charts/rtt-band-chart-lazy';
 import { type DropMarkView, SessionStrip } from '../../components/charts/session-strip';
 import { LegHeader } from '../../features/legs/components/leg-header';
 import { legWindowStats } from '../../features/legs/leg-stats';
@@ -74,7 +74,7 @@ export const LegRow = memo(function LegRow(props: LegRowProps) {
               onDropHover={(drop, x) => setHovered(drop ? { drop, x } : null)}
               onDropSelect={(drop) => props.onSelectDrop(drop.sessionId)}
             />
-            <RttBandChart
+            <LazyRttBandChart
               width={scale.width}
               height={CHART_HEIGHT}
               from={scale.from}
