@@ -42,7 +42,10 @@ describe('docs/hopwatch.schema.json', () => {
     };
     expect(Object.keys(schema.properties).sort()).toEqual([...CONFIG_KEYS].sort());
     expect(schema.additionalProperties).toBe(false);
-    expect(schema.properties.storage?.properties?.retention).toEqual({ type: 'string' });
+    expect(schema.properties.storage?.properties?.retention).toMatchObject({
+      type: 'string',
+      description: expect.stringContaining('30d'),
+    });
   });
 });
 
