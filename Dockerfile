@@ -6,7 +6,14 @@
 #   docker build -t hopwatch .
 #   docker run -v ./hopwatch.yaml:/config/hopwatch.yaml:ro -v hopwatch-data:/data -p 8080:8080 hopwatch
 #   docker run -p 8080:8080 hopwatch --lab --host 0.0.0.0 --data /data     # the built-in lab, no config
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Release builds stamp the OCI labels:
+#   docker build --build-arg VERSION=0.1.0 --build-arg REVISION=$(git rev-parse HEAD) \
+#     --build-arg CREATED=$(date -u +%Y-%m-%dT%H:%M:%SZ) -t hopwatch:0.1.0 .
+# Node 26, the Active LTS line on 2026-11-30 (24 is in maintenance since October 2026, 20 reached its end of
+# life in April 2026). The newest LTS that better-sqlite3@12 supports: its engines list 20.x to 26.x, so its
+# native module still builds here. The code itself keeps running on Node 20.19+ (package.json engines), which the
+# tests run on.
+ARG NODE_IMAGE=node:26-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 ENV TURBO_TELEMETRY_DISABLED=1
@@ -31,6 +38,19 @@ RUN node deploy/stage-runtime.mjs /runtime \
   && npm ci --omit=dev --no-audit --no-fund
 
 FROM ${NODE_IMAGE} AS runtime
+ARG VERSION=0.1.0
+ARG REVISION=unknown
+ARG CREATED=unknown
+ARG SOURCE=https://github.com/hopwatch/hopwatch
+# No license is chosen yet (package.json has none): SPDX's NOASSERTION until one is.
+ARG LICENSES=NOASSERTION
+LABEL org.opencontainers.image.title="hopwatch" \
+  org.opencontainers.image.description="Permanent WebSocket probe legs through each hop of a path; attributes every drop to the hop that cut it" \
+  org.opencontainers.image.source="${SOURCE}" \
+  org.opencontainers.image.version="${VERSION}" \
+  org.opencontainers.image.revision="${REVISION}" \
+  org.opencontainers.image.created="${CREATED}" \
+  org.opencontainers.image.licenses="${LICENSES}"
 ENV NODE_ENV=production
 WORKDIR /app
 # Owned by root and so read-only for the `node` user: only /data is writable.

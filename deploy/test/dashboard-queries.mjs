@@ -12,9 +12,15 @@ export function allPanels(dashboard) {
   return dashboard.panels.flatMap((panel) => [panel, ...(panel.panels ?? [])]);
 }
 
-/** [{ where, expr }] for every panel target and every query variable. */
+/** A panel that reads Loki (the logs panel), whose queries are LogQL, not PromQL. */
+export function isLokiPanel(panel) {
+  return panel.datasource?.type === 'loki';
+}
+
+/** [{ where, expr }] for every Prometheus panel target and every query variable. */
 export function dashboardQueries(dashboard) {
-  const queries = allPanels(dashboard).flatMap((panel) =>
+  const prometheusPanels = allPanels(dashboard).filter((panel) => !isLokiPanel(panel));
+  const queries = prometheusPanels.flatMap((panel) =>
     (panel.targets ?? []).map((target) => ({
       where: `panel ${panel.id} "${panel.title}" ${target.refId}`,
       expr: target.expr,

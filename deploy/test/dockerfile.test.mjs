@@ -2,13 +2,15 @@
 // text: the issue's requirements, and that it agrees with the kustomize base and with the production layout
 // that production-layout.int.test.mjs installs and starts for real.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { workspaceDirs } from '../stage-runtime.mjs';
 import { ROOT, readText } from './support.mjs';
 
+const require = createRequire(import.meta.url);
 const dockerfile = parseDockerfile(readText('Dockerfile'));
 const runtime = dockerfile.stages.at(-1);
 const build = dockerfile.stages.find((stage) => stage.name === 'build');
@@ -20,8 +22,44 @@ const ignored = readText('.dockerignore')
 describe('Dockerfile', () => {
   it('builds in one stage and runs from a small node image in another', () => {
     assert.equal(dockerfile.stages.length, 2);
-    assert.match(dockerfile.args.NODE_IMAGE, /^node:20(\.[0-9.]+)?-(bookworm-)?slim$/);
+    assert.match(dockerfile.args.NODE_IMAGE, /^node:\d+(\.[0-9.]+)?-(bookworm-)?slim$/);
     for (const stage of dockerfile.stages) assert.match(stage.from, /^\$\{NODE_IMAGE\}$/);
+  });
+
+  it('runs on the current Node LTS, one better-sqlite3 builds for, while the code keeps Node 20', () => {
+    const major = Number(dockerfile.args.NODE_IMAGE.match(/^node:(\d+)/)[1]);
+    assert.equal(major % 2, 0, 'LTS lines are even-numbered');
+    // Node 26 became the Active LTS line in October 2026 (24 went to maintenance, 20 is past its end of life).
+    assert.ok(major >= 26, `node:${major} is not the Active LTS line of 2026-11-30 (26)`);
+    const sqlite = JSON.parse(readFileSync(require.resolve('better-sqlite3/package.json'), 'utf8'));
+    const supported = sqlite.engines.node.split('||').map((range) => range.trim());
+    assert.ok(
+      supported.includes(`${major}.x`),
+      `better-sqlite3 supports ${sqlite.engines.node}, not ${major}`,
+    );
+    assert.equal(JSON.parse(readText('package.json')).engines.node, '>=20.19');
+  });
+
+  it('carries the OCI labels, version, revision and creation time from build args', () => {
+    const labels = Object.fromEntries(
+      [...last(runtime, 'LABEL').matchAll(/([a-z.]+)="([^"]*)"/g)].map(([, key, value]) => [key, value]),
+    );
+    const oci = (name) => labels[`org.opencontainers.image.${name}`];
+    assert.equal(oci('title'), 'hopwatch');
+    assert.ok(oci('description')?.length > 20, 'a description');
+    for (const [name, arg] of [
+      ['version', 'VERSION'],
+      ['revision', 'REVISION'],
+      ['created', 'CREATED'],
+      ['source', 'SOURCE'],
+      ['licenses', 'LICENSES'],
+    ]) {
+      assert.equal(oci(name), `\${${arg}}`, `${name} comes from the ${arg} build arg`);
+      assert.ok(stageArgs(runtime)[arg] !== undefined, `the runtime stage declares ARG ${arg}`);
+    }
+    const version = JSON.parse(readText('apps/server/package.json')).version;
+    assert.equal(stageArgs(runtime).VERSION, version, 'the VERSION default is the package version');
+    assert.match(stageArgs(runtime).SOURCE, /^https:\/\//);
   });
 
   it('installs the production tree the way the production-layout test does', () => {
@@ -106,6 +144,18 @@ function parseDockerfile(text) {
     }
   }
   return { args, stages };
+}
+
+/** The ARGs a stage declares, name → default ('' without one). */
+function stageArgs(stage) {
+  return Object.fromEntries(
+    stage.instructions
+      .filter((i) => i.op === 'ARG')
+      .map((i) => {
+        const [key, ...value] = i.args.split('=');
+        return [key, value.join('=')];
+      }),
+  );
 }
 
 function last(stage, op) {

@@ -22,8 +22,9 @@ export function durationMs(text) {
   return parts.reduce((sum, [, n, unit]) => sum + Number(n) * UNIT_MS[unit], 0);
 }
 
-/** A duration divided by `factor`, in whole milliseconds and never under 1s (a scrape interval). */
+/** A duration divided by `factor`, in whole milliseconds and never under 1s (a scrape interval) unless 0. */
 export function compress(text, factor) {
+  if (durationMs(text) === 0) return '0s'; // `for: 0m` fires at once, compressed or not
   const ms = Math.max(1_000, Math.round(durationMs(text) / factor));
   return ms % 1_000 === 0 ? `${ms / 1_000}s` : `${ms}ms`;
 }

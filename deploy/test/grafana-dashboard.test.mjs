@@ -8,6 +8,7 @@ import { stringify } from 'yaml';
 import {
   allPanels,
   dashboardQueries,
+  isLokiPanel,
   loadDashboard,
   metricNames,
   substituteVariables,
@@ -15,6 +16,9 @@ import {
 import { contractSeriesNames, requireBinary, run, tempDir } from './support.mjs';
 
 const dashboard = loadDashboard();
+/** Grafana's `${name}` interpolation, written without tripping the template-literal lint. */
+const grafana = (name) => `\${${name}}`;
+const HOPWATCH_LINK = `${grafana('hopwatch_url')}/?`;
 const panels = allPanels(dashboard).filter((panel) => panel.type !== 'row');
 
 describe('deploy/grafana/hopwatch.json', () => {
@@ -29,6 +33,7 @@ describe('deploy/grafana/hopwatch.json', () => {
     assert.equal(dashboard.__inputs, undefined);
     assert.doesNotMatch(JSON.stringify(dashboard), /\$\{DS_/);
     const datasource = dashboard.templating.list.find((v) => v.type === 'datasource');
+    assert.ok(lokiDatasource(), 'needs a datasource variable of type loki for the logs panel');
     assert.equal(datasource?.query, 'prometheus', 'needs a datasource variable of type prometheus');
     const ids = allPanels(dashboard).map((panel) => panel.id);
     assert.equal(new Set(ids).size, ids.length, 'panel ids must be unique');
@@ -41,7 +46,8 @@ describe('deploy/grafana/hopwatch.json', () => {
         x >= 0 && w > 0 && x + w <= 24 && y >= 0 && h > 0,
         `panel ${panel.id} "${panel.title}" gridPos`,
       );
-      assert.equal(panel.datasource?.uid, `\${${datasource().name}}`, `panel ${panel.id} datasource`);
+      const variable = isLokiPanel(panel) ? lokiDatasource() : datasource();
+      assert.equal(panel.datasource?.uid, `\${${variable.name}}`, `panel ${panel.id} datasource`);
       assert.ok(panel.targets?.length > 0, `panel ${panel.id} "${panel.title}" has no query`);
       const refIds = panel.targets.map((target) => target.refId);
       assert.equal(new Set(refIds).size, refIds.length, `panel ${panel.id} refIds must be unique`);
@@ -68,6 +74,51 @@ describe('deploy/grafana/hopwatch.json', () => {
     }
   });
 
+  it('has an instance variable from hopwatch_build_info that every query filters on', () => {
+    const instance = variable('instance');
+    assert.equal(instance?.type, 'query');
+    assert.match(instance.query.query, /^label_values\(hopwatch_build_info, instance\)$/);
+    assert.ok(instance.includeAll && instance.multi, 'one hopwatch, several, or all');
+    for (const { where, expr } of dashboardQueries(dashboard)) {
+      if (where === 'variable $instance') continue;
+      const selectors = expr.match(/\bhopwatch_[a-z_]+(\{[^}]*\})?/g) ?? [];
+      for (const selector of selectors)
+        assert.ok(selector.includes('instance=~"$instance"'), `${where}: ${selector} ignores $instance`);
+    }
+  });
+
+  it("links every panel to hopwatch on the panel's time window, per target where the series has one", () => {
+    assert.equal(variable('hopwatch_url')?.type, 'textbox', 'a variable saying where hopwatch is');
+    for (const panel of panels.filter((p) => !isLokiPanel(p))) {
+      const links = panel.fieldConfig?.defaults?.links ?? [];
+      const link = links.find((l) => l.url.startsWith(HOPWATCH_LINK));
+      assert.ok(link, `panel ${panel.id} "${panel.title}" has no link to hopwatch`);
+      const params = new URLSearchParams(link.url.slice(HOPWATCH_LINK.length));
+      assert.equal(params.get('from'), grafana('__from'), `panel ${panel.id} link from`);
+      assert.equal(params.get('to'), grafana('__to'), `panel ${panel.id} link to`);
+      const byTarget = panel.targets.some((t) => /by \([^)]*\btarget\b/.test(t.expr));
+      if (byTarget)
+        assert.equal(params.get('target'), grafana('__field.labels.target'), `panel ${panel.id} target`);
+    }
+    const dashboardLink = dashboard.links.find(
+      (l) => l.url === `${HOPWATCH_LINK}from=${grafana('__from')}&to=${grafana('__to')}`,
+    );
+    assert.ok(dashboardLink, "a dashboard link to hopwatch on the dashboard's time window");
+  });
+
+  it('shows the "ws close" and "verdict" log lines from Loki', () => {
+    const logs = panels.find((p) => p.type === 'logs');
+    assert.ok(logs, 'a logs panel');
+    assert.equal(logs.datasource.type, 'loki');
+    const [query] = logs.targets;
+    assert.equal(logs.targets.length, 1);
+    // LogQL: the stream selector from $log_selector, JSON parsed, the two message kinds kept.
+    assert.match(query.expr, /^\{\$\{log_selector\}\}/);
+    assert.match(query.expr, /\| json \|/);
+    assert.match(query.expr, /msg=~"ws close\|verdict"/);
+    assert.equal(variable('log_selector')?.type, 'textbox');
+  });
+
   it('has PromQL that promtool parses, once Grafana variables are filled in', () => {
     const promtool = requireBinary('promtool');
     const rules = dashboardQueries(dashboard).map(({ expr }, index) => ({
@@ -80,6 +131,14 @@ describe('deploy/grafana/hopwatch.json', () => {
     assert.equal(result.status, 0, `a dashboard query does not parse:\n${result.stdout}${result.stderr}`);
   });
 });
+
+function lokiDatasource() {
+  return dashboard.templating.list.find((v) => v.type === 'datasource' && v.query === 'loki');
+}
+
+function variable(name) {
+  return dashboard.templating.list.find((v) => v.name === name);
+}
 
 function datasource() {
   return dashboard.templating.list.find((v) => v.type === 'datasource');

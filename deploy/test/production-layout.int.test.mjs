@@ -6,10 +6,19 @@
 // prebuilt binary can be downloaded, which takes a minute or two on a small machine.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stageRuntime } from '../stage-runtime.mjs';
-import { CONTRACT_METRICS, http, ROOT, run, startHopwatch, tempDir } from './support.mjs';
+import {
+  assertNoNodeModulesAbove,
+  CONTRACT_METRICS,
+  http,
+  npmInClean,
+  ROOT,
+  run,
+  startHopwatch,
+  tempDir,
+} from './support.mjs';
 
 const DEV_ONLY = [
   'vite',
@@ -32,20 +41,9 @@ describe('the production layout, installed with npm ci --omit=dev into a clean d
   let hopwatch;
 
   before(() => {
-    // A node_modules above the clean directory would let hopwatch resolve packages the install left out.
-    for (let dir = scratch.path; dir !== dirname(dir); dir = dirname(dir)) {
-      assert.ok(
-        !existsSync(join(dir, 'node_modules')),
-        `${dir}/node_modules would leak into the clean install`,
-      );
-    }
+    assertNoNodeModulesAbove(scratch.path);
     stageRuntime(app);
-    install = run('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline'], {
-      cwd: app,
-      // node-gyp builds better-sqlite3's two sources in parallel when it has to compile them
-      env: { ...process.env, JOBS: 'max' },
-      timeout: 15 * 60_000,
-    });
+    install = npmInClean(['ci', '--omit=dev'], app);
   });
 
   after(async () => {

@@ -14,7 +14,17 @@ const RULE_FILES = readdirSync(join(ROOT, 'deploy/prometheus'))
 const TEST_FILES = readdirSync(join(ROOT, 'deploy/prometheus/tests'))
   .filter((name) => name.endsWith('.yaml'))
   .map((name) => join(ROOT, 'deploy/prometheus/tests', name));
-const ALERTS = ['HopwatchLegDown', 'HopwatchDropBurst', 'HopwatchProberStalled'];
+const ALERTS = ['HopwatchLegDown', 'HopwatchDropBurst', 'HopwatchProberStalled', 'HopwatchAbsent'];
+const RUNBOOK = 'https://github.com/hopwatch/hopwatch/blob/main/docs/alerts.md';
+
+/** GitHub's anchor for a Markdown heading: lowercased, punctuation dropped, spaces to dashes. */
+function headingAnchor(heading) {
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9 _-]/g, '')
+    .replace(/ /g, '-');
+}
 
 describe('deploy/prometheus alert rules', () => {
   it('pass promtool check rules', () => {
@@ -43,6 +53,24 @@ describe('deploy/prometheus alert rules', () => {
         rule.annotations?.summary && rule.annotations?.description,
         `${rule.alert} lacks annotations`,
       );
+    }
+  });
+
+  it('each have a for:, a summary, a description and a runbook_url to their section of docs/alerts.md', () => {
+    const rules = parse(readText('deploy/prometheus/hopwatch.rules.yaml')).groups.flatMap((g) => g.rules);
+    const anchors = new Set(
+      readText('docs/alerts.md')
+        .split('\n')
+        .filter((line) => line.startsWith('## '))
+        .map((line) => headingAnchor(line.slice(3))),
+    );
+    for (const rule of rules) {
+      assert.equal(typeof rule.for, 'string', `${rule.alert} has no for:`);
+      assert.ok(rule.annotations?.summary, `${rule.alert} has no summary`);
+      assert.ok(rule.annotations?.description, `${rule.alert} has no description`);
+      const anchor = rule.alert.toLowerCase();
+      assert.equal(rule.annotations?.runbook_url, `${RUNBOOK}#${anchor}`, `${rule.alert}'s runbook_url`);
+      assert.ok(anchors.has(anchor), `docs/alerts.md has no section ## ${rule.alert}`);
     }
   });
 

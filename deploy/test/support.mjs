@@ -4,7 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -19,6 +19,7 @@ export const CONTRACT_METRICS = {
   hopwatch_heartbeats_lost_total: 'counter',
   hopwatch_prober_event_loop_delay_seconds: 'histogram',
   hopwatch_live_clients: 'gauge',
+  hopwatch_build_info: 'gauge',
 };
 
 /** Every series name a contract metric exposes (histograms as _bucket, _sum, _count). */
@@ -51,6 +52,27 @@ export function run(command, args, options = {}) {
   const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...options });
   if (result.error) throw result.error;
   return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * npm install/ci in a clean folder, from npm's cache where it can. node-gyp compiles better-sqlite3's sources in
+ * parallel (JOBS) when no prebuilt binary can be had, which takes minutes on a small machine.
+ */
+export function npmInClean(args, cwd) {
+  return run('npm', [...args, '--no-audit', '--no-fund', '--prefer-offline'], {
+    cwd,
+    env: { ...process.env, JOBS: 'max' },
+    timeout: 15 * 60_000,
+  });
+}
+
+/** Fails when a node_modules above `dir` would let a clean install resolve packages it left out. */
+export function assertNoNodeModulesAbove(dir) {
+  for (let at = dir; at !== dirname(at); at = dirname(at)) {
+    if (existsSync(join(at, 'node_modules'))) {
+      throw new Error(`${at}/node_modules would leak into the clean install`);
+    }
+  }
 }
 
 const tempDirs = new Set();

@@ -9,8 +9,10 @@ import {
   installWriteRateLimit,
   type RateLimitPolicy,
 } from './plugins/write-rate-limit.js';
+import { useZodSchemas } from './plugins/zod-schemas.js';
 import { registerRoutes } from './routes/index.js';
 import { LIVE_MAX_READ_BYTES } from './routes/live.js';
+import { installOpenApi } from './routes/openapi.js';
 import type { Runtime } from './runtime.js';
 
 export interface BuildAppOptions {
@@ -36,6 +38,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     frameworkErrors: onFrameworkError,
   });
   installErrorHandler(app);
+  // Route schemas are zod: validated with hopwatch's error wording, documented at /api/openapi.json.
+  useZodSchemas(app);
+  await installOpenApi(app);
   // The API speaks JSON only (the login form adds its own parser); anything else is a 415, not a 400.
   app.removeContentTypeParser('text/plain');
 

@@ -57,7 +57,8 @@ function duration(options: { max?: number } = {}) {
         return z.NEVER;
       }
       return parsed.ms;
-    });
+    })
+    .meta({ description: 'a duration like 500ms, 10s, 2m, 1h or 30d' }); // for docs/hopwatch.schema.json
 }
 
 const timerDuration = () => duration({ max: TIMER_MAX_MS });
@@ -70,15 +71,18 @@ function integer(min: number, max: number, what = 'an integer') {
 }
 
 const name = () =>
-  z.string().check((ctx) => {
-    if (!NAME_RE.test(ctx.value)) {
-      ctx.issues.push({
-        code: 'custom',
-        message: `${NAME_RULE} (got ${describeInput(ctx.value)})`,
-        input: ctx.value,
-      });
-    }
-  });
+  z
+    .string()
+    .check((ctx) => {
+      if (!NAME_RE.test(ctx.value)) {
+        ctx.issues.push({
+          code: 'custom',
+          message: `${NAME_RULE} (got ${describeInput(ctx.value)})`,
+          input: ctx.value,
+        });
+      }
+    })
+    .meta({ pattern: NAME_RE.source }); // for docs/hopwatch.schema.json
 
 const nonEmpty = () => z.string().min(1, { error: 'must not be empty' });
 

@@ -123,7 +123,7 @@ async function stallAndJudge(
     .poll(
       () => {
         found = [...verdicts.values()].find(
-          (v) => v.at >= injectedAt && v.suspects.includes(hop) && accept(v),
+          (v) => v.final && v.at >= injectedAt && v.suspects.includes(hop) && accept(v),
         );
         return found !== undefined;
       },

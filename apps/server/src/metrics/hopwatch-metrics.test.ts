@@ -1,8 +1,10 @@
-import type { HopEvent, Session, Verdict } from '@hopwatch/shared/protocol';
+import { ATTEMPT_CAUSES, CAUSES, type HopEvent, type Session, type Verdict } from '@hopwatch/shared/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_HEARTBEAT } from '../config/defaults.js';
 import { EventBus } from '../events/bus.js';
 import { closedSession, rtt } from '../store/test-support/store-fixture.js';
-import { createMetrics, type HopwatchMetrics } from './hopwatch-metrics.js';
+import { VERSION } from '../version.js';
+import { createMetrics, type HopwatchMetrics, RTT_BUCKETS_S } from './hopwatch-metrics.js';
 
 function dropped(overrides: Partial<Session>): Session {
   return closedSession('t3', 'edge', 's1', 0, 100_000, { cause: 'remote_close', ...overrides });
@@ -55,6 +57,7 @@ describe('createMetrics', () => {
       'hopwatch_heartbeats_lost_total',
       'hopwatch_prober_event_loop_delay_seconds',
       'hopwatch_live_clients',
+      'hopwatch_build_info',
       'process_cpu_user_seconds_total',
       'nodejs_eventloop_lag_seconds',
     ]) {
@@ -218,11 +221,80 @@ describe('createMetrics', () => {
 
   it('stops counting after close, and two registries on one bus do not collide', async () => {
     build();
-    const second = createMetrics({ bus, liveClients: () => 0, legs: () => [] });
+    const second = createMetrics({ bus, liveClients: () => 0, legs: () => [{ target: 't3', leg: 'edge' }] });
     bus.publish(rttEvent(null));
     second.close();
     bus.publish(rttEvent(null));
     expect(await sample(metrics, 'hopwatch_heartbeats_lost_total{target="t3",leg="edge"}')).toBe(2);
     expect(await sample(second, 'hopwatch_heartbeats_lost_total{target="t3",leg="edge"}')).toBe(1);
+  });
+
+  it('says which version runs on which Node.js in hopwatch_build_info', async () => {
+    build();
+    expect(
+      await sample(metrics, `hopwatch_build_info{version="${VERSION}",node="${process.versions.node}"}`),
+    ).toBe(1);
+  });
+
+  it('starts every counter of every configured leg at 0, for each of its causes, so increase() sees the first', async () => {
+    build([
+      { target: 't3', leg: 'edge' },
+      { target: 't3', leg: 'lb' },
+    ]);
+    for (const leg of ['edge', 'lb']) {
+      for (const cause of CAUSES) {
+        // drops count established sessions lost; failed attempts are connect failures
+        const [counter, other] = ATTEMPT_CAUSES.includes(cause)
+          ? ['hopwatch_leg_connect_failures_total', 'hopwatch_leg_drops_total']
+          : ['hopwatch_leg_drops_total', 'hopwatch_leg_connect_failures_total'];
+        expect(await sample(metrics, `${counter}{target="t3",leg="${leg}",cause="${cause}"}`)).toBe(0);
+        expect(await sample(metrics, `${other}{target="t3",leg="${leg}",cause="${cause}"}`)).toBeNull();
+      }
+      expect(await sample(metrics, `hopwatch_heartbeats_lost_total{target="t3",leg="${leg}"}`)).toBe(0);
+    }
+    bus.publish(closeEvent(dropped({ cause: 'heartbeat_timeout' })));
+    expect(
+      await sample(metrics, 'hopwatch_leg_drops_total{target="t3",leg="edge",cause="heartbeat_timeout"}'),
+    ).toBe(1);
+  });
+
+  it('removes the series of a leg no longer configured, even one its closing leg wrote after', async () => {
+    const legs = [
+      { target: 't3', leg: 'edge' },
+      { target: 't3', leg: 'lb' },
+    ];
+    build(legs);
+    const lb = (overrides: Partial<Session>) =>
+      closedSession('t3', 'lb', 's2', 0, 100_000, { cause: 'reset', ...overrides });
+    bus.publish(closeEvent(lb({})));
+    bus.publish(rtt('t3', 'lb', 's2', 1, 4, {}));
+    bus.publish({ kind: 'leg_state', ts: 1, target: 't3', leg: 'lb', state: 'up', since: 1, retryAt: null });
+    expect(await sample(metrics, 'hopwatch_leg_up{target="t3",leg="lb"}')).toBe(1);
+
+    legs.splice(1, 1); // the reload: lb is gone
+    expect(await metrics.registry.metrics()).not.toContain('leg="lb"');
+    bus.publish({
+      kind: 'leg_state',
+      ts: 2,
+      target: 't3',
+      leg: 'lb',
+      state: 'down',
+      since: 2,
+      retryAt: null,
+    });
+    expect(await metrics.registry.metrics()).not.toContain('leg="lb"');
+    expect(await sample(metrics, 'hopwatch_leg_up{target="t3",leg="edge"}')).toBe(0);
+
+    legs.push({ target: 't3', leg: 'lb' }); // and back: it starts again from 0
+    expect(await sample(metrics, 'hopwatch_leg_drops_total{target="t3",leg="lb",cause="reset"}')).toBe(0);
+  });
+
+  it('has RTT buckets up to 60 s, past the 20 s default heartbeat timeout', async () => {
+    build();
+    bus.publish(rttEvent(19_000));
+    expect(await sample(metrics, 'hopwatch_rtt_seconds_bucket{le="15",target="t3",leg="edge"}')).toBe(0);
+    expect(await sample(metrics, 'hopwatch_rtt_seconds_bucket{le="20",target="t3",leg="edge"}')).toBe(1);
+    expect(RTT_BUCKETS_S.at(-1)).toBe(60);
+    expect(RTT_BUCKETS_S).toContain(DEFAULT_HEARTBEAT.timeoutMs / 1_000);
   });
 });

@@ -1,12 +1,19 @@
 // The Prometheus metrics of docs/spec.md#4-http-api, fed by the event bus. Names and labels are contract: alert rules
 // (deploy/prometheus) and users' dashboards depend on them. Each app gets its own Registry rather than
 // prom-client's global one, so tests (and a reload) can build several apps in one process.
-import { ATTEMPT_CAUSES, type StoredEvent } from '@hopwatch/shared/protocol';
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { ATTEMPT_CAUSES, DROP_CAUSES, type StoredEvent } from '@hopwatch/shared/protocol';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, type Registry } from 'prom-client';
 import type { EventBus } from '../events/bus.js';
+import { VERSION } from '../version.js';
+import { LegSeries, SyncedRegistry } from './leg-series.js';
 
-/** WebSocket RTT from a LAN hop (0.5 ms) to a path about to time out (10 s). */
-export const RTT_BUCKETS_S = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/**
+ * WebSocket RTT from a LAN hop (0.5 ms) up to 60 s: a reply is counted only before the heartbeat timeout
+ * (20 s by default), so the top edge covers every timeout up to a minute and a slow path never lands in +Inf.
+ */
+export const RTT_BUCKETS_S = [
+  0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 20, 30, 60,
+];
 /**
  * Session lifetimes from 1 s to 1 day, with edges at the caps the signature catalog knows (60 s nginx, 100 s
  * Cloudflare, 110 s aiohttp, 350 s NLB/NAT idle, 3600 s gateways), so a cap shows as one full bucket.
@@ -37,7 +44,8 @@ export interface HopwatchMetrics {
 }
 
 export function createMetrics(sources: MetricsSources): HopwatchMetrics {
-  const registry = new Registry();
+  // Every scrape first drops the series of legs a reload removed and creates new legs' counters at 0.
+  const registry: Registry = new SyncedRegistry(() => legSeries.sync());
   collectDefaultMetrics({ register: registry });
 
   const legUp = new Gauge({
@@ -108,9 +116,26 @@ export function createMetrics(sources: MetricsSources): HopwatchMetrics {
     },
   });
 
-  for (const { target, leg } of sources.legs()) legUp.set({ target, leg }, 0);
+  new Gauge({
+    name: 'hopwatch_build_info',
+    help: 'Always 1; the labels say which hopwatch runs on which Node.js',
+    labelNames: ['version', 'node'] as const,
+    registers: [registry],
+  }).set({ version: VERSION, node: process.versions.node }, 1);
+
+  const legSeries = new LegSeries({
+    legs: sources.legs,
+    zeroed: [legUp, heartbeatsLost],
+    zeroedByCause: [
+      { metric: drops, causes: DROP_CAUSES },
+      { metric: connectFailures, causes: ATTEMPT_CAUSES },
+    ],
+    removed: [rtt, sessionDuration],
+  });
+  legSeries.sync();
 
   const unsubscribe = sources.bus.subscribe(({ event }: StoredEvent) => {
+    if (event.target !== null && event.leg !== null) legSeries.saw(event.target, event.leg);
     switch (event.kind) {
       case 'leg_state':
         legUp.set({ target: event.target, leg: event.leg }, event.state === 'up' ? 1 : 0);

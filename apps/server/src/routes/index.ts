@@ -14,6 +14,7 @@ import { healthRoutes } from './health.js';
 import { liveRoutes } from './live.js';
 import { loginRoutes } from './login.js';
 import { metricsRoutes } from './metrics.js';
+import { openApiRoutes } from './openapi.js';
 import { resolveWebRoot, spaRoutes } from './spa.js';
 
 export interface RouteOptions {
@@ -27,6 +28,7 @@ export interface RouteOptions {
 export async function registerRoutes(app: FastifyInstance, options: RouteOptions): Promise<void> {
   const { runtime } = options;
   await app.register(healthRoutes);
+  await app.register(openApiRoutes);
   await app.register(loginRoutes, { authToken: runtime.config.server.authToken });
   await app.register(metricsRoutes, { registry: options.registry });
   await app.register(liveRoutes, { hub: runtime.hub, allowedOrigins: runtime.config.server.allowedOrigins });

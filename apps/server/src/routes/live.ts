@@ -3,19 +3,21 @@
 // socket.
 import { LIVE_MAX_CLIENT_MESSAGE_BYTES, parseClientMessage } from '@hopwatch/shared/protocol';
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type WebSocket from 'ws';
 import { z } from 'zod';
 import type { LiveHub } from '../live/hub.js';
 import { ApiFailure, sendApiError } from '../plugins/errors.js';
 import { isOriginAllowed } from '../plugins/origin.js';
-import { parseQuery, sequenceParam } from './api/query.js';
+import { withApiErrors } from '../plugins/zod-schemas.js';
+import { sequenceParam } from './api/query.js';
 
 export interface LiveRouteOptions {
   hub: LiveHub;
   allowedOrigins: readonly string[];
 }
 
-const liveQuerySchema = z.object({ since: sequenceParam.optional() });
+export const liveQuerySchema = z.object({ since: sequenceParam.optional() });
 
 /**
  * The most one browser message may make the server read before it answers. A message over the 4 KiB cap
@@ -29,22 +31,27 @@ export const LIVE_MAX_READ_BYTES = 1024 * 1024;
 export async function liveRoutes(app: FastifyInstance, options: LiveRouteOptions): Promise<void> {
   const { hub, allowedOrigins } = options;
 
-  app.route({
+  app.withTypeProvider<ZodTypeProvider>().route({
     method: 'GET',
     url: '/api/live',
+    schema: {
+      summary: 'The live stream (a WebSocket): hello, the events after since, then live events',
+      querystring: liveQuerySchema,
+      response: withApiErrors({ 101: z.null().describe('Switching Protocols: the WebSocket') }),
+    },
+    // Origin first; then Fastify validates the query (bad_query), both before the upgrade.
     preValidation: async (request, reply) => {
       if (!isOriginAllowed(request.headers.origin, request.headers.host, allowedOrigins)) {
         const origin = String(request.headers.origin).slice(0, 200);
         return sendApiError(reply, new ApiFailure('origin_forbidden', `Origin ${origin} is not allowed`));
       }
-      parseQuery(liveQuerySchema, request.query); // throws bad_query before the upgrade
     },
     // A plain GET (no Upgrade header) gets a JSON answer saying what to do instead of an empty 404.
     handler: async () => {
       throw new ApiFailure('upgrade_required', '/api/live is a WebSocket: connect with ws:// or wss://');
     },
     wsHandler: (socket, request) => {
-      const { since } = parseQuery(liveQuerySchema, request.query);
+      const { since } = request.query;
       socket.on('message', (data, isBinary) => onClientMessage(hub, socket, data, isBinary));
       // ws reports frames over LIVE_MAX_READ_BYTES (1009), bad UTF-8 (1007) and protocol errors as 'error',
       // then closes.

@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AUTH_COOKIE, tokenMatches } from '../plugins/auth.js';
 import { ApiFailure } from '../plugins/errors.js';
+import { withApiErrors } from '../plugins/zod-schemas.js';
 import { htmlAttribute, loginUrl, safeNext } from './login-next.js';
 
 export interface LoginRouteOptions {
@@ -43,7 +44,13 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRouteOptio
     );
   });
 
-  app.post('/api/login', async (request, reply) => {
+  // The body is not in the schema: a wrong or malformed token is `unauthorized` (or, from the form, a
+  // redirect back), never `bad_body`, so the handler reads it itself.
+  const login = {
+    summary: 'Exchange the token (JSON `{ token }` or the login form) for the hopwatch_token cookie',
+    response: withApiErrors({ 204: z.null(), 303: z.null() }),
+  };
+  app.post('/api/login', { schema: login }, async (request, reply) => {
     const fromForm = isForm(request);
     const parsed = loginBodySchema.safeParse(request.body);
     const token = parsed.success ? parsed.data.token : '';
@@ -57,7 +64,11 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRouteOptio
     return fromForm ? reply.redirect(next, 303) : reply.code(204).send();
   });
 
-  app.post('/api/logout', async (request, reply) => {
+  const logout = {
+    summary: 'Clear the hopwatch_token cookie',
+    response: withApiErrors({ 204: z.null(), 303: z.null() }),
+  };
+  app.post('/api/logout', { schema: logout }, async (request, reply) => {
     setAuthCookie(reply, request, '', 0);
     return isForm(request) ? reply.redirect('/login', 303) : reply.code(204).send();
   });

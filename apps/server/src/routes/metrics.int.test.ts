@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { applyReload } from '../reload.js';
 import { type ApiFixture, droppedSession, startApiFixture, T0 } from './test-support/api-fixture.js';
 import { connectLive, type LiveTestClient, until } from './test-support/live-client.js';
 import { buildTestApp, type TestApp } from './test-support/test-app.js';
@@ -57,5 +58,31 @@ describe('GET /metrics', () => {
     } finally {
       await other.close();
     }
+  });
+
+  it('drops every series of a leg a reload removes, so no alert fires for a leg that no longer exists', async () => {
+    f = await startApiFixture();
+    await until(() => f.runtime.prober.status().every((s) => s.state === 'up'), 'both legs up');
+    f.publish(droppedSession('lb', 'x', T0, 100_000));
+    await until(
+      async () => (sample(await scrape(), 'hopwatch_rtt_seconds_count{target="t3",leg="lb"}') ?? 0) > 0,
+      'an RTT sample on lb',
+    );
+    const [t3] = f.runtime.config.targets;
+    if (t3 === undefined) throw new Error('the fixture has target t3');
+    const silent = { info() {}, warn() {}, error() {} };
+    const reloaded = {
+      ...f.runtime.config,
+      targets: [{ ...t3, legs: t3.legs.filter((l) => l.name === 'edge') }],
+    };
+    const outcome = applyReload(f.runtime, { ok: true, config: reloaded, warnings: [] }, silent);
+    expect(outcome).toMatchObject({ applied: true, changes: ['leg t3/lb removed'] });
+
+    // The retired leg may still publish while it closes; no scrape after the reload shows it again.
+    await until(() => f.runtime.prober.status().every((s) => s.leg === 'edge'), 'lb retired');
+    const text = await scrape();
+    expect(text).not.toContain('leg="lb"');
+    expect(sample(text, 'hopwatch_leg_up{target="t3",leg="edge"}')).toBe(1);
+    expect(sample(text, 'hopwatch_leg_drops_total{target="t3",leg="edge",cause="reset"}')).toBe(0);
   });
 });

@@ -15,3 +15,6 @@ export type Cause = z.infer<typeof causeSchema>;
 
 /** Causes of a failed connection attempt: the session has zero duration. */
 export const ATTEMPT_CAUSES: readonly Cause[] = ['connect_failed', 'handshake_rejected'];
+
+/** Causes of an established session's end: what `hopwatch_leg_drops_total` counts. */
+export const DROP_CAUSES: readonly Cause[] = CAUSES.filter((cause) => !ATTEMPT_CAUSES.includes(cause));

@@ -6,7 +6,7 @@ import { type DropMarkView, SessionStrip } from '../../components/charts/session
 import { LegHeader } from '../../features/legs/components/leg-header';
 import { legWindowStats } from '../../features/legs/leg-stats';
 import { LegOutageBands } from '../../features/outages/components/outage-band';
-import { RttBandChart } from '../../features/rtt/components/rtt-band-chart';
+import { LazyRttBandChart } from '../../features/rtt/components/rtt-band-chart-lazy';
 import { useRttChart } from '../../features/rtt/use-rtt-chart';
 import type { SessionsPage } from '../../features/timeline/api/get-sessions';
 import { DropDetails } from '../../features/timeline/components/drop-details';
@@ -88,7 +88,7 @@ export const LegRow = memo(function LegRow(props: LegRowProps) {
               now={now}
               height={STRIP_HEIGHT}
             />
-            <RttBandChart
+            <LazyRttBandChart
               width={scale.width}
               height={CHART_HEIGHT}
               from={scale.from}

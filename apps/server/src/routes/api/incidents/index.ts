@@ -1,33 +1,52 @@
 // Saved incidents: GET/POST /api/incidents, GET /api/incidents/:id. An incident names a target and a time
 // window so a link can bring a colleague to the same view; links never carry the auth token.
-import { createIncidentSchema, type Incident, type IncidentsResponse } from '@hopwatch/shared/protocol';
+import {
+  createIncidentSchema,
+  type Incident,
+  type IncidentsResponse,
+  incidentSchema,
+  incidentsResponseSchema,
+} from '@hopwatch/shared/protocol';
 import { MAX_INSTANT_MS, parseInstant } from '@hopwatch/shared/time';
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ApiFailure } from '../../../plugins/errors.js';
+import { withApiErrors } from '../../../plugins/zod-schemas.js';
 import { findTarget } from '../known-targets.js';
-import { limitParam, nameParam, parseBody, parseQuery } from '../query.js';
+import { limitParam, nameParam } from '../query.js';
 import type { ApiSources } from '../sources.js';
 
 export const INCIDENTS_MAX_LIMIT = 1_000;
 export const INCIDENTS_DEFAULT_LIMIT = 100;
 
-const incidentsQuerySchema = z.object({
+export const incidentsQuerySchema = z.object({
   target: nameParam.optional(),
   limit: limitParam(INCIDENTS_MAX_LIMIT, INCIDENTS_DEFAULT_LIMIT),
 });
 const incidentParamsSchema = z.object({ id: z.string() });
 
-export async function incidentsRoutes(app: FastifyInstance, sources: ApiSources): Promise<void> {
-  app.get('/api/incidents', async (request): Promise<IncidentsResponse> => {
-    const query = parseQuery(incidentsQuerySchema, request.query);
+export async function incidentsRoutes(fastify: FastifyInstance, sources: ApiSources): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const list = {
+    summary: 'Saved incidents, newest first',
+    querystring: incidentsQuerySchema,
+    response: withApiErrors({ 200: incidentsResponseSchema }),
+  };
+  app.get('/api/incidents', { schema: list }, async (request): Promise<IncidentsResponse> => {
+    const { query } = request;
     const filter =
       query.target === undefined ? { limit: query.limit } : { target: query.target, limit: query.limit };
     return { incidents: await sources.store.incidents(filter) } satisfies IncidentsResponse;
   });
 
-  app.get('/api/incidents/:id', async (request): Promise<Incident> => {
-    const { id } = incidentParamsSchema.parse(request.params);
+  const one = {
+    summary: 'One saved incident',
+    params: incidentParamsSchema,
+    response: withApiErrors({ 200: incidentSchema }),
+  };
+  app.get('/api/incidents/:id', { schema: one }, async (request): Promise<Incident> => {
+    const { id } = request.params;
     const incident = await sources.store.incident(id);
     if (!incident) {
       throw new ApiFailure('unknown_incident', `incident ${JSON.stringify(id.slice(0, 100))} does not exist`);
@@ -35,8 +54,13 @@ export async function incidentsRoutes(app: FastifyInstance, sources: ApiSources)
     return incident satisfies Incident;
   });
 
-  app.post('/api/incidents', async (request, reply) => {
-    const body = parseBody(createIncidentSchema, request.body);
+  const create = {
+    summary: 'Save an incident: a target and a time window',
+    body: createIncidentSchema,
+    response: withApiErrors({ 201: incidentSchema }),
+  };
+  app.post('/api/incidents', { schema: create }, async (request, reply) => {
+    const { body } = request;
     const from = bodyInstant('from', body.from);
     const to = bodyInstant('to', body.to);
     if (to < from) throw new ApiFailure('bad_body', `to: must not be before from (from ${from}, to ${to})`);

@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Lab, startLab } from '../../../lab/lab.js';
 import { installErrorHandler } from '../../../plugins/errors.js';
+import { useZodSchemas } from '../../../plugins/zod-schemas.js';
 import { labRoutes } from './index.js';
 
 let lab: Lab;
@@ -14,6 +15,7 @@ beforeEach(async () => {
   lab = await startLab({ enabled: true, schedule: [], heartbeat: { intervalMs: 200, timeoutMs: 1_000 } });
   app = Fastify();
   installErrorHandler(app);
+  useZodSchemas(app);
   await app.register(labRoutes, { lab });
 });
 

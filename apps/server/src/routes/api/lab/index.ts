@@ -5,41 +5,62 @@ import {
   type LabFault,
   type LabFaultRequest,
   type LabStatus,
+  labClearResponseSchema,
   labFaultRequestSchema,
+  labFaultSchema,
+  labStatusSchema,
 } from '@hopwatch/shared/protocol';
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Lab } from '../../../lab/lab.js';
 import { ApiFailure } from '../../../plugins/errors.js';
+import { withApiErrors } from '../../../plugins/zod-schemas.js';
 import { parseBody, parseQuery } from '../query.js';
 
-const noQuery = z.object({});
+export const noQuery = z.object({});
 // Strict: a misspelt field (`duration` for `durationMs`) is an error, not a silently ignored default.
 const faultRequest = labFaultRequestSchema.strict();
 
 /** The optional fields and the one kind each belongs to: a field sent for another kind is a mistake. */
 const FIELD_KIND = { code: 'close', status: 'reject', ageMs: 'cap' } as const;
 
-export async function labRoutes(app: FastifyInstance, options: { lab: Lab }): Promise<void> {
+export async function labRoutes(fastify: FastifyInstance, options: { lab: Lab }): Promise<void> {
   const { lab } = options;
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
 
-  app.get('/api/lab', async (request): Promise<LabStatus> => {
-    parseQuery(noQuery, request.query);
-    return lab.status();
-  });
+  const status = {
+    summary: "The lab's hops, active faults and schedule",
+    querystring: noQuery,
+    response: withApiErrors({ 200: labStatusSchema }),
+  };
+  app.get('/api/lab', { schema: status }, async (): Promise<LabStatus> => lab.status());
 
-  app.post('/api/lab/faults', async (request, reply): Promise<LabFault> => {
-    parseQuery(noQuery, request.query);
+  const inject = {
+    summary: 'Inject a fault on a lab hop',
+    querystring: noQuery,
+    body: faultRequest,
+    response: withApiErrors({ 201: labFaultSchema }),
+  };
+  app.post('/api/lab/faults', { schema: inject }, async (request, reply): Promise<LabFault> => {
     // The runtime logs every fault as it starts, scheduled or injected here.
-    const fault = lab.inject(checkFields(parseBody(faultRequest, request.body)));
+    const fault = lab.inject(checkFields(request.body));
     reply.code(201);
     return fault;
   });
 
-  app.delete('/api/lab/faults', async (request): Promise<LabClearResponse> => {
-    parseQuery(noQuery, request.query);
-    return { cleared: lab.clear() };
-  });
+  const clear = {
+    summary: 'Clear every active lab fault',
+    querystring: noQuery,
+    response: withApiErrors({ 200: labClearResponseSchema }),
+  };
+  app.delete(
+    '/api/lab/faults',
+    { schema: clear },
+    async (): Promise<LabClearResponse> => ({
+      cleared: lab.clear(),
+    }),
+  );
 }
 
 function checkFields(request: LabFaultRequest): LabFaultRequest {

@@ -1,11 +1,13 @@
 // GET /api/outages?target&leg&from&to&limit: leg outages overlapping [from, to], newest first, `until` null
 // while open (docs/spec.md#4-http-api).
-import type { OutagesResponse } from '@hopwatch/shared/protocol';
+import { type OutagesResponse, outagesResponseSchema } from '@hopwatch/shared/protocol';
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { withApiErrors } from '../../../plugins/zod-schemas.js';
 import type { OutageQuery } from '../../../store/store.js';
 import { legRangeFilter } from '../known-targets.js';
-import { instantParam, limitParam, nameParam, parseQuery } from '../query.js';
+import { instantParam, limitParam, nameParam } from '../query.js';
 import type { ApiSources } from '../sources.js';
 
 export const OUTAGES_MAX_LIMIT = 1_000;
@@ -20,9 +22,16 @@ export const outagesQuerySchema = z.object({
 });
 
 export async function outagesRoutes(app: FastifyInstance, sources: ApiSources): Promise<void> {
-  app.get('/api/outages', async (request): Promise<OutagesResponse> => {
-    const query = parseQuery(outagesQuerySchema, request.query);
-    const filter: OutageQuery = { ...legRangeFilter(sources.targets(), query), limit: query.limit };
-    return { outages: await sources.store.outages(filter) } satisfies OutagesResponse;
-  });
+  const schema = {
+    summary: 'Leg outages overlapping [from, to], newest first (until null while open)',
+    querystring: outagesQuerySchema,
+    response: withApiErrors({ 200: outagesResponseSchema }),
+  };
+  app
+    .withTypeProvider<ZodTypeProvider>()
+    .get('/api/outages', { schema }, async (request): Promise<OutagesResponse> => {
+      const { query } = request;
+      const filter: OutageQuery = { ...legRangeFilter(sources.targets(), query), limit: query.limit };
+      return { outages: await sources.store.outages(filter) } satisfies OutagesResponse;
+    });
 }

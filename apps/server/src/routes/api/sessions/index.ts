@@ -1,10 +1,12 @@
 // GET /api/sessions?target&leg&from&to&limit: sessions overlapping [from, to], newest first.
-import type { SessionsResponse } from '@hopwatch/shared/protocol';
+import { type SessionsResponse, sessionsResponseSchema } from '@hopwatch/shared/protocol';
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { withApiErrors } from '../../../plugins/zod-schemas.js';
 import type { SessionQuery } from '../../../store/store.js';
 import { legRangeFilter } from '../known-targets.js';
-import { instantParam, limitParam, nameParam, parseQuery } from '../query.js';
+import { instantParam, limitParam, nameParam } from '../query.js';
 import type { ApiSources } from '../sources.js';
 
 export const SESSIONS_MAX_LIMIT = 1_000;
@@ -19,9 +21,16 @@ export const sessionsQuerySchema = z.object({
 });
 
 export async function sessionsRoutes(app: FastifyInstance, sources: ApiSources): Promise<void> {
-  app.get('/api/sessions', async (request): Promise<SessionsResponse> => {
-    const query = parseQuery(sessionsQuerySchema, request.query);
-    const filter: SessionQuery = { ...legRangeFilter(sources.targets(), query), limit: query.limit };
-    return { sessions: await sources.store.sessions(filter) } satisfies SessionsResponse;
-  });
+  const schema = {
+    summary: 'Sessions overlapping [from, to], newest first',
+    querystring: sessionsQuerySchema,
+    response: withApiErrors({ 200: sessionsResponseSchema }),
+  };
+  app
+    .withTypeProvider<ZodTypeProvider>()
+    .get('/api/sessions', { schema }, async (request): Promise<SessionsResponse> => {
+      const { query } = request;
+      const filter: SessionQuery = { ...legRangeFilter(sources.targets(), query), limit: query.limit };
+      return { sessions: await sources.store.sessions(filter) } satisfies SessionsResponse;
+    });
 }

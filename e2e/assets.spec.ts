@@ -1,0 +1,54 @@
+// The dashboard's assets as Chromium gets them: the entry script brotli-compressed and cached for a year, and
+// the RTT charts drawn from a chunk (recharts) that loads after the first screen rather than with it.
+import { expect, test } from '@playwright/test';
+import { HopwatchServer } from './support/hopwatch-server.js';
+
+const LAB_CONFIG = `
+lab:
+  enabled: true
+  schedule: []
+  heartbeat: { interval: 500ms, timeout: 2s }
+`;
+
+let server: HopwatchServer;
+
+test.beforeEach(async () => {
+  server = await HopwatchServer.start({ config: LAB_CONFIG });
+});
+
+// biome-ignore lint/correctness/noEmptyPattern: Playwright requires a destructuring pattern for fixtures
+test.afterEach(async ({}, testInfo) => {
+  if (testInfo.status !== testInfo.expectedStatus) {
+    await testInfo.attach('server.log', { body: server.log() });
+  }
+  await server.dispose();
+});
+
+test('the first screen loads compressed, cacheable scripts; the RTT charts come from a later chunk', async ({
+  page,
+}) => {
+  const scripts: { url: string; encoding: string | null; cache: string | null }[] = [];
+  page.on('response', async (response) => {
+    if (!response.url().endsWith('.js')) return;
+    scripts.push({
+      url: new URL(response.url()).pathname,
+      encoding: await response.headerValue('content-encoding'),
+      cache: await response.headerValue('cache-control'),
+    });
+  });
+
+  await page.goto(server.url);
+  await expect(page.getByTestId('leg-row').first()).toBeVisible();
+  const entry = await page.locator('script[type="module"]').getAttribute('src');
+  expect(entry).toMatch(/^\/assets\/index-.+\.js$/);
+  // Every lab leg draws its RTT chart once the lazily imported chunk has arrived.
+  await expect(page.locator('[data-testid="leg-row"] .rtt-chart')).toHaveCount(3);
+
+  const first = scripts.find((s) => s.url === entry);
+  expect(first).toMatchObject({ encoding: 'br', cache: 'public, max-age=31536000, immutable' });
+  const later = scripts.filter((s) => s.url !== entry);
+  expect(later.length).toBeGreaterThan(0); // the chart chunk, fetched by import() and not by index.html
+  for (const chunk of later) expect(chunk).toMatchObject({ encoding: 'br' });
+  const html = await (await fetch(server.url)).text();
+  for (const chunk of later) expect(html).not.toContain(chunk.url);
+});
