@@ -3,6 +3,12 @@ import fastifyWebsocket from '@fastify/websocket';
 import { LIVE_MAX_CLIENT_MESSAGE_BYTES } from '@hopwatch/shared/protocol';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { createMetrics } from './metrics/hopwatch-metrics.js';
+import { AuthFailureLimiter } from './plugins/auth-limiter.js';
+import { BODY_TIMEOUT_MS, installBodyTimeout } from './plugins/body-timeout.js';
+import { installUpgradeCheck, onClientError } from './plugins/client-errors.js';
+import { createHostPolicy, installHostCheck } from './plugins/host-check.js';
+import { installSecurityHeaders } from './plugins/security-headers.js';
+import { createSessionSigner } from './plugins/session-cookie.js';
 import { attributeRoutes } from './routes/api/attribute/index.js';
 import { dropsRoutes } from './routes/api/drops/index.js';
 import { apiRoutes } from './routes/api/index.js';
@@ -29,6 +35,10 @@ export interface BuildAppOptions {
   webRoot?: string | null;
   /** limit on POST/PUT/DELETE per client address; tests that write in bulk raise it */
   writeRateLimit?: RateLimitPolicy;
+  /** failed authentications per client before 429 (default 10 a minute) */
+  authFailureLimit?: RateLimitPolicy;
+  /** how long a request body may take to arrive (default 10 s) */
+  bodyTimeoutMs?: number;
 }
 
 const API_BODY_LIMIT_BYTES = 64 * 1024;
@@ -39,11 +49,15 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     logger: options.logger ?? false,
     // One log line per session close is what matters (SPEC section 3); per-request lines would drown it.
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: false,
+    // Off unless hopwatch sits behind a reverse proxy: then request.ip (rate limits), request.protocol (the
+    // cookie's Secure) and request.host (the Host check) come from X-Forwarded-*.
+    trustProxy: runtime.config.server.trustProxy,
     // The largest legitimate body is an incident with a 10,000-character note.
     bodyLimit: API_BODY_LIMIT_BYTES,
     frameworkErrors: onFrameworkError,
+    clientErrorHandler: onClientError,
   });
+  await installSecurityHeaders(app);
   installErrorHandler(app);
   // The API speaks JSON only (the login form adds its own parser); anything else is a 415, not a 400.
   app.removeContentTypeParser('text/plain');
@@ -55,11 +69,20 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   // After the websocket plugin: its onRequest hook marks upgrade requests so that a refused upgrade's
   // socket is destroyed after the response; a guard running before it would leave that socket open.
+  const { server } = runtime.config;
+  const hosts = createHostPolicy(server.host, server.allowedHosts);
+  installHostCheck(app, hosts);
+  installUpgradeCheck(app);
+  installBodyTimeout(app, options.bodyTimeoutMs ?? BODY_TIMEOUT_MS);
   installWriteRateLimit(app, options.writeRateLimit ?? DEFAULT_WRITE_LIMIT);
-  installAuth(app, runtime.config.server.authToken);
+  const guard = {
+    limiter: new AuthFailureLimiter(options.authFailureLimit),
+    sessions: createSessionSigner(server.authToken),
+  };
+  installAuth(app, server.authToken, guard);
 
   await app.register(healthRoutes);
-  await app.register(loginRoutes, { authToken: runtime.config.server.authToken });
+  await app.register(loginRoutes, { authToken: server.authToken, ...guard });
 
   const metrics = createMetrics({
     bus: runtime.bus,
@@ -68,7 +91,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   app.addHook('onClose', async () => metrics.close());
   await app.register(metricsRoutes, { registry: metrics.registry });
-  await app.register(liveRoutes, { hub: runtime.hub, allowedOrigins: runtime.config.server.allowedOrigins });
+  await app.register(liveRoutes, { hub: runtime.hub, allowedOrigins: server.allowedOrigins, hosts });
   const targets = () => runtime.config.targets;
   await app.register(apiRoutes, {
     targets,

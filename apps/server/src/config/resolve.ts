@@ -66,6 +66,8 @@ export function resolveConfig(
       port: file.server?.port ?? DEFAULT_PORT,
       authToken: file.server?.authToken ?? '',
       allowedOrigins: file.server?.allowedOrigins ?? [],
+      allowedHosts: file.server?.allowedHosts ?? [],
+      trustProxy: file.server?.trustProxy ?? false,
     },
     storage: {
       sqlite: sqlite === undefined ? DEFAULT_SQLITE : fromBase(context.baseDir, sqlite),

@@ -4,6 +4,7 @@
 import { FAULT_KINDS, HEARTBEAT_MODES, LAB_HOPS } from '@hopwatch/shared/protocol';
 import { parseDuration } from '@hopwatch/shared/time';
 import { z } from 'zod';
+import { isBindableHost, parseHostEntry } from './host-name.js';
 import { redactUrl } from './redact.js';
 
 export const NAME_RE = /^[a-z0-9][a-z0-9_-]*$/;
@@ -96,6 +97,28 @@ const wsUrl = z.string().check((ctx) => {
   }
 });
 
+/** server.host: something the server can bind, quoted back at most 60 characters long whatever it is. */
+const bindHost = z.string().check((ctx) => {
+  if (!isBindableHost(ctx.value)) {
+    ctx.issues.push({
+      code: 'custom',
+      message: `must be an IP address or a host name the server can bind (got ${describeInput(ctx.value)})`,
+      input: ctx.value,
+    });
+  }
+});
+
+/** server.allowedHosts entries: `name`, `name:port`, `[v6]:port`, or `*` (any Host: no rebinding guard). */
+const allowedHost = z.string().check((ctx) => {
+  if (ctx.value !== '*' && parseHostEntry(ctx.value) === null) {
+    ctx.issues.push({
+      code: 'custom',
+      message: `must be a host name, optionally with :port, or * (got ${describeInput(ctx.value)})`,
+      input: ctx.value,
+    });
+  }
+});
+
 const origin = z.string().check((ctx) => {
   const url = URL.canParse(ctx.value) ? new URL(ctx.value) : null;
   const plain =
@@ -174,10 +197,12 @@ export const labSchema = mapping({
 
 export const configSchema = mapping({
   server: mapping({
-    host: nonEmpty().optional(),
+    host: bindHost.optional(),
     port: integer(0, 65_535).optional(),
     authToken: z.string().optional(),
     allowedOrigins: z.array(origin).optional(),
+    allowedHosts: z.array(allowedHost).optional(),
+    trustProxy: z.boolean().optional(),
   }).optional(),
   storage: mapping({ sqlite: nonEmpty().optional(), retention: duration().optional() }).optional(),
   prober: mapping({ stallThreshold: timerDuration().optional() }).optional(),

@@ -16,6 +16,8 @@ export const API_ERRORS = {
   /** a WebSocket upgrade from a page on another site (cross-site WebSocket hijacking) */
   origin_forbidden: 403,
   not_found: 404,
+  /** a request body that did not arrive within the body timeout (a client trickling bytes) */
+  request_timeout: 408,
   unknown_target: 404,
   unknown_leg: 404,
   unknown_incident: 404,
@@ -23,6 +25,8 @@ export const API_ERRORS = {
   /** a path parameter longer than any id hopwatch hands out */
   uri_too_long: 414,
   unsupported_media_type: 415,
+  /** a Host that is not one of this server's names (DNS rebinding): server.allowedHosts */
+  host_not_allowed: 421,
   /** a plain HTTP request to the WebSocket endpoint */
   upgrade_required: 426,
   rate_limited: 429,

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type WebSocket from 'ws';
 import { z } from 'zod';
 import type { LiveHub } from '../live/hub.js';
+import type { HostPolicy } from '../plugins/host-check.js';
 import { parseQuery, sequenceParam } from './api/query.js';
 import { ApiFailure, sendApiError } from './errors.js';
 import { isOriginAllowed } from './origin.js';
@@ -13,18 +14,21 @@ import { isOriginAllowed } from './origin.js';
 export interface LiveRouteOptions {
   hub: LiveHub;
   allowedOrigins: readonly string[];
+  /** the server's own names: an Origin naming one of them is the dashboard itself */
+  hosts: HostPolicy;
 }
 
 const liveQuerySchema = z.object({ since: sequenceParam.optional() });
 
 export async function liveRoutes(app: FastifyInstance, options: LiveRouteOptions): Promise<void> {
-  const { hub, allowedOrigins } = options;
+  const { hub, allowedOrigins, hosts } = options;
 
   app.route({
     method: 'GET',
     url: '/api/live',
     preValidation: async (request, reply) => {
-      if (!isOriginAllowed(request.headers.origin, request.headers.host, allowedOrigins)) {
+      const isOwnHost = (host: string) => hosts.allows(host, request.socket?.localPort);
+      if (!isOriginAllowed(request.headers.origin, isOwnHost, allowedOrigins)) {
         const origin = String(request.headers.origin).slice(0, 200);
         return sendApiError(reply, new ApiFailure('origin_forbidden', `Origin ${origin} is not allowed`));
       }
