@@ -186,6 +186,22 @@ describe('hopwatch (serve)', () => {
     expect(stderr).not.toMatch(/^\s+at /m);
   });
 
+  it('warns about --host 0.0.0.0 without a config, as it does for the same host in one', async () => {
+    const cli = new RunningCli(['--host', '0.0.0.0', '--port', '0', '--data', join(dir, 'exposed')]);
+    await cli.waitFor('the exposure warning', () =>
+      cli.stderr.includes('hopwatch: warning: server.host: 0.0.0.0 is reachable from other machines')
+        ? true
+        : undefined,
+    );
+  });
+
+  it('exits 2 on a --host it could never bind, without echoing all of it', async () => {
+    const { code, stderr } = await hopwatch(['--host', `\xff\xfe${'a'.repeat(10_000)}`, '--port', '0']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--host: must be an IP address or a host name');
+    expect(stderr.length).toBeLessThan(2_000);
+  });
+
   it('exits 2 on a log level it does not know', async () => {
     const { code, stderr } = await hopwatch(['--port', '0'], { HOPWATCH_LOG_LEVEL: 'loud' });
     expect(code).toBe(2);

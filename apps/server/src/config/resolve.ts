@@ -187,7 +187,7 @@ function resolveLeg(leg: LegFile, scope: LegScope): LegConfig {
 function resolveCovers(leg: LegFile, scope: LegScope): string[] {
   const { path, segmentIndex, target, problems } = scope;
   const error = (at: string, message: string) => pushOnce(problems.errors, `${at}: ${message}`);
-  const known = `segments of target ${target.name}: ${target.segments.join(', ')}`;
+  const known = `segments of target ${target.name}: ${listSome(target.segments)}`;
   const entry = `${leg.name}${ENTRY_SUFFIX}`;
 
   if (leg.enters !== undefined && leg.covers !== undefined) {
@@ -346,6 +346,22 @@ function fromBase(baseDir: string, path: string): string {
   return isAbsolute(path) ? path : resolvePath(baseDir, path);
 }
 
+/** The first few of a list, then how many in all: every error quoting 40,000 segments would be quadratic. */
+function listSome(items: readonly string[], shown = 10): string {
+  if (items.length <= shown) return items.join(', ');
+  return `${items.slice(0, shown).join(', ')}, … (${items.length} in all)`;
+}
+
+/** Lines already in each list, so a config with 40,000 problems stays linear (list.includes would not). */
+const listed = new WeakMap<string[], Set<string>>();
+
 function pushOnce(list: string[], line: string): void {
-  if (!list.includes(line)) list.push(line);
+  let seen = listed.get(list);
+  if (!seen) {
+    seen = new Set(list);
+    listed.set(list, seen);
+  }
+  if (seen.has(line)) return;
+  seen.add(line);
+  list.push(line);
 }

@@ -18,8 +18,11 @@ export function describeInput(input: unknown): string {
   if (input === null) return 'null';
   if (Array.isArray(input)) return 'a list';
   if (typeof input === 'object') return 'a mapping';
-  if (typeof input === 'string')
-    return JSON.stringify(input.length > 60 ? `${input.slice(0, 57)}...` : input);
+  if (typeof input === 'string') {
+    // Truncated, and with anything unprintable escaped, so a hostile value never comes back whole or raw.
+    const shown = JSON.stringify(input.length > 60 ? `${input.slice(0, 57)}...` : input);
+    return shown.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  }
   return String(input);
 }
 
