@@ -2,6 +2,7 @@
 import fastifyWebsocket from '@fastify/websocket';
 import { LIVE_MAX_CLIENT_MESSAGE_BYTES } from '@hopwatch/shared/protocol';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import { LiveProtocolErrors } from './live/protocol-errors.js';
 import { createMetrics } from './metrics/hopwatch-metrics.js';
 import { AuthFailureLimiter } from './plugins/auth-limiter.js';
 import { BODY_TIMEOUT_MS, installBodyTimeout } from './plugins/body-timeout.js';
@@ -64,8 +65,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   // ws enforces the cap on every frame and closes with 1009, before the payload is even buffered.
   // No permessage-deflate: the live hub writes pre-built, uncompressed frames (live/hub.ts, wireOf).
+  const liveErrors = new LiveProtocolErrors();
   await app.register(fastifyWebsocket, {
     options: { maxPayload: LIVE_MAX_CLIENT_MESSAGE_BYTES, perMessageDeflate: false },
+    // Not the plugin's default (an error log with a stack per malformed frame): counted, debug, once.
+    errorHandler: liveErrors.onSocketError,
   });
   // After the websocket plugin: its onRequest hook marks upgrade requests so that a refused upgrade's
   // socket is destroyed after the response; a guard running before it would leave that socket open.
@@ -89,9 +93,15 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     liveClients: () => runtime.hub.clientCount,
     legs: () => runtime.config.targets.flatMap((t) => t.legs.map((l) => ({ target: t.name, leg: l.name }))),
   });
+  metrics.registry.registerMetric(liveErrors.counter);
   app.addHook('onClose', async () => metrics.close());
   await app.register(metricsRoutes, { registry: metrics.registry });
-  await app.register(liveRoutes, { hub: runtime.hub, allowedOrigins: server.allowedOrigins, hosts });
+  await app.register(liveRoutes, {
+    hub: runtime.hub,
+    allowedOrigins: server.allowedOrigins,
+    hosts,
+    protocolErrors: liveErrors,
+  });
   const targets = () => runtime.config.targets;
   await app.register(apiRoutes, {
     targets,

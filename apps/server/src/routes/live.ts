@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type WebSocket from 'ws';
 import { z } from 'zod';
 import type { LiveHub } from '../live/hub.js';
+import type { LiveProtocolErrorReason, LiveProtocolErrors } from '../live/protocol-errors.js';
 import type { HostPolicy } from '../plugins/host-check.js';
 import { parseQuery, sequenceParam } from './api/query.js';
 import { ApiFailure, sendApiError } from './errors.js';
@@ -16,12 +17,14 @@ export interface LiveRouteOptions {
   allowedOrigins: readonly string[];
   /** the server's own names: an Origin naming one of them is the dashboard itself */
   hosts: HostPolicy;
+  /** counts (and logs once per connection) what clients send wrong */
+  protocolErrors: LiveProtocolErrors;
 }
 
 const liveQuerySchema = z.object({ since: sequenceParam.optional() });
 
 export async function liveRoutes(app: FastifyInstance, options: LiveRouteOptions): Promise<void> {
-  const { hub, allowedOrigins, hosts } = options;
+  const { hub, allowedOrigins, hosts, protocolErrors } = options;
 
   app.route({
     method: 'GET',
@@ -40,27 +43,41 @@ export async function liveRoutes(app: FastifyInstance, options: LiveRouteOptions
     },
     wsHandler: (socket, request) => {
       const { since } = parseQuery(liveQuerySchema, request.query);
-      socket.on('message', (data, isBinary) => onClientMessage(hub, socket, data, isBinary));
-      // ws reports oversize frames (1009), bad UTF-8 (1007) and protocol errors as 'error', then closes.
-      socket.on('error', (error) => request.log.debug({ err: error }, 'live client socket error'));
+      // ws reports oversize frames (1009), bad UTF-8 (1007) and protocol errors as 'error', then closes;
+      // those reach protocolErrors through the websocket plugin's errorHandler (app.ts).
+      const wrong = (reason: LiveProtocolErrorReason, detail: string) =>
+        protocolErrors.record(socket, reason, request.log, detail);
+      socket.on('message', (data, isBinary) => onClientMessage(hub, socket, data, isBinary, wrong));
       hub.add(socket, since ?? null);
     },
   });
 }
 
-function onClientMessage(hub: LiveHub, socket: WebSocket, data: WebSocket.RawData, isBinary: boolean): void {
+function onClientMessage(
+  hub: LiveHub,
+  socket: WebSocket,
+  data: WebSocket.RawData,
+  isBinary: boolean,
+  wrong: (reason: LiveProtocolErrorReason, detail: string) => void,
+): void {
   if (isBinary) {
+    wrong('binary', 'a binary message');
     socket.close(1003, 'text frames only');
     return;
   }
   const message = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
   // ws' maxPayload already enforces this per frame; a fragmented message is checked here.
   if (message.byteLength > LIVE_MAX_CLIENT_MESSAGE_BYTES) {
+    wrong('too_big', `a ${message.byteLength}-byte message`);
     socket.close(1009, 'message too big');
     return;
   }
   const text = message.toString();
   const parsed = parseClientMessage(text);
-  if (!parsed.ok) return; // Unknown or malformed browser messages are ignored, never fatal.
+  if (!parsed.ok) {
+    // Unknown or malformed browser messages are ignored, never fatal; counted, in case a client is broken.
+    wrong('malformed_message', parsed.message);
+    return;
+  }
   if (parsed.value.type === 'ping') hub.reply(socket, { type: 'pong', t: parsed.value.t });
 }
