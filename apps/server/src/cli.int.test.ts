@@ -175,7 +175,7 @@ describe('hopwatch (serve)', () => {
     expect(code).toBe(2);
     expect(stderr).toBe(
       `hopwatch: invalid config ${file} (1 error):\n` +
-        'server.prot: unknown key (expected one of host, port, authToken, allowedOrigins)\n',
+        'server.prot: unknown key (expected one of host, port, authToken, allowedOrigins, allowedHosts, trustProxy)\n',
     );
   });
 

@@ -7,8 +7,8 @@ import { type HostEntry, parseHostEntry } from '../config/host-name.js';
 import { ApiFailure, sendApiError } from '../routes/errors.js';
 
 export interface HostPolicy {
-  /** whether a Host header (`name`, `name:port`, `[v6]:port`) names this server; `localPort` undefined = any */
-  allows(host: string | undefined, localPort?: number): boolean;
+  /** whether a Host header (`name`, `name:port`, `[v6]:port`) names this server */
+  allows(host: string | undefined): boolean;
 }
 
 /** Accepts any Host: `allowedHosts: ["*"]`, for a deployment that checks Host itself. */
@@ -18,8 +18,9 @@ const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '::1'];
 
 /**
  * The names a server bound to `bindHost` answers to: the bind address, loopback, the machine's names (and its
- * interface addresses when bound to every interface), on the port it listens on; plus `allowedHosts`
- * (`name` for any port, `name:port` for one).
+ * interface addresses when bound to every interface), on any port (a rebinding page cannot choose the name,
+ * while `docker -p 9000:8080` and `kubectl port-forward` do change the port); plus `allowedHosts` (`name` for
+ * any port, `name:port` for one).
  */
 export function createHostPolicy(bindHost: string, allowedHosts: readonly string[]): HostPolicy {
   if (allowedHosts.includes(ANY_HOST)) return { allows: () => true };
@@ -33,14 +34,10 @@ export function createHostPolicy(bindHost: string, allowedHosts: readonly string
   }
   const extra = allowedHosts.map(parseHostEntry).filter((entry): entry is HostEntry => entry !== null);
   return {
-    allows(host, localPort) {
+    allows(host) {
       const presented = host === undefined ? null : parseHostEntry(host);
       if (!presented) return false;
-      if (own.has(presented.name)) {
-        // A Host without a port means the scheme's default, which is the listening port only on 80.
-        const port = presented.port ?? 80;
-        if (localPort === undefined || port === localPort) return true;
-      }
+      if (own.has(presented.name)) return true;
       return extra.some((e) => e.name === presented.name && (e.port === null || e.port === presented.port));
     },
   };
@@ -59,7 +56,7 @@ export function installHostCheck(app: FastifyInstance, policy: HostPolicy): void
     // request.host is X-Forwarded-Host only with server.trustProxy: the name the browser used.
     const host = request.host;
     // No Host at all is no browser (every browser sends one), so it cannot be a rebinding page.
-    if (host === undefined || host === '' || policy.allows(host, request.socket?.localPort)) return;
+    if (host === undefined || host === '' || policy.allows(host)) return;
     const shown = JSON.stringify(String(host ?? '').slice(0, 100));
     return sendApiError(
       reply,

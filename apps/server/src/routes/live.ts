@@ -5,6 +5,7 @@ import { LIVE_MAX_CLIENT_MESSAGE_BYTES, parseClientMessage } from '@hopwatch/sha
 import type { FastifyInstance } from 'fastify';
 import type WebSocket from 'ws';
 import { z } from 'zod';
+import { parseHostEntry } from '../config/host-name.js';
 import type { LiveHub } from '../live/hub.js';
 import type { LiveProtocolErrorReason, LiveProtocolErrors } from '../live/protocol-errors.js';
 import type { HostPolicy } from '../plugins/host-check.js';
@@ -30,8 +31,12 @@ export async function liveRoutes(app: FastifyInstance, options: LiveRouteOptions
     method: 'GET',
     url: '/api/live',
     preValidation: async (request, reply) => {
-      const isOwnHost = (host: string) => hosts.allows(host, request.socket?.localPort);
-      if (!isOriginAllowed(request.headers.origin, isOwnHost, allowedOrigins)) {
+      // One of the server's names, on the port this request came to: a page on another local port (another
+      // app on localhost:3000) is another origin.
+      const port = portOf(request.host, request.protocol);
+      const isOwnOrigin = (origin: URL) =>
+        hosts.allows(origin.host) && portOf(origin.host, origin.protocol.slice(0, -1)) === port;
+      if (!isOriginAllowed(request.headers.origin, isOwnOrigin, allowedOrigins)) {
         const origin = String(request.headers.origin).slice(0, 200);
         return sendApiError(reply, new ApiFailure('origin_forbidden', `Origin ${origin} is not allowed`));
       }
@@ -51,6 +56,13 @@ export async function liveRoutes(app: FastifyInstance, options: LiveRouteOptions
       hub.add(socket, since ?? null);
     },
   });
+}
+
+/** The port in a Host (or an origin's host), else the scheme's default. */
+function portOf(host: string | undefined, scheme: string): number | null {
+  const entry = host === undefined ? null : parseHostEntry(host);
+  if (!entry) return null;
+  return entry.port ?? (scheme === 'https' ? 443 : 80);
 }
 
 function onClientMessage(

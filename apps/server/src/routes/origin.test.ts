@@ -23,7 +23,7 @@ describe('isOriginAllowed', () => {
     ['a non-http scheme with the same host', 'ftp://hopwatch.internal:8080', [], false],
     ['an allowed origin with another scheme', 'http://noc.example.com', ['https://noc.example.com'], false],
   ])('%s → %s', (_name, origin, allowed, result) => {
-    expect(isOriginAllowed(origin, (host) => host === HOST, allowed)).toBe(result);
+    expect(isOriginAllowed(origin, (url) => url.host === HOST, allowed)).toBe(result);
   });
 
   it("compares with the server's own names, not the request's Host (a rebinding page sends its own)", () => {
