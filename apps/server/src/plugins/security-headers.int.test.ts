@@ -40,6 +40,8 @@ it.each([
   ['the login page', '/login'],
   ['metrics', '/metrics'],
   ['health', '/healthz'],
+  ['a malformed URL, refused before routing (400)', '/api/%zz'],
+  ['an over-long path parameter, refused before routing (414)', `/api/incidents/${'x'.repeat(300)}`],
 ])('%s (%s) carries CSP, nosniff, DENY framing and no-referrer', async (_kind, url) => {
   const response = await t.app.inject({
     url,

@@ -3,6 +3,7 @@
 // and the dashboard can branch on `error` without parsing messages.
 import type { ApiError } from '@hopwatch/shared/protocol';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { PRE_ROUTING_SECURITY_HEADERS } from '../plugins/security-headers.js';
 
 export const API_ERRORS = {
   /** a query-string parameter is missing, unknown, repeated or malformed */
@@ -113,5 +114,6 @@ export function installErrorHandler(app: FastifyInstance): void {
 }
 
 export function onFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
-  void sendApiError(reply, toApiFailure(error));
+  // Sent before any hook: the security headers every other answer gets from helmet are added here.
+  void sendApiError(reply.headers(PRE_ROUTING_SECURITY_HEADERS), toApiFailure(error));
 }
