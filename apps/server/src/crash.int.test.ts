@@ -15,18 +15,22 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 
 const SERVER_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = join(SERVER_DIR, 'dist', 'cli.js');
+// Its own build, beside dist/ (version.ts finds ../package.json from either): cli.int.test.ts rebuilds dist/
+// while this file may be starting the CLI from it.
+const OUT_DIR = join(SERVER_DIR, '.test-dist');
+const CLI = join(OUT_DIR, 'cli.js');
 const KILLS = 12;
 
 let dir: string;
 let child: ChildProcess | null = null;
 
 beforeAll(async () => {
-  // The command under test is the compiled one: build it so the test never runs a stale dist.
+  // The command under test is the compiled one: build it so the test never runs a stale one. Type errors
+  // elsewhere in the tree do not stop tsc from emitting, so only a missing cli.js fails here.
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: SERVER_DIR }).catch(
-    () => undefined,
-  );
+  await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', OUT_DIR], {
+    cwd: SERVER_DIR,
+  }).catch(() => undefined);
   expect(existsSync(CLI)).toBe(true);
   dir = await mkdtemp(join(tmpdir(), 'hopwatch-crash-'));
 }, 180_000);
@@ -34,6 +38,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await rm(dir, { recursive: true, force: true });
+  await rm(OUT_DIR, { recursive: true, force: true });
 });
 
 /** Starts hopwatch with the lab on a free port over the test's data directory; resolves with its URL. */
