@@ -2,8 +2,9 @@
 // up is closed with 1013 instead of growing the server's memory, and resumes with `since` (nothing is lost,
 // because events are replayed from the event log).
 //
-// Events go out in batches: framed once into one buffer (frames.ts) and written to each dashboard's TCP
-// socket in one write. A batch leaves right after the event-loop turn that published it, but no sooner than
+// Events go out only once the store has committed them (DurableLog), so a seq a dashboard was sent is never
+// lost or reused after a crash (docs/storage.md). They go out in batches: framed once into one buffer
+// (frames.ts) and written to each dashboard's TCP socket in one write. A batch leaves right after the event-loop turn that published it, but no sooner than
 // `minFlushIntervalMs` after the previous one, so a burst costs each dashboard one write per interval
 // instead of one per event, while a lone event (a drop on a quiet system) waits for nothing.
 //

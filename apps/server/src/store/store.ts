@@ -38,6 +38,8 @@ export interface StallRecord {
  * handing out seq and queueing rows in memory, writing them in batches; a PostgreSQL store shared by several
  * instances would hand out seq from blocks its writer reserves from a database sequence (docs/storage.md).
  */
+// seq is never reused: a store that hands seq out before committing (all do) also gives the live hub its
+// commit point (DurableLog in live/hub.ts), and the hub relays nothing above it (docs/storage.md).
 export interface Store extends EventSequencer, EventReplay {
   /** Projects one sequenced event into sessions, RTT, verdicts and stalls. Called for every bus event. */
   project(stored: StoredEvent): void;
