@@ -37,9 +37,9 @@ export interface StallRecord {
  * published, which is what makes every subscriber see events in `seq` order. A backend keeps that by
  * handing out seq and queueing rows in memory, writing them in batches; a PostgreSQL store shared by several
  * instances would hand out seq from blocks its writer reserves from a database sequence (docs/storage.md).
+ * seq is never reused: since seq is handed out before the commit, the store also gives the live hub its
+ * commit point (DurableLog in live/hub.ts), and the hub relays nothing above it (docs/storage.md).
  */
-// seq is never reused: a store that hands seq out before committing (all do) also gives the live hub its
-// commit point (DurableLog in live/hub.ts), and the hub relays nothing above it (docs/storage.md).
 export interface Store extends EventSequencer, EventReplay {
   /** Projects one sequenced event into sessions, RTT, verdicts and stalls. Called for every bus event. */
   project(stored: StoredEvent): void;
