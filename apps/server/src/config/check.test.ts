@@ -137,3 +137,15 @@ targets:
     expect((bad.ok ? '' : (bad.errors[0] ?? '')).length).toBeLessThan(300);
   }, 60_000);
 });
+
+describe('check-config quotes segment names short', () => {
+  it('never echoes a huge enters or covers value whole', () => {
+    const huge = 's'.repeat(1_000_000);
+    const result = loadConfigText(
+      `targets:\n  - name: t\n    segments: [last-mile, a]\n    legs:\n      - { name: l, url: "ws://x/ws", enters: ${huge} }\n      - { name: m, url: "ws://x/ws", covers: [${huge}] }\n`,
+      { source: 'x.yaml', baseDir: '.', env: {}, readFile: () => '' },
+    );
+    expect(result.ok).toBe(false);
+    for (const error of result.ok ? [] : result.errors) expect(error.length).toBeLessThan(300);
+  });
+});

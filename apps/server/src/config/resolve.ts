@@ -14,7 +14,14 @@ import {
   DEFAULT_STALL_THRESHOLD_MS,
   defaultConfig,
 } from './defaults.js';
-import type { ConfigFile, HeartbeatFile, LabFile, LegFile, TargetFile } from './schema.js';
+import {
+  type ConfigFile,
+  describeInput,
+  type HeartbeatFile,
+  type LabFile,
+  type LegFile,
+  type TargetFile,
+} from './schema.js';
 import type {
   HeartbeatConfig,
   HopwatchConfig,
@@ -93,7 +100,7 @@ function resolveTarget(
     if (segment.includes(':')) {
       error(`${path}.segments[${index}]`, `must not contain ":" (reserved for <leg>${ENTRY_SUFFIX})`);
     } else if (segmentIndex.has(segment)) {
-      error(`${path}.segments[${index}]`, `duplicate segment "${segment}"`);
+      error(`${path}.segments[${index}]`, `duplicate segment ${describeInput(segment)}`);
     } else {
       segmentIndex.set(segment, index);
     }
@@ -197,7 +204,7 @@ function resolveCovers(leg: LegFile, scope: LegScope): string[] {
   if (leg.enters !== undefined) {
     const start = segmentIndex.get(leg.enters);
     if (start === undefined) {
-      error(`${path}.enters`, `"${leg.enters}" is not a segment (${known})`);
+      error(`${path}.enters`, `${describeInput(leg.enters)} is not a segment (${known})`);
       return [entry];
     }
     if (leg.enters === LAST_MILE) {
@@ -211,10 +218,10 @@ function resolveCovers(leg: LegFile, scope: LegScope): string[] {
     const covered = new Set<string>();
     leg.covers.forEach((segment, index) => {
       const at = `${path}.covers[${index}]`;
-      if (!segmentIndex.has(segment)) error(at, `"${segment}" is not a segment (${known})`);
+      if (!segmentIndex.has(segment)) error(at, `${describeInput(segment)} is not a segment (${known})`);
       else if (segment === LAST_MILE)
         error(at, `${LAST_MILE} is the user's own network and is crossed by no leg`);
-      else if (covered.has(segment)) error(at, `"${segment}" is listed twice`);
+      else if (covered.has(segment)) error(at, `${describeInput(segment)} is listed twice`);
       covered.add(segment);
     });
     // Path order, whatever order the file lists them in, so every view of a leg reads the same.
