@@ -1,5 +1,6 @@
 // Parses the command line of docs/spec.md#3-command-line. Pure: returns what to do, or a message for exit status 2.
 import { parseArgs } from 'node:util';
+import { isBindableHost } from './config/host-name.js';
 
 export type CliCommand =
   | {
@@ -63,6 +64,13 @@ export function parseCli(
       };
     }
     port = Number(values.port);
+  }
+  if (values.host !== undefined && !isBindableHost(values.host)) {
+    const shown = values.host.length > 60 ? `${values.host.slice(0, 57)}...` : values.host;
+    return {
+      ok: false,
+      message: `--host: must be an IP address or a host name (got ${JSON.stringify(shown)})`,
+    };
   }
   const config = values.config ?? env.HOPWATCH_CONFIG ?? null;
   return {

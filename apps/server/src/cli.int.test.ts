@@ -1,4 +1,4 @@
-// The hopwatch command as users run it: the built dist/cli.js in a child process, real files, real signals.
+// The hopwatch command as users run it: the built cli.js in a child process, real files, real signals.
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${ENV_NAME} is config syntax under test
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -12,7 +12,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 
 const SERVER_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = join(SERVER_DIR, 'dist', 'cli.js');
+// Its own build, beside dist/ (version.ts finds ../package.json from either): tests that start the prober's
+// worker thread read dist/, which must not be rewritten under them.
+const OUT_DIR = join(SERVER_DIR, '.test-dist-cli');
+const CLI = join(OUT_DIR, 'cli.js');
 const run = promisify(execFile);
 
 let dir: string;
@@ -23,7 +26,9 @@ beforeAll(async () => {
   // The CLI under test is the compiled one; build it so the test never runs a stale dist. Type errors
   // elsewhere in the tree do not stop tsc from emitting, so only a missing cli.js fails here.
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  await run(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: SERVER_DIR }).catch(() => undefined);
+  await run(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', OUT_DIR], {
+    cwd: SERVER_DIR,
+  }).catch(() => undefined);
   expect(existsSync(CLI)).toBe(true);
   dir = await mkdtemp(join(tmpdir(), 'hopwatch-cli-'));
 }, 180_000);
@@ -46,6 +51,7 @@ afterEach(async () => {
 
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
+  await rm(OUT_DIR, { recursive: true, force: true });
 });
 
 interface Exit {
@@ -175,7 +181,7 @@ describe('hopwatch (serve)', () => {
     expect(code).toBe(2);
     expect(stderr).toBe(
       `hopwatch: invalid config ${file} (1 error):\n` +
-        'server.prot: unknown key (expected one of host, port, authToken, allowedOrigins)\n',
+        'server.prot: unknown key (expected one of host, port, authToken, allowedOrigins, allowedHosts, trustProxy)\n',
     );
   });
 
@@ -184,6 +190,22 @@ describe('hopwatch (serve)', () => {
     expect(code).toBe(2);
     expect(stderr).toContain('hopwatch: --port: must be an integer from 0 to 65535 (got "abc")');
     expect(stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('warns about --host 0.0.0.0 without a config, as it does for the same host in one', async () => {
+    const cli = new RunningCli(['--host', '0.0.0.0', '--port', '0', '--data', join(dir, 'exposed')]);
+    await cli.waitFor('the exposure warning', () =>
+      cli.stderr.includes('hopwatch: warning: server.host: 0.0.0.0 is reachable from other machines')
+        ? true
+        : undefined,
+    );
+  });
+
+  it('exits 2 on a --host it could never bind, without echoing all of it', async () => {
+    const { code, stderr } = await hopwatch(['--host', `\xff\xfe${'a'.repeat(10_000)}`, '--port', '0']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--host: must be an IP address or a host name');
+    expect(stderr.length).toBeLessThan(2_000);
   });
 
   it('exits 2 on a log level it does not know', async () => {

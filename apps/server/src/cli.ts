@@ -2,7 +2,7 @@
 // The hopwatch command. Bad input exits with status 2 and one clear line, never a stack trace.
 import { parseCli, USAGE } from './cli-args.js';
 import { formatCheckReport } from './config/check.js';
-import { type ConfigOverrides, type LoadResult, loadConfigFile, zeroConfig } from './config/load.js';
+import { type ConfigOverrides, type LoadResult, loadConfigFile, loadZeroConfig } from './config/load.js';
 import { logLevelFromEnv } from './config/log-level.js';
 import { closeOnSignals, reloadOnHangup, startServer } from './server.js';
 import { VERSION } from './version.js';
@@ -30,9 +30,7 @@ async function main(): Promise<void> {
       const overrides: ConfigOverrides = { host: cmd.host, port: cmd.port, data: cmd.data, lab: cmd.lab };
       const file = cmd.config;
       const load = (): LoadResult =>
-        file === null
-          ? { ok: true, config: zeroConfig(overrides), warnings: [] }
-          : loadConfigFile(file, { env: process.env, overrides });
+        file === null ? loadZeroConfig(overrides) : loadConfigFile(file, { env: process.env, overrides });
       const loaded = load();
       if (!loaded.ok) failConfig(file ?? '', loaded.errors);
       for (const warning of loaded.warnings) process.stderr.write(`hopwatch: warning: ${warning}\n`);

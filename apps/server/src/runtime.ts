@@ -78,7 +78,7 @@ export async function createRuntime(
       session,
     });
   }
-  const hub = new LiveHub({ bus, replay: store });
+  const hub = new LiveHub({ bus, replay: store, durable: store });
   const stopPruning = startPruning(store);
   // Reads runtime.config on every drop, so a reload's targets and correlation windows apply at once.
   const judge = new Judge({ bus, store, targets: () => runtime.config.targets });

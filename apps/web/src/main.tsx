@@ -1,3 +1,5 @@
+// First, before any schema is built: the page's CSP has no 'unsafe-eval' (see the module).
+import '@hopwatch/shared/no-eval';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { AppProvider } from './app/provider';

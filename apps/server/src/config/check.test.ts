@@ -65,7 +65,7 @@ target t3 (correlation window 25s)
   it('describes the lab schedule and lists warnings', () => {
     expect(
       report('server: { host: 0.0.0.0 }\nlab: { schedule: [] }'),
-    ).toBe(`config OK: /etc/hopwatch/hopwatch.yaml
+    ).toBe(`config valid, with 1 warning (below): /etc/hopwatch/hopwatch.yaml
 server: 0.0.0.0:8080, authToken not set, allowedOrigins: none
 storage: ./data/hopwatch.db, retention 30d
 lab: on, scheduled faults off
@@ -104,5 +104,78 @@ targets:
     );
     expect(text).not.toContain('tok-123');
     expect(text).not.toContain('secret');
+  });
+});
+
+describe('check-config on hostile configs', () => {
+  const load = (yaml: string) =>
+    loadConfigText(yaml, { source: 'x.yaml', baseDir: '.', env: {}, readFile: () => '' });
+
+  it.each([
+    ['a non-printable host', '"\\xff\\xfe"'],
+    ['a 10 MB host', 'a'.repeat(10_000_000)],
+    ['a host with a space', '"bad host"'],
+  ])('rejects %s, quoting it short and printable', (_name, host) => {
+    const result = load(`server: { host: ${host} }`);
+    expect(result.ok).toBe(false);
+    const errors = result.ok ? [] : result.errors;
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^server\.host: must be an IP address or a host name the server can bind/);
+    expect(errors[0]?.length).toBeLessThan(200);
+    expect(errors[0]).toMatch(/^[\x20-\x7e]*$/);
+  });
+
+  it('accepts the hosts a server binds', () => {
+    for (const host of ['127.0.0.1', '0.0.0.0', '"::"', '"::1"', 'localhost', 'hopwatch.internal']) {
+      expect(load(`server: { host: ${host} }`).ok, host).toBe(true);
+    }
+  });
+
+  it('does not call a ws:// leg with tls settings OK: it says there is a warning to read', () => {
+    const text = report(`
+targets:
+  - name: t
+    segments: [last-mile, a]
+    legs:
+      - { name: l, url: "ws://x/ws", enters: a, tls: { insecure: true } }
+`);
+    expect(text).not.toContain('config OK');
+    expect(text).toMatch(/^config valid, with 1 warning \(below\)/);
+    expect(text).toContain('tls: ignored, since the url is ws://');
+  });
+
+  it('checks 40,000 segments in linear time, and 40,000 errors too', () => {
+    const segments = Array.from({ length: 40_000 }, (_, i) => `s${i}`);
+    const good = report(`
+targets:
+  - name: t
+    segments: [last-mile, ${segments.join(', ')}]
+    legs:
+      - { name: l, url: "ws://x/ws", enters: s0 }
+      - { name: m, url: "ws://x/ws", covers: [${segments.join(', ')}] }
+`);
+    expect(good).toContain('config OK');
+    const bad = load(`
+targets:
+  - name: t
+    segments: [last-mile, ${segments.join(', ')}]
+    legs:
+      - { name: m, url: "ws://x/ws", covers: [${segments.map((s) => `x${s}`).join(', ')}] }
+`);
+    expect(bad.ok ? [] : bad.errors).toHaveLength(40_000);
+    // Each error names a few segments, not all 40,000 (which made the output itself quadratic).
+    expect((bad.ok ? '' : (bad.errors[0] ?? '')).length).toBeLessThan(300);
+  }, 60_000);
+});
+
+describe('check-config quotes segment names short', () => {
+  it('never echoes a huge enters or covers value whole', () => {
+    const huge = 's'.repeat(1_000_000);
+    const result = loadConfigText(
+      `targets:\n  - name: t\n    segments: [last-mile, a]\n    legs:\n      - { name: l, url: "ws://x/ws", enters: ${huge} }\n      - { name: m, url: "ws://x/ws", covers: [${huge}] }\n`,
+      { source: 'x.yaml', baseDir: '.', env: {}, readFile: () => '' },
+    );
+    expect(result.ok).toBe(false);
+    for (const error of result.ok ? [] : result.errors) expect(error.length).toBeLessThan(300);
   });
 });

@@ -7,8 +7,12 @@ import type { HopwatchConfig, LegConfig, PrometheusConfig, TargetConfig } from '
 
 export function formatCheckReport(config: HopwatchConfig, warnings: readonly string[]): string {
   const { server, storage, lab } = config;
+  const count = warnings.length === 1 ? '1 warning' : `${warnings.length} warnings`;
   const lines = [
-    `config OK: ${config.source ?? '(built-in lab)'}`,
+    // Not "OK" when the server would warn at start: a setting it ignores is a mistake to look at.
+    warnings.length === 0
+      ? `config OK: ${config.source ?? '(built-in lab)'}`
+      : `config valid, with ${count} (below): ${config.source ?? '(built-in lab)'}`,
     `server: ${server.host}:${server.port}, authToken ${server.authToken === '' ? 'not set' : 'set'}, ` +
       `allowedOrigins: ${server.allowedOrigins.length === 0 ? 'none' : server.allowedOrigins.join(', ')}`,
     `storage: ${storage.sqlite}, retention ${formatDuration(storage.retentionMs)}`,
@@ -69,13 +73,22 @@ function describeLeg(leg: LegConfig): string[] {
  * same legs are always suspected together, and a segment no leg crosses is never suspected at all.
  */
 function coverageNotes(target: TargetConfig): string[] {
+  // Linear in segments × legs: each segment's crossing legs come from one pass over every leg's covers.
+  const crossing = new Map<string, string[]>();
+  for (const leg of target.legs) {
+    for (const segment of leg.covers) crossing.set(segment, [...(crossing.get(segment) ?? []), leg.name]);
+  }
   const groups = new Map<string, string[]>();
   const uncovered: string[] = [];
   for (const segment of target.segments) {
     if (segment === LAST_MILE) continue;
-    const legs = target.legs.filter((leg) => leg.covers.includes(segment)).map((leg) => leg.name);
-    if (legs.length === 0) uncovered.push(segment);
-    else groups.set(legs.join(', '), [...(groups.get(legs.join(', ')) ?? []), segment]);
+    const legs = crossing.get(segment)?.join(', ');
+    if (legs === undefined) uncovered.push(segment);
+    else {
+      const group = groups.get(legs);
+      if (group) group.push(segment);
+      else groups.set(legs, [segment]);
+    }
   }
   const notes: string[] = [];
   for (const [legs, segments] of groups) {

@@ -20,7 +20,14 @@ export const DEFAULT_PROMETHEUS_TIMEOUT_MS = 5_000;
 
 export function defaultConfig(): HopwatchConfig {
   return {
-    server: { host: DEFAULT_HOST, port: DEFAULT_PORT, authToken: '', allowedOrigins: [] },
+    server: {
+      host: DEFAULT_HOST,
+      port: DEFAULT_PORT,
+      authToken: '',
+      allowedOrigins: [],
+      allowedHosts: [],
+      trustProxy: false,
+    },
     storage: { sqlite: DEFAULT_SQLITE, retentionMs: DEFAULT_RETENTION_MS },
     prober: { stallThresholdMs: DEFAULT_STALL_THRESHOLD_MS },
     targets: [],

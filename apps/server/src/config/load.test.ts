@@ -78,7 +78,9 @@ const BAD_CONFIGS: { name: string; yaml: string; env?: Record<string, string>; e
   {
     name: 'unknown key in server',
     yaml: config({ top: 'server: { port: 8080, token: x }' }),
-    errors: ['server.token: unknown key (expected one of host, port, authToken, allowedOrigins)'],
+    errors: [
+      'server.token: unknown key (expected one of host, port, authToken, allowedOrigins, allowedHosts, trustProxy)',
+    ],
   },
   {
     name: 'enters naming no segment',
@@ -376,7 +378,14 @@ describe('loadConfigText: defaults', () => {
       ),
     );
     expect(warnings).toEqual([]);
-    expect(resolved.server).toEqual({ host: '127.0.0.1', port: 8080, authToken: '', allowedOrigins: [] });
+    expect(resolved.server).toEqual({
+      host: '127.0.0.1',
+      port: 8080,
+      authToken: '',
+      allowedOrigins: [],
+      allowedHosts: [],
+      trustProxy: false,
+    });
     expect(resolved.storage).toEqual({ sqlite: './data/hopwatch.db', retentionMs: 30 * 86_400_000 });
     expect(resolved.prober).toEqual({ stallThresholdMs: 1_000 });
     expect(resolved.source).toBe('/etc/hopwatch/hopwatch.yaml');

@@ -105,6 +105,12 @@ export function zeroConfig(overrides: ConfigOverrides = NO_OVERRIDES): HopwatchC
   return applyOverrides(defaultConfig(), overrides);
 }
 
+/** zeroConfig with the same warnings a file gets: `--host 0.0.0.0` exposes the lab as much as a config does. */
+export function loadZeroConfig(overrides: ConfigOverrides = NO_OVERRIDES): LoadResult {
+  const config = zeroConfig(overrides);
+  return { ok: true, config, warnings: exposureWarnings(config) };
+}
+
 /** Flags win over the file (docs/spec.md#3-command-line). */
 export function applyOverrides(config: HopwatchConfig, overrides: ConfigOverrides): HopwatchConfig {
   return {
@@ -122,10 +128,15 @@ export function applyOverrides(config: HopwatchConfig, overrides: ConfigOverride
   };
 }
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+const LOOPBACK = new Set(['::1', '[::1]', 'localhost']);
+
+/** 127.0.0.0/8 is loopback as a whole (the lab and tests bind 127.0.0.x). */
+function isLoopback(host: string): boolean {
+  return LOOPBACK.has(host.toLowerCase()) || /^127(\.\d{1,3}){3}$/.test(host);
+}
 
 function exposureWarnings(config: HopwatchConfig): string[] {
-  if (LOOPBACK.has(config.server.host) || config.server.authToken !== '') return [];
+  if (isLoopback(config.server.host) || config.server.authToken !== '') return [];
   return [
     `server.host: ${config.server.host} is reachable from other machines and server.authToken is empty: ` +
       'anyone who can reach it can read the dashboard',

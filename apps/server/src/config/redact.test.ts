@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactHeaders, redactUrl, redactUrlsInText } from './redact.js';
+import { redactHeaders, redactSecretsInText, redactUrl, redactUrlsInText } from './redact.js';
 
 describe('redactUrl', () => {
   it.each([
@@ -57,5 +57,24 @@ describe('redactUrlsInText', () => {
         'connect wss://a:b@x/ws?token=t failed; retry "ws://y/ws?key=k" (see https://docs/x?sig=s)',
       ),
     ).toBe('connect wss://***@x/ws?token=*** failed; retry "ws://y/ws?key=***" (see https://docs/x?sig=***)');
+  });
+});
+
+describe('redactSecretsInText', () => {
+  it.each([
+    ['bye /ws?token=S3CRET', 'bye /ws?token=***'],
+    ['token=S3CRET', 'token=***'],
+    ['going away (api_key=abc123, region=eu)', 'going away (api_key=***, region=eu)'],
+    ['see wss://ops:pw@t3.example.com/ws?sig=zz', 'see wss://***@t3.example.com/ws?sig=***'],
+    ['auth failed: Bearer abc.def-ghi', 'auth failed: Bearer ***'],
+    ['Authorization: Basic b3BzOnB3', 'Authorization: Basic ***'],
+    ['jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig-nature expired', 'jwt *** expired'],
+    ['proxy ops:hunter2@10.0.0.1 refused', 'proxy ***@10.0.0.1 refused'],
+    ['normal close', 'normal close'],
+    ['ratio=0.5 seq=12', 'ratio=0.5 seq=12'],
+    ['hopwatch lab: lb closed the session', 'hopwatch lab: lb closed the session'],
+    ['ECONNRESET: read ECONNRESET', 'ECONNRESET: read ECONNRESET'],
+  ])('%j → %j', (text, redacted) => {
+    expect(redactSecretsInText(text)).toBe(redacted);
   });
 });

@@ -60,3 +60,27 @@ export function redactUrlsInText(text: string): string {
     return redactUrl(url) + match.slice(url.length);
   });
 }
+
+/** `name=value` anywhere in text (a path's query without its URL, a log line), for secret-looking names. */
+const SECRET_PAIR_RE = /(^|[^\w.-])([\w.-]+)=([^\s&#;,)"'<>]+)/g;
+/** An HTTP credential: `Bearer <token>`, `Basic <base64>`, `Token <token>`. */
+const CREDENTIAL_RE = /\b(Bearer|Basic|Token)(\s+)[\w.~+/=-]+/gi;
+/** A JWT travels without a label: three base64url parts, the first a JSON header (`eyJ`). */
+const JWT_RE = /\beyJ[\w-]*\.[\w-]+\.[\w-]*/g;
+/** Userinfo without a scheme: `user:password@host`. */
+const USERINFO_RE = /(^|[\s(/"'])[^\s:/@()"']+:[^\s/@()"']+@(?=[\w[])/g;
+
+/**
+ * Redacts text that came from outside hopwatch before it is stored, logged or served: a peer's close reason,
+ * an error message, anything quoting what a far side sent. URLs as redactUrl does, plus bare `token=…`
+ * pairs, `Bearer …`/`Basic …` credentials, JWTs and scheme-less `user:password@`.
+ */
+export function redactSecretsInText(text: string): string {
+  return redactUrlsInText(text)
+    .replace(SECRET_PAIR_RE, (whole, before: string, name: string, value: string) =>
+      value !== REDACTED && SECRET_PARAM_RE.test(safeDecode(name)) ? `${before}${name}=${REDACTED}` : whole,
+    )
+    .replace(CREDENTIAL_RE, (_whole, scheme: string, space: string) => `${scheme}${space}${REDACTED}`)
+    .replace(JWT_RE, REDACTED)
+    .replace(USERINFO_RE, (_whole, before: string) => `${before}${REDACTED}@`);
+}

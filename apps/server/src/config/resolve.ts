@@ -16,7 +16,14 @@ import {
 } from './defaults.js';
 import { checkHeaders } from './headers.js';
 import { resolveEvidence, resolvePrometheus } from './resolve-evidence.js';
-import type { ConfigFile, HeartbeatFile, LabFile, LegFile, TargetFile } from './schema.js';
+import {
+  type ConfigFile,
+  describeInput,
+  type HeartbeatFile,
+  type LabFile,
+  type LegFile,
+  type TargetFile,
+} from './schema.js';
 import type {
   HeartbeatConfig,
   HopwatchConfig,
@@ -74,6 +81,8 @@ export function resolveConfig(
       port: file.server?.port ?? DEFAULT_PORT,
       authToken: file.server?.authToken ?? '',
       allowedOrigins: file.server?.allowedOrigins ?? [],
+      allowedHosts: file.server?.allowedHosts ?? [],
+      trustProxy: file.server?.trustProxy ?? false,
     },
     storage: {
       sqlite: sqlite === undefined ? DEFAULT_SQLITE : fromBase(context.baseDir, sqlite),
@@ -100,7 +109,7 @@ function resolveTarget(
     if (segment.includes(':')) {
       error(`${path}.segments[${index}]`, `must not contain ":" (reserved for <leg>${ENTRY_SUFFIX})`);
     } else if (segmentIndex.has(segment)) {
-      error(`${path}.segments[${index}]`, `duplicate segment "${segment}"`);
+      error(`${path}.segments[${index}]`, `duplicate segment ${describeInput(segment)}`);
     } else {
       segmentIndex.set(segment, index);
     }
@@ -187,7 +196,7 @@ function resolveLeg(leg: LegFile, scope: LegScope): LegConfig {
 function resolveCovers(leg: LegFile, scope: LegScope): string[] {
   const { path, segmentIndex, target, problems } = scope;
   const error = (at: string, message: string) => pushOnce(problems.errors, `${at}: ${message}`);
-  const known = `segments of target ${target.name}: ${target.segments.join(', ')}`;
+  const known = `segments of target ${target.name}: ${listSome(target.segments)}`;
   const entry = `${leg.name}${ENTRY_SUFFIX}`;
 
   if (leg.enters !== undefined && leg.covers !== undefined) {
@@ -197,7 +206,7 @@ function resolveCovers(leg: LegFile, scope: LegScope): string[] {
   if (leg.enters !== undefined) {
     const start = segmentIndex.get(leg.enters);
     if (start === undefined) {
-      error(`${path}.enters`, `"${leg.enters}" is not a segment (${known})`);
+      error(`${path}.enters`, `${describeInput(leg.enters)} is not a segment (${known})`);
       return [entry];
     }
     if (leg.enters === LAST_MILE) {
@@ -211,10 +220,10 @@ function resolveCovers(leg: LegFile, scope: LegScope): string[] {
     const covered = new Set<string>();
     leg.covers.forEach((segment, index) => {
       const at = `${path}.covers[${index}]`;
-      if (!segmentIndex.has(segment)) error(at, `"${segment}" is not a segment (${known})`);
+      if (!segmentIndex.has(segment)) error(at, `${describeInput(segment)} is not a segment (${known})`);
       else if (segment === LAST_MILE)
         error(at, `${LAST_MILE} is the user's own network and is crossed by no leg`);
-      else if (covered.has(segment)) error(at, `"${segment}" is listed twice`);
+      else if (covered.has(segment)) error(at, `${describeInput(segment)} is listed twice`);
       covered.add(segment);
     });
     // Path order, whatever order the file lists them in, so every view of a leg reads the same.
@@ -346,6 +355,22 @@ function fromBase(baseDir: string, path: string): string {
   return isAbsolute(path) ? path : resolvePath(baseDir, path);
 }
 
+/** The first few of a list, then how many in all: every error quoting 40,000 segments would be quadratic. */
+function listSome(items: readonly string[], shown = 10): string {
+  if (items.length <= shown) return items.join(', ');
+  return `${items.slice(0, shown).join(', ')}, … (${items.length} in all)`;
+}
+
+/** Lines already in each list, so a config with 40,000 problems stays linear (list.includes would not). */
+const listed = new WeakMap<string[], Set<string>>();
+
 function pushOnce(list: string[], line: string): void {
-  if (!list.includes(line)) list.push(line);
+  let seen = listed.get(list);
+  if (!seen) {
+    seen = new Set(list);
+    listed.set(list, seen);
+  }
+  if (seen.has(line)) return;
+  seen.add(line);
+  list.push(line);
 }

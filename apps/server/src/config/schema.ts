@@ -4,6 +4,7 @@
 import { FAULT_KINDS, HEARTBEAT_MODES, LAB_HOPS } from '@hopwatch/shared/protocol';
 import { parseDuration } from '@hopwatch/shared/time';
 import { z } from 'zod';
+import { isBindableHost, parseHostEntry } from './host-name.js';
 import { redactUrl } from './redact.js';
 
 export const NAME_RE = /^[a-z0-9][a-z0-9_-]*$/;
@@ -17,8 +18,11 @@ export function describeInput(input: unknown): string {
   if (input === null) return 'null';
   if (Array.isArray(input)) return 'a list';
   if (typeof input === 'object') return 'a mapping';
-  if (typeof input === 'string')
-    return JSON.stringify(input.length > 60 ? `${input.slice(0, 57)}...` : input);
+  if (typeof input === 'string') {
+    // Truncated, and with anything unprintable escaped, so a hostile value never comes back whole or raw.
+    const shown = JSON.stringify(input.length > 60 ? `${input.slice(0, 57)}...` : input);
+    return shown.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  }
   return String(input);
 }
 
@@ -97,6 +101,28 @@ const wsUrl = z.string().check((ctx) => {
     });
   } else if (!URL.canParse(url) || new URL(url).hostname === '') {
     ctx.issues.push({ code: 'custom', message: `is not a valid URL (got ${shown})`, input: shown });
+  }
+});
+
+/** server.host: something the server can bind, quoted back at most 60 characters long whatever it is. */
+const bindHost = z.string().check((ctx) => {
+  if (!isBindableHost(ctx.value)) {
+    ctx.issues.push({
+      code: 'custom',
+      message: `must be an IP address or a host name the server can bind (got ${describeInput(ctx.value)})`,
+      input: ctx.value,
+    });
+  }
+});
+
+/** server.allowedHosts entries: `name`, `name:port`, `[v6]:port`, or `*` (any Host: no rebinding guard). */
+const allowedHost = z.string().check((ctx) => {
+  if (ctx.value !== '*' && parseHostEntry(ctx.value) === null) {
+    ctx.issues.push({
+      code: 'custom',
+      message: `must be a host name, optionally with :port, or * (got ${describeInput(ctx.value)})`,
+      input: ctx.value,
+    });
   }
 });
 
@@ -208,10 +234,12 @@ export const labSchema = mapping({
 
 export const configSchema = mapping({
   server: mapping({
-    host: nonEmpty().optional(),
+    host: bindHost.optional(),
     port: integer(0, 65_535).optional(),
     authToken: z.string().optional(),
     allowedOrigins: z.array(origin).optional(),
+    allowedHosts: z.array(allowedHost).optional(),
+    trustProxy: z.boolean().optional(),
   }).optional(),
   storage: mapping({ sqlite: nonEmpty().optional(), retention: duration().optional() }).optional(),
   prober: mapping({ stallThreshold: timerDuration().optional() }).optional(),

@@ -85,7 +85,16 @@ export interface LabConfig {
 }
 
 export interface HopwatchConfig {
-  server: { host: string; port: number; authToken: string; allowedOrigins: string[] };
+  server: {
+    host: string;
+    port: number;
+    authToken: string;
+    allowedOrigins: string[];
+    /** Host names served besides the bind address, loopback and the machine's names (DNS rebinding) */
+    allowedHosts: string[];
+    /** believe X-Forwarded-For/-Proto/-Host (only behind a reverse proxy) */
+    trustProxy: boolean;
+  };
   storage: { sqlite: string; retentionMs: number };
   prober: { stallThresholdMs: number };
   targets: TargetConfig[];

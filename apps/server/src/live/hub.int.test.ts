@@ -187,6 +187,41 @@ describe('LiveHub over real sockets', () => {
     expect(fast.socket.readyState).toBe(fast.socket.OPEN);
   });
 
+  it('a client that stops reading past the close grace still sees 1013: its backlog is dropped, not sent first', async () => {
+    const { bus, hub, connect } = await start({ maxBufferedBytes: 256 * 1024, closeGraceMs: 200 });
+    const slow = await connect();
+    await until(() => hub.clientCount === 1, 'the client');
+    slow.pause();
+    let published = 0;
+    while (hub.clientCount === 1 && published < 64_000) {
+      for (let i = 0; i < 50; i += 1) bus.publish(paddedEvent(++published, 4_000));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(hub.clientCount).toBe(0);
+    // Away for longer than the grace: a close frame queued behind the backlog would be destroyed unsent.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    slow.resume();
+    expect((await slow.closed).code).toBe(1013);
+  });
+
+  it('relays only events the store has made durable, and a hello seq that is durable', async () => {
+    let durable = 0;
+    const { bus, hub, connect } = await start({ durable: { commit: () => durable } });
+    bus.publish(paddedEvent(1, 200));
+    const client = await connect();
+    await until(() => hub.clientCount === 1, 'the client');
+    expect(client.messages[0]).toMatchObject({ type: 'hello', seq: 0 });
+    bus.publish(paddedEvent(2, 200));
+    bus.publish(paddedEvent(3, 200));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(client.eventSeqs()).toEqual([]);
+    durable = 2;
+    await until(() => client.eventSeqs().length === 1, 'seq 2 once durable');
+    durable = 3;
+    await until(() => client.eventSeqs().length === 2, 'seq 3 once durable');
+    expect(client.eventSeqs()).toEqual([2, 3]);
+  });
+
   it('a client cut during a too-large replay resumes with since and gets every event exactly once', async () => {
     const { bus, connect } = await start({ maxBufferedBytes: 64 * 1024 });
     const total = 12_000; // ~12 MB of replay: more than the loopback buffers and the 64 KiB allowance

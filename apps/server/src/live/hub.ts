@@ -2,8 +2,9 @@
 // up is closed with 1013 instead of growing the server's memory, and resumes with `since` (nothing is lost,
 // because events are replayed from the event log).
 //
-// Events go out in batches: framed once into one buffer (frames.ts) and written to each dashboard's TCP
-// socket in one write. A batch leaves right after the event-loop turn that published it, but no sooner than
+// Events go out only once the store has committed them (DurableLog), so a seq a dashboard was sent is never
+// lost or reused after a crash (docs/storage.md). They go out in batches: framed once into one buffer
+// (frames.ts) and written to each dashboard's TCP socket in one write. A batch leaves right after the event-loop turn that published it, but no sooner than
 // `minFlushIntervalMs` after the previous one, so a burst costs each dashboard one write per interval
 // instead of one per event, while a lone event (a drop on a quiet system) waits for nothing.
 //
@@ -32,17 +33,21 @@ import {
 } from '@hopwatch/shared/protocol';
 import type WebSocket from 'ws';
 import type { EventBus } from '../events/bus.js';
-import type { EventReplay } from '../store/store.js';
+import type { DurableLog, EventReplay } from '../store/store.js';
 import { encodeTextFrames } from './frames.js';
 
 export interface HubOptions {
   bus: EventBus;
   replay?: EventReplay;
+  /** the store's commit point; without one (tests, no storage) every published event counts as durable */
+  durable?: DurableLog;
   /** bytes queued on one socket before it counts as a slow consumer */
   maxBufferedBytes?: number;
   heartbeatIntervalMs?: number;
   /** a client that has not answered a WebSocket ping for this long is gone (no FIN ever came) */
   pongTimeoutMs?: number;
+  /** how long a closed client has to answer the close frame once it was sent (default 5 s) */
+  closeGraceMs?: number;
   /** batches leave at most this often (default 10 ms: below what a person can see on a chart) */
   minFlushIntervalMs?: number;
   now?: () => number;
@@ -53,10 +58,14 @@ export interface HubOptions {
 const REPLAY_PAGE = 1_000;
 const DEFAULT_MAX_BUFFERED = 4 * 1024 * 1024;
 const DEFAULT_MIN_FLUSH_INTERVAL_MS = 10;
-/** A client being closed that does not even read the close frame is cut after this. */
+/** A client being closed that does not answer the close frame within this, once it was sent, is cut. */
 const CLOSE_GRACE_MS = 5_000;
+/** A client being closed that reads nothing at all, so its close frame never even leaves, is cut after this. */
+const CLOSE_UNREAD_MS = 60_000;
 /** Close code for a replay the event log could not serve (RFC 6455: internal error); the client resumes. */
 const CLOSE_REPLAY_FAILED = 1011;
+/** How soon events that could not be committed (disk busy, full) are tried again. */
+const DURABLE_RETRY_MS = 50;
 
 type ClientPhase = 'replaying' | 'live' | 'gone';
 
@@ -74,6 +83,12 @@ interface LiveClient {
   /** fan-out frames (all newer than joinedAtSeq) held while replaying, sent in order once caught up */
   held: Buffer[];
   heldBytes: number;
+  /**
+   * Frames waiting for the socket to drain. Kept here, not in the socket's own buffer, so that cutting a slow
+   * client can drop them and its close frame (1013) goes out next, not behind megabytes it will never read.
+   */
+  backlog: Buffer[];
+  backlogBytes: number;
 }
 
 interface PendingEvent {
@@ -85,6 +100,7 @@ export class LiveHub {
   readonly #clients = new Map<WebSocket, LiveClient>();
   readonly #bus: EventBus;
   readonly #replay: EventReplay | undefined;
+  readonly #durable: DurableLog;
   readonly #maxBuffered: number;
   readonly #pongTimeoutMs: number;
   readonly #now: () => number;
@@ -93,6 +109,7 @@ export class LiveHub {
   readonly #heartbeat: NodeJS.Timeout;
   readonly #countListeners = new Set<(count: number) => void>();
   readonly #minFlushIntervalMs: number;
+  readonly #closeGraceMs: number;
   #pending: PendingEvent[] = [];
   #flushScheduled: { cancel(): void } | null = null;
   #lastFlushAt = Number.NEGATIVE_INFINITY;
@@ -101,11 +118,13 @@ export class LiveHub {
   constructor(options: HubOptions) {
     this.#bus = options.bus;
     this.#replay = options.replay;
+    this.#durable = options.durable ?? { commit: () => this.#bus.lastSeq() };
     this.#maxBuffered = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED;
     const heartbeatMs = options.heartbeatIntervalMs ?? LIVE_HEARTBEAT_INTERVAL_MS;
     this.#pongTimeoutMs = options.pongTimeoutMs ?? heartbeatMs * 6;
     this.#minFlushIntervalMs = options.minFlushIntervalMs ?? DEFAULT_MIN_FLUSH_INTERVAL_MS;
     this.#now = options.now ?? Date.now;
+    this.#closeGraceMs = options.closeGraceMs ?? CLOSE_GRACE_MS;
     this.#onError = options.onError ?? defaultOnError;
     this.#unsubscribe = this.#bus.subscribe((stored) => this.#broadcast(stored));
     this.#heartbeat = setInterval(() => this.#sendHeartbeat(), heartbeatMs);
@@ -132,7 +151,8 @@ export class LiveHub {
       socket.close(1001, 'server shutting down');
       return;
     }
-    const seq = this.#bus.lastSeq();
+    // The hello's seq is durable: a client resuming from it after a crash finds every event up to it.
+    const seq = this.#durable.commit();
     const hello = { type: 'hello', v: LIVE_PROTOCOL_VERSION, seq, serverTime: this.#now() } as const;
     socket.send(JSON.stringify(hello satisfies ServerMessage));
     const wire = wireOf(socket);
@@ -146,6 +166,8 @@ export class LiveHub {
       lastPongAt: this.#now(),
       held: [],
       heldBytes: 0,
+      backlog: [],
+      backlogBytes: 0,
     };
     this.#clients.set(socket, client);
     socket.on('pong', () => {
@@ -231,8 +253,13 @@ export class LiveHub {
   #flushPending(): void {
     this.#flushScheduled = null;
     this.#lastFlushAt = performance.now();
-    const batch = this.#pending;
-    this.#pending = [];
+    // Only what is on disk goes out; the rest waits for a later commit (SQLite commits here, at once).
+    const durable = this.#durable.commit();
+    let ready = this.#pending.length;
+    while (ready > 0 && (this.#pending[ready - 1]?.seq ?? 0) > durable) ready -= 1;
+    const batch = this.#pending.slice(0, ready);
+    this.#pending = this.#pending.slice(ready);
+    if (this.#pending.length > 0) this.#flushScheduled = this.#retryFlush();
     const first = batch[0];
     if (!first) return;
     const frames = encodeTextFrames(batch.map((e) => e.payload));
@@ -247,6 +274,11 @@ export class LiveHub {
       if (client.phase === 'replaying') this.#hold(client, owed);
       else this.#write(client, owed);
     }
+  }
+
+  #retryFlush(): { cancel(): void } {
+    const timer = setTimeout(() => this.#flushPending(), DURABLE_RETRY_MS);
+    return { cancel: () => clearTimeout(timer) };
   }
 
   #sendHeartbeat(): void {
@@ -270,27 +302,45 @@ export class LiveHub {
 
   /** Writes complete frames to one client, or closes it with 1013 if it has fallen too far behind. */
   #write(client: LiveClient, frames: Buffer): void {
-    const { socket } = client;
+    const { socket, wire } = client;
     if (socket.readyState !== socket.OPEN) return;
-    if (socket.bufferedAmount > this.#maxBuffered) {
+    if (client.backlog.length === 0 && !wire.writableNeedDrain) {
+      wire.write(frames);
+      return;
+    }
+    if (client.backlogBytes + frames.length + socket.bufferedAmount > this.#maxBuffered) {
       this.#cut(client, LIVE_CLOSE_SLOW_CONSUMER, 'too slow; reconnect with since');
       return;
     }
-    client.wire.write(frames);
+    client.backlog.push(frames);
+    client.backlogBytes += frames.length;
+    if (client.backlog.length === 1) wire.once('drain', () => this.#drain(client));
+  }
+
+  /** The socket took what it had: hands it the backlog, a frame batch at a time, until it is full again. */
+  #drain(client: LiveClient): void {
+    if (client.phase === 'gone') return;
+    const { wire } = client;
+    while (client.backlog.length > 0) {
+      const frames = client.backlog.shift() as Buffer;
+      client.backlogBytes -= frames.length;
+      if (!wire.write(frames)) break;
+    }
+    if (client.backlog.length > 0) wire.once('drain', () => this.#drain(client));
   }
 
   /** Keeps fan-out frames for a replaying client; what it is owed in all counts toward the same limit. */
   #hold(client: LiveClient, frames: Buffer): void {
     client.held.push(frames);
     client.heldBytes += frames.length;
-    if (client.heldBytes + client.socket.bufferedAmount > this.#maxBuffered) {
+    if (client.heldBytes + client.backlogBytes + client.socket.bufferedAmount > this.#maxBuffered) {
       this.#cut(client, LIVE_CLOSE_SLOW_CONSUMER, 'replay too large; reconnect with since');
     }
   }
 
   #cut(client: LiveClient, code: number, reason: string): void {
     this.#forget(client);
-    closeWithGrace(client.socket, code, reason);
+    closeWithGrace(client, code, reason, this.#closeGraceMs);
   }
 
   #forget(client: LiveClient): void {
@@ -298,6 +348,8 @@ export class LiveHub {
     client.phase = 'gone';
     client.held = [];
     client.heldBytes = 0;
+    client.backlog = [];
+    client.backlogBytes = 0;
     this.#clients.delete(client.socket);
     this.#emitCount();
   }
@@ -321,12 +373,27 @@ export function wireOf(socket: WebSocket): Writable {
   return wire;
 }
 
-/** Starts the close handshake; a client that does not even read the close frame is cut after a grace. */
-function closeWithGrace(socket: WebSocket, code: number, reason: string): void {
+/**
+ * Starts the close handshake with the backlog already dropped (#forget), so the close frame follows only what
+ * the kernel holds. The grace for the client's answer starts once the frame has left: a client that stopped
+ * reading for a while still sees the code (1013: reconnect with since) rather than a bare 1006.
+ */
+function closeWithGrace(client: LiveClient, code: number, reason: string, graceMs: number): void {
+  const { socket, wire } = client;
   socket.close(code, reason);
-  const timer = setTimeout(() => socket.terminate(), CLOSE_GRACE_MS);
-  timer.unref();
-  socket.once('close', () => clearTimeout(timer));
+  const timers: NodeJS.Timeout[] = [];
+  const cut = (ms: number) => {
+    const timer = setTimeout(() => socket.terminate(), ms);
+    timer.unref();
+    timers.push(timer);
+  };
+  cut(CLOSE_UNREAD_MS);
+  // An empty write completes after every write before it, the close frame included.
+  if (wire.writable) wire.write(Buffer.alloc(0), () => cut(graceMs));
+  else cut(graceMs);
+  socket.once('close', () => {
+    for (const timer of timers) clearTimeout(timer);
+  });
 }
 
 function defaultOnError(error: unknown, context: string): void {

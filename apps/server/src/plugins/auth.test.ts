@@ -65,7 +65,7 @@ describe('authToken', () => {
     }
   });
 
-  it('accepts the Bearer header and the cookie', async () => {
+  it('accepts the Bearer header and the signed session cookie, never the raw token as a cookie', async () => {
     const app = await withToken('plain-token');
     expect(
       (await app.inject({ url: '/metrics', headers: { authorization: 'Bearer plain-token' } })).statusCode,
@@ -73,7 +73,13 @@ describe('authToken', () => {
     expect(
       (await app.inject({ url: '/metrics', headers: { cookie: 'x=1; hopwatch_token=plain-token' } }))
         .statusCode,
-    ).toBe(200);
+    ).toBe(401);
+    const login = await app.inject({ method: 'POST', url: '/api/login', payload: { token: 'plain-token' } });
+    const cookie = String(login.headers['set-cookie']).split(';')[0] ?? '';
+    expect(cookie).not.toContain('plain-token');
+    expect((await app.inject({ url: '/metrics', headers: { cookie: `x=1; ${cookie}` } })).statusCode).toBe(
+      200,
+    );
   });
 
   it('leaves /healthz and the login page open', async () => {

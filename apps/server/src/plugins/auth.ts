@@ -1,8 +1,11 @@
 // The authToken guard (docs/spec.md#5-security). With `server.authToken` set, every /api route, /api/live and /metrics
-// need `Authorization: Bearer <token>` or the `hopwatch_token` cookie the login page sets; /healthz, the
-// login page and the dashboard's static files stay open (they hold no monitoring data).
+// need `Authorization: Bearer <token>` or the `hopwatch_token` cookie the login page sets (a signed session,
+// plugins/session-cookie.ts); /healthz, the login page and the dashboard's static files stay open (they hold
+// no monitoring data). Wrong credentials count against the client's failure limit (plugins/auth-limiter.ts).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AuthFailureLimiter } from '../plugins/auth-limiter.js';
+import type { SessionSigner } from '../plugins/session-cookie.js';
 import { ApiFailure, sendApiError } from './errors.js';
 
 export const AUTH_COOKIE = 'hopwatch_token';
@@ -37,14 +40,31 @@ export function tokenMatches(presented: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-/** The tokens a request carries: the Bearer header and the login cookie (either may be right). */
-export function presentedTokens(request: FastifyRequest): string[] {
-  const tokens: string[] = [];
-  const bearer = /^Bearer[ \t]+(.+?)[ \t]*$/i.exec(request.headers.authorization ?? '');
-  if (bearer?.[1]) tokens.push(bearer[1]);
+export type Credentials = 'valid' | 'none' | 'expired' | 'wrong';
+
+/**
+ * Judges what a request carries: the Bearer token and the login session cookie (either may be right).
+ * 'none' and 'expired' are not guesses (a browser before its login, a wall screen after a week); 'wrong' is.
+ */
+export function checkCredentials(
+  request: FastifyRequest,
+  authToken: string,
+  sessions: SessionSigner,
+): Credentials {
+  const bearer = /^Bearer[ \t]+(.+?)[ \t]*$/i.exec(request.headers.authorization ?? '')?.[1];
   const cookie = readCookie(request.headers.cookie, AUTH_COOKIE);
-  if (cookie) tokens.push(cookie);
-  return tokens;
+  if (bearer !== undefined && tokenMatches(bearer, authToken)) return 'valid';
+  const session = cookie ? sessions.verify(cookie) : null;
+  if (session === 'valid') return 'valid';
+  if (bearer !== undefined || session === 'invalid') return 'wrong';
+  return session === 'expired' ? 'expired' : 'none';
+}
+
+/** The answer to a client that failed too often: refused, right token or not, until Retry-After. */
+export function lockedOut(retryAfterS: number): ApiFailure {
+  return new ApiFailure('rate_limited', `too many failed logins; retry in ${retryAfterS} s`, {
+    'retry-after': String(retryAfterS),
+  });
 }
 
 /** One cookie's value from a Cookie header (RFC 6265 section 5.4), percent-decoded; null when absent. */
@@ -70,11 +90,19 @@ export function readCookie(header: string | undefined, name: string): string | n
  * Adds the guard to the root instance, so it covers every route registered anywhere (hooks added inside a
  * registered plugin would only cover that plugin's routes). Does nothing without a configured token.
  */
-export function installAuth(app: FastifyInstance, authToken: string): void {
+export function installAuth(
+  app: FastifyInstance,
+  authToken: string,
+  guard: { limiter: AuthFailureLimiter; sessions: SessionSigner },
+): void {
   if (authToken === '') return;
   app.addHook('onRequest', async (request, reply) => {
     if (!needsToken(request)) return;
-    if (presentedTokens(request).some((token) => tokenMatches(token, authToken))) return;
+    const allowed = guard.limiter.check(request.ip);
+    if (!allowed.ok) return sendApiError(reply, lockedOut(allowed.retryAfterS));
+    const credentials = checkCredentials(request, authToken, guard.sessions);
+    if (credentials === 'valid') return;
+    if (credentials === 'wrong') guard.limiter.failed(request.ip);
     return sendApiError(
       reply,
       new ApiFailure(

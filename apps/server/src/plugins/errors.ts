@@ -3,6 +3,7 @@
 // and the dashboard can branch on `error` without parsing messages.
 import type { ApiError } from '@hopwatch/shared/protocol';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { PRE_ROUTING_SECURITY_HEADERS } from '../plugins/security-headers.js';
 
 export const API_ERRORS = {
   /** a query-string parameter is missing, unknown, repeated or malformed */
@@ -16,6 +17,8 @@ export const API_ERRORS = {
   /** a WebSocket upgrade from a page on another site (cross-site WebSocket hijacking) */
   origin_forbidden: 403,
   not_found: 404,
+  /** a request body that did not arrive within the body timeout (a client trickling bytes) */
+  request_timeout: 408,
   unknown_target: 404,
   unknown_leg: 404,
   unknown_incident: 404,
@@ -23,6 +26,8 @@ export const API_ERRORS = {
   /** a path parameter longer than any id hopwatch hands out */
   uri_too_long: 414,
   unsupported_media_type: 415,
+  /** a Host that is not one of this server's names (DNS rebinding): server.allowedHosts */
+  host_not_allowed: 421,
   /** a plain HTTP request to the WebSocket endpoint */
   upgrade_required: 426,
   rate_limited: 429,
@@ -109,5 +114,6 @@ export function installErrorHandler(app: FastifyInstance): void {
 }
 
 export function onFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
-  void sendApiError(reply, toApiFailure(error));
+  // Sent before any hook: the security headers every other answer gets from helmet are added here.
+  void sendApiError(reply.headers(PRE_ROUTING_SECURITY_HEADERS), toApiFailure(error));
 }

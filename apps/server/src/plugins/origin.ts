@@ -1,4 +1,5 @@
 // Cross-site WebSocket hijacking guard: a browser page from another origin must not read the live stream.
+// Its own origins are the server's names (plugins/host-check.ts) on the port the request came to.
 
 /**
  * Whether a WebSocket upgrade's Origin may connect. No Origin means a non-browser client (curl, a script),
@@ -6,7 +7,7 @@
  */
 export function isOriginAllowed(
   origin: string | undefined,
-  host: string | undefined,
+  isOwnOrigin: (origin: URL) => boolean,
   allowed: readonly string[],
 ): boolean {
   if (origin === undefined) return true;
@@ -16,13 +17,9 @@ export function isOriginAllowed(
   } catch {
     return false;
   }
-  if (
-    host !== undefined &&
-    (parsed.protocol === 'http:' || parsed.protocol === 'https:') &&
-    parsed.host === host
-  ) {
-    return true;
-  }
+  // The server's own names (server.allowedHosts), never the request's Host name: a rebinding page sends its
+  // own name as both Host and Origin.
+  if ((parsed.protocol === 'http:' || parsed.protocol === 'https:') && isOwnOrigin(parsed)) return true;
   return allowed.some((entry) => normalizeOrigin(entry) === parsed.origin);
 }
 

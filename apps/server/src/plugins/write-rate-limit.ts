@@ -52,6 +52,15 @@ export class TokenBuckets {
     };
   }
 
+  /** What `take` would answer, without taking: for limits that count failures after the fact. */
+  peek(key: string): TakeResult {
+    const bucket = this.#buckets.get(key);
+    if (!bucket) return { ok: true };
+    const tokens = this.#refilled(bucket, this.#now());
+    if (tokens >= 1) return { ok: true };
+    return { ok: false, retryAfterS: Math.max(1, Math.ceil((1 - tokens) / this.#policy.refillPerSecond)) };
+  }
+
   #refilled(bucket: Bucket, now: number): number {
     const elapsedS = Math.max(0, now - bucket.updatedAt) / 1_000;
     return Math.min(this.#policy.capacity, bucket.tokens + elapsedS * this.#policy.refillPerSecond);

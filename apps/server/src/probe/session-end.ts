@@ -2,6 +2,7 @@
 // hopwatch ended it), with the close code, reason, HTTP status and error that are its evidence.
 // Pure: leg.ts gathers the evidence from the socket and passes the result to its one `end()` path.
 import type { Cause } from '@hopwatch/shared/protocol';
+import { redactSecretsInText } from '../config/redact.js';
 
 export interface SessionEnd {
   /** null: hopwatch ended the session itself (stop, reload, leg removed); not a drop */
@@ -71,9 +72,13 @@ export function openStepTimeout(step: string, timeoutMs: number): SessionEnd {
   };
 }
 
-/** Names an error the way an SRE greps for it: the errno or TLS code, with the message when it adds to it. */
+/**
+ * Names an error the way an SRE greps for it: the errno or TLS code, with the message when it adds to it.
+ * Messages quote what the far side or the URL said, so secrets in them are redacted before anyone sees them.
+ */
 export function describeError(error: ErrorLike): string {
-  const { code, message } = error;
+  const { code } = error;
+  const message = redactSecretsInText(error.message);
   if (!code) return message;
   return message.includes(code) ? code : `${code}: ${message}`;
 }
@@ -104,7 +109,8 @@ export function classifyClose(evidence: CloseEvidence): SessionEnd {
     return { cause: 'abnormal_close', ...NO_EVIDENCE, closeCode: code, error: describeError(protocolError) };
   }
   if (code !== CLOSE_ABNORMAL) {
-    const closeReason = reason === '' ? null : reason;
+    // The peer wrote it: it is stored, logged ("ws close") and served, so secrets go before any of that.
+    const closeReason = reason === '' ? null : redactSecretsInText(reason);
     if (stage === 'opening') {
       // Refusing an auth or subscribe step with a close frame is the application rejecting the handshake.
       return {

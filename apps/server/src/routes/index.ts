@@ -3,6 +3,10 @@
 // with the narrow sources it reads taken from the runtime here, so the route itself never sees the runtime.
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
+import type { LiveProtocolErrors } from '../live/protocol-errors.js';
+import type { AuthFailureLimiter } from '../plugins/auth-limiter.js';
+import type { HostPolicy } from '../plugins/host-check.js';
+import type { SessionSigner } from '../plugins/session-cookie.js';
 import type { Runtime } from '../runtime.js';
 import { attributeRoutes } from './api/attribute/index.js';
 import { dropsRoutes } from './api/drops/index.js';
@@ -23,15 +27,26 @@ export interface RouteOptions {
   registry: Registry;
   /** where the built dashboard lives; undefined: @hopwatch/web's dist, if built; null: no dashboard */
   webRoot: string | null | undefined;
+  /** the failed-authentication limit and the session signer the auth plugin uses too (login checks tokens) */
+  guard: { limiter: AuthFailureLimiter; sessions: SessionSigner };
+  /** the server's own names (the live stream's Origin check) */
+  hosts: HostPolicy;
+  /** counts what live-stream clients send wrong */
+  liveErrors: LiveProtocolErrors;
 }
 
 export async function registerRoutes(app: FastifyInstance, options: RouteOptions): Promise<void> {
   const { runtime } = options;
   await app.register(healthRoutes);
   await app.register(openApiRoutes);
-  await app.register(loginRoutes, { authToken: runtime.config.server.authToken });
+  await app.register(loginRoutes, { authToken: runtime.config.server.authToken, ...options.guard });
   await app.register(metricsRoutes, { registry: options.registry });
-  await app.register(liveRoutes, { hub: runtime.hub, allowedOrigins: runtime.config.server.allowedOrigins });
+  await app.register(liveRoutes, {
+    hub: runtime.hub,
+    allowedOrigins: runtime.config.server.allowedOrigins,
+    hosts: options.hosts,
+    protocolErrors: options.liveErrors,
+  });
   const targets = () => runtime.config.targets;
   await app.register(apiRoutes, {
     targets,

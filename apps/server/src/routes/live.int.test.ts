@@ -97,7 +97,9 @@ describe('WS /api/live', () => {
       'HTTP 401',
     );
     await connect('/api/live', { headers: { authorization: 'Bearer tok3n' } });
-    await connect('/api/live', { headers: { cookie: 'hopwatch_token=tok3n' } });
+    const login = await f.app.inject({ method: 'POST', url: '/api/login', payload: { token: 'tok3n' } });
+    const cookie = String(login.headers['set-cookie']).split(';')[0] ?? '';
+    await connect('/api/live', { headers: { cookie } });
   });
 
   it('closes a 1 MiB message with 1009, a binary one with 1003, and stays healthy', async () => {

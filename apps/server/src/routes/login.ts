@@ -1,25 +1,29 @@
 // The minimal login for `server.authToken`: GET /login is a plain HTML form (no script, so it works on any
-// wall screen), POST /api/login checks the token and sets the `hopwatch_token` cookie, which browsers
-// also send on the /api/live upgrade, where they cannot set headers. POST /api/logout clears it. A `next`
-// (query on the page, hidden field in the form) returns the browser to the page it asked for.
+// wall screen), POST /api/login checks the token and sets the `hopwatch_token` cookie (a signed session, not
+// the token), which browsers also send on the /api/live upgrade, where they cannot set headers. POST
+// /api/logout clears it. Wrong tokens count against the client's failure limit like any other route's. A
+// `next` (query on the page, hidden field in the form) returns the browser to the page it asked for.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { AUTH_COOKIE, tokenMatches } from '../plugins/auth.js';
+import { AUTH_COOKIE, lockedOut, tokenMatches } from '../plugins/auth.js';
+import type { AuthFailureLimiter } from '../plugins/auth-limiter.js';
 import { ApiFailure } from '../plugins/errors.js';
+import type { SessionSigner } from '../plugins/session-cookie.js';
 import { withApiErrors } from '../plugins/zod-schemas.js';
 import { htmlAttribute, loginUrl, safeNext } from './login-next.js';
 
 export interface LoginRouteOptions {
   authToken: string;
+  limiter: AuthFailureLimiter;
+  sessions: SessionSigner;
 }
 
-const COOKIE_MAX_AGE_S = 30 * 86_400;
 const FORM_TYPE = 'application/x-www-form-urlencoded';
 const LOGIN_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
 const loginBodySchema = z.object({ token: z.string().max(4_096), next: z.string().max(4_096).optional() });
 
 export async function loginRoutes(app: FastifyInstance, options: LoginRouteOptions): Promise<void> {
-  const { authToken } = options;
+  const { authToken, limiter, sessions } = options;
 
   // HTML forms post urlencoded; the parser lives in this plugin only, so no other route accepts forms.
   app.addContentTypeParser(FORM_TYPE, { parseAs: 'string', bodyLimit: 8_192 }, (_request, body, done) => {
@@ -52,15 +56,18 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRouteOptio
   };
   app.post('/api/login', { schema: login }, async (request, reply) => {
     const fromForm = isForm(request);
+    const allowed = limiter.check(request.ip);
+    if (!allowed.ok) throw lockedOut(allowed.retryAfterS);
     const parsed = loginBodySchema.safeParse(request.body);
     const token = parsed.success ? parsed.data.token : '';
     // Back to the page that was asked for (`next`), kept through a wrong token too.
     const next = safeNext(parsed.success ? parsed.data.next : undefined);
     if (authToken === '' || !tokenMatches(token, authToken)) {
+      limiter.failed(request.ip);
       if (fromForm) return reply.redirect(loginUrl(next, true), 303);
       throw new ApiFailure('unauthorized', 'wrong token');
     }
-    setAuthCookie(reply, request, token, COOKIE_MAX_AGE_S);
+    setAuthCookie(reply, request, sessions.issue(), Math.floor(sessions.lifeMs / 1_000));
     return fromForm ? reply.redirect(next, 303) : reply.code(204).send();
   });
 

@@ -130,6 +130,26 @@ describe('batching', () => {
     expect(countOnDisk(f.path, 'events')).toBe(2);
   });
 
+  it('commit() writes what is queued and returns the seq up to which events are on disk, never past a failed write', () => {
+    const f = open();
+    f.publish(sessionOpen('api', 'edge', 's1', T0));
+    expect(f.store.commit()).toBe(1);
+    expect(countOnDisk(f.path, 'events')).toBe(1);
+    const other = new Database(f.path);
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      f.publish(sessionOpen('api', 'edge', 's2', T0 + 1));
+      // The file is busy: seq 2 is handed out but not on disk, so the live hub must not relay it yet.
+      expect(f.store.lastSeq()).toBe(2);
+      expect(f.store.commit()).toBe(1);
+      other.exec('ROLLBACK');
+    } finally {
+      other.close();
+    }
+    expect(f.store.commit()).toBe(2);
+    expect(countOnDisk(f.path, 'events')).toBe(2);
+  });
+
   it('writes what is queued on close', async () => {
     const f = open();
     f.publish(sessionOpen('api', 'edge', 's1', T0));

@@ -26,7 +26,15 @@ import {
 import { RttTable } from './rtt.js';
 import { SessionTable } from './sessions.js';
 import { StallTable } from './stalls.js';
-import type { OutageQuery, PruneResult, RttSample, SessionQuery, StallRecord, Store } from './store.js';
+import type {
+  DurableLog,
+  OutageQuery,
+  PruneResult,
+  RttSample,
+  SessionQuery,
+  StallRecord,
+  Store,
+} from './store.js';
 import { VerdictTable } from './verdicts.js';
 
 export const FLUSH_INTERVAL_MS = 100;
@@ -51,7 +59,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions): Sqli
   return new SqliteStore(openDatabase(path), options);
 }
 
-export class SqliteStore implements Store {
+export class SqliteStore implements Store, DurableLog {
   readonly #db: Db;
   readonly #now: () => number;
   readonly #onError: (error: unknown, context: string) => void;
@@ -67,6 +75,8 @@ export class SqliteStore implements Store {
   readonly #writers: readonly BatchedWriter[];
   readonly #flushTransaction: (closing: boolean) => void;
   #lastSeq: number;
+  /** every event up to this seq is committed (or was given up after failing flushes, see #flush) */
+  #committedSeq: number;
   #timer: NodeJS.Timeout | null = null;
   #closed = false;
 
@@ -108,6 +118,7 @@ export class SqliteStore implements Store {
     });
     // The meta row keeps seq monotonic even after retention has deleted every event.
     this.#lastSeq = Math.max(readMeta(db, LAST_SEQ) ?? 0, this.#events.maxSeq());
+    this.#committedSeq = this.#lastSeq;
     this.#rtt.recover(this.#legs);
   }
 
@@ -126,6 +137,16 @@ export class SqliteStore implements Store {
 
   lastSeq(): number {
     return this.#lastSeq;
+  }
+
+  /**
+   * Writes what is queued now and returns the seq up to which events are on disk. The live hub relays
+   * nothing above it: seq is handed out before the write, so an event relayed before its commit could vanish
+   * in a crash and its seq go to another event after the restart (docs/storage.md, "seq is never reused").
+   */
+  commit(): number {
+    this.flush();
+    return this.#committedSeq;
   }
 
   project(stored: StoredEvent): void {
@@ -284,7 +305,11 @@ export class SqliteStore implements Store {
     if (this.#closed) return;
     // With nothing queued there may still be finished minutes to roll up; closing rolls up all of them.
     const pending = this.#pendingRows();
-    if (pending === 0 && !closing && !this.#rtt.hasMinutesDue()) return;
+    const appended = this.#lastSeq;
+    if (pending === 0 && !closing && !this.#rtt.hasMinutesDue()) {
+      this.#committedSeq = appended;
+      return;
+    }
     try {
       this.#flushTransaction(closing);
     } catch (error) {
@@ -292,12 +317,15 @@ export class SqliteStore implements Store {
       if (pending > MAX_PENDING_ROWS) {
         this.#onError(new Error(`gave up ${pending} rows: ${messageOf(error)}`), 'flush');
         for (const writer of this.#writers) writer.discard();
+        // Given up for good: waiting on them would stop the live stream for ever.
+        this.#committedSeq = appended;
       } else {
         this.#armTimer();
       }
       return;
     }
     for (const writer of this.#writers) writer.committed();
+    this.#committedSeq = appended;
     // Rollups are written a bounded number per flush; come back for the rest even if nothing new arrives.
     if (this.#rtt.hasMinutesDue()) this.#armTimer();
   }

@@ -10,6 +10,15 @@ export interface EventReplay {
   after(since: number, limit: number): Promise<StoredEvent[]>;
 }
 
+/**
+ * The event log's commit point. The live hub relays only events that are durable, so an event a dashboard was
+ * sent survives a `kill -9`, and its seq is never handed to another event after a restart (docs/storage.md).
+ */
+export interface DurableLog {
+  /** Commits what is queued, if it can, and returns the seq up to which every event is durable. */
+  commit(): number;
+}
+
 /** What one bounded pruning step did (store/retention.ts). */
 export interface PruneResult {
   deleted: number;
@@ -59,6 +68,8 @@ export interface StallRecord {
  * published, which is what makes every subscriber see events in `seq` order. A backend keeps that by
  * handing out seq and queueing rows in memory, writing them in batches; a PostgreSQL store shared by several
  * instances would hand out seq from blocks its writer reserves from a database sequence (docs/storage.md).
+ * seq is never reused: since seq is handed out before the commit, the store also gives the live hub its
+ * commit point (DurableLog in live/hub.ts), and the hub relays nothing above it (docs/storage.md).
  */
 export interface Store extends EventSequencer, EventReplay {
   /**
