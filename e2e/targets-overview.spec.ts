@@ -43,3 +43,21 @@ test('the targets overview is ready when every card has its verdict line, and as
   const drops = asked.filter((a) => a.startsWith('/api/drops')).sort();
   expect(drops).toEqual(TARGETS.map((name) => `/api/drops?${name}`));
 });
+
+test('the chart code loads only where charts are: not on the targets overview, and before a target page is ready', async ({
+  page,
+}) => {
+  const scripts: string[] = [];
+  page.on('request', (request) => {
+    if (request.resourceType() === 'script') scripts.push(new URL(request.url()).pathname);
+  });
+  await page.goto(`${server().url}/`);
+  await expect(page.getByTestId('targets-overview')).toHaveAttribute('data-ready', 'true');
+  expect(scripts.filter((path) => path.includes('rtt-band-chart'))).toEqual([]);
+
+  await page.getByTestId('target-card').first().getByRole('link').click();
+  await expect(page.getByTestId('target-window')).toHaveAttribute('data-ready', 'true');
+  // Read at once, no retrying: ready must already mean every leg's chart is drawn.
+  expect(await page.locator('[data-testid="leg-row"] .rtt-chart').count()).toBe(2);
+  expect(scripts.filter((path) => path.includes('rtt-band-chart'))).toHaveLength(1);
+});

@@ -4,6 +4,7 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { targetsQueryOptions } from '../../features/legs/api/get-targets';
 import { rttQueryOptions } from '../../features/rtt/api/get-rtt';
+import { loadRttBandChart } from '../../features/rtt/components/rtt-band-chart-loader';
 import { sessionsQueryOptions } from '../../features/timeline/api/get-sessions';
 import { dropsQueryOptions } from '../../features/verdicts/api/get-drops';
 import { parseViewWindow, queryRangeOf } from '../../lib/view-window';
@@ -11,6 +12,8 @@ import { overviewPage, TARGETS_OVERVIEW_RANGE } from './overview-page';
 
 export function prefetchOverview(queryClient: QueryClient, params: URLSearchParams): void {
   const range = queryRangeOf(parseViewWindow(params));
+  // A named target is a target page (charts) in all likelihood: its chart code loads beside /api/targets.
+  if (params.has('target')) loadRttBandChart().catch(() => undefined);
   queryClient
     .fetchQuery(targetsQueryOptions())
     .then((targets) => {
@@ -22,6 +25,8 @@ export function prefetchOverview(queryClient: QueryClient, params: URLSearchPara
       }
       if (page.kind === 'none') return;
       const { target } = page;
+      // The chart's code parses while the leg requests are out, not after they answer.
+      loadRttBandChart().catch(() => undefined);
       for (const leg of target.legs) {
         void queryClient.prefetchQuery(sessionsQueryOptions(target.name, leg.name, range));
         void queryClient.prefetchQuery(rttQueryOptions(target.name, leg.name, range));
