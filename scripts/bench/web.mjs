@@ -294,7 +294,8 @@ function startServer(dir, port, targets) {
 
 /** One page RUNS times, each in a new context: cold HTTP cache, no React Query cache, like opening a link. */
 async function measure(url, page, expected) {
-  const out = { blank: [], ready: [], interactive: [], api: null, points: 0 };
+  // The machine is shared: the 1-minute load average as this page's runs start, printed with its row.
+  const out = { blank: [], ready: [], interactive: [], api: null, points: 0, load: loadavg()[0] };
   for (let run = 0; run < RUNS; run += 1) {
     const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
     const tab = await context.newPage();
@@ -311,10 +312,18 @@ async function measure(url, page, expected) {
       }
     });
     await tab.addInitScript((selector) => {
-      // Record the moment the page marks its data drawn, as the page itself sees it.
-      new MutationObserver(() => {
-        if (window.hopwatchReadyAt === undefined && document.querySelector(selector))
-          window.hopwatchReadyAt = performance.now();
+      // Record, as the page itself sees it, the moment it marks its data drawn, and the moment after it when
+      // the main thread is free again to answer input (the next frame, then a task boundary). Taken in the
+      // page: Playwright's own round trips to notice the marker are not the page's time.
+      new MutationObserver((_, observer) => {
+        if (!document.querySelector(selector)) return;
+        observer.disconnect();
+        window.hopwatchReadyAt = performance.now();
+        requestAnimationFrame(() =>
+          setTimeout(() => {
+            window.hopwatchFreeAt = performance.now();
+          }, 0),
+        );
       }).observe(document, { subtree: true, attributes: true, childList: true });
     }, page.ready.selector);
     const tracing = args.trace !== undefined && run === RUNS - 1;
@@ -324,32 +333,17 @@ async function measure(url, page, expected) {
     const count = await tab.locator(page.ready.count).count();
     if (count !== expected)
       throw new Error(`${page.name}: expected ${expected} × ${page.ready.count}, got ${count}`);
-    // Interactive: the data is drawn and the main thread is free again to answer input (the next frame
-    // after a task boundary). Measured from navigation start. The API requests are those the page's
-    // Resource Timing saw by then: the waterfall in numbers.
-    const seen = await tab.evaluate(
-      () =>
-        new Promise((resolve) =>
-          requestAnimationFrame(() =>
-            setTimeout(
-              () =>
-                resolve({
-                  readyAt: window.hopwatchReadyAt,
-                  freeAt: performance.now(),
-                  api: performance
-                    .getEntriesByType('resource')
-                    .filter((e) => new URL(e.name).pathname.startsWith('/api/'))
-                    .map((e) => ({
-                      path: new URL(e.name).pathname,
-                      bytes: e.encodedBodySize,
-                      end: e.responseEnd,
-                    })),
-                }),
-              0,
-            ),
-          ),
-        ),
-    );
+    // Interactive: measured from navigation start (above). The API requests are those the page's Resource
+    // Timing saw by then: the waterfall in numbers.
+    await tab.waitForFunction(() => window.hopwatchFreeAt !== undefined, null, { timeout: 60_000 });
+    const seen = await tab.evaluate(() => ({
+      readyAt: window.hopwatchReadyAt,
+      freeAt: window.hopwatchFreeAt,
+      api: performance
+        .getEntriesByType('resource')
+        .filter((e) => new URL(e.name).pathname.startsWith('/api/') && e.responseEnd <= window.hopwatchFreeAt)
+        .map((e) => ({ path: new URL(e.name).pathname, bytes: e.encodedBodySize, end: e.responseEnd })),
+    }));
     if (tracing) {
       mkdirSync(args.trace, { recursive: true });
       const file = join(args.trace, `${page.name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '')}.json`);
@@ -371,12 +365,14 @@ function report(measured) {
     `\nheadless Chromium at 1920×1080, ${RUNS} runs per page, cold cache each, ${HOURS} h of history; ` +
       `load average ${one.toFixed(2)} ${five.toFixed(2)} ${fifteen.toFixed(2)} on ${availableParallelism()} cores`,
   );
-  for (const { setup, page, blank, ready, interactive, api, points } of measured) {
+  for (const { setup, page, blank, ready, interactive, api, points, load } of measured) {
     const byPath = new Map();
     for (const r of api) byPath.set(r.path, (byPath.get(r.path) ?? 0) + 1);
     const bytes = api.reduce((sum, r) => sum + r.bytes, 0);
     const lastEnd = Math.max(0, ...api.map((r) => r.end));
-    console.log(`${page.name}: ${setup.targets} target(s) × ${setup.legsPerTarget} legs`);
+    console.log(
+      `${page.name}: ${setup.targets} target(s) × ${setup.legsPerTarget} legs (load average ${load.toFixed(2)})`,
+    );
     console.log(`  data drawn:   median ${fmt(median(ready))}, max ${fmt(Math.max(...ready))}`);
     console.log(
       `  interactive:  median ${fmt(median(interactive))}, max ${fmt(Math.max(...interactive))}   ` +
