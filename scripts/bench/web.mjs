@@ -1,14 +1,19 @@
-// Dashboard bench (docs/spec.md#8-budgets): the overview with 24 h of history for 10 legs must be interactive within
-// 2 s in headless Chromium. Seeds a temp data dir through the store's real write path (bus → sequence →
-// batched flush): 1 s RTT, a drop every ~40 min per leg, a verdict per drop cluster; then starts the real
-// server (the built CLI) with those legs heartbeating a local echo server, and opens the overview in Debian's
-// Chromium with a cold cache. Printed beside the budget and a baseline from the same server and browser:
-// the load of a blank page. Needs the server and dashboard built (npm run bench builds them).
-//   node scripts/bench/web.mjs [--legs 10] [--hours 24] [--runs 5] [--keep]
+// Dashboard bench (docs/spec.md#8-budgets): the overview with 24 h of history for 10 legs, and with 50 legs
+// across 10 targets, must be interactive within 2 s in headless Chromium. Each setup seeds a temp data dir
+// through the store's real write path (bus → sequence → batched flush): 1 s RTT per leg, a drop cluster every
+// ~40 min per target with its verdict; then starts the real server (the built CLI) with those legs heartbeating
+// a local echo server, and opens each page a user meets in Debian's Chromium with a cold cache:
+//   - one target, 10 legs: that target's page (`/?target=…`);
+//   - 10 targets × 5 legs: the targets overview (`/`: every target's state, open outages, latest verdict) and
+//     one target's page with its 5 legs.
+// Printed beside the budget and a baseline from the same server and browser (the load of a blank page), with
+// the API requests each page made (count, bytes, when the last one answered). Needs the server and dashboard
+// built (npm run bench builds them).
+//   node scripts/bench/web.mjs [--hours 24] [--runs 5] [--only single|multi] [--trace DIR] [--keep]
 import { spawn } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -23,55 +28,112 @@ const CLI = fileURLToPath(new URL('cli.js', server));
 
 const { values: args } = parseArgs({
   options: {
-    legs: { type: 'string', default: '10' },
     hours: { type: 'string', default: '24' },
     runs: { type: 'string', default: '5' },
+    only: { type: 'string' },
+    trace: { type: 'string' },
     keep: { type: 'boolean', default: false },
   },
 });
-const LEGS = positiveInt(args.legs, '--legs');
 const HOURS = positiveInt(args.hours, '--hours');
 const RUNS = positiveInt(args.runs, '--runs');
 const BUDGET_MS = 2_000;
-const TARGET = 'bench';
 const SEGMENTS = ['last-mile', 'cdn', 'lb', 'app'];
 const HOUR = 3_600_000;
 // The same browser and flags as the e2e specs.
 const CHROMIUM = JSON.parse(readFileSync(new URL('../../e2e/chromium.json', import.meta.url), 'utf8'));
 
-const dir = mkdtempSync(join(tmpdir(), 'hopwatch-bench-web-'));
-const legs = Array.from({ length: LEGS }, (_, i) => ({
-  name: `leg-${String(i).padStart(2, '0')}`,
-  enters: SEGMENTS[1 + (i % 3)],
-}));
+/** The two setups of the budget; each page is one printed row. */
+const SETUPS = [
+  {
+    key: 'single',
+    targets: 1,
+    legsPerTarget: 10,
+    pages: (names) => [
+      { name: `target page (${names[0]})`, path: `/?target=${names[0]}&range=24h`, ready: TARGET_WINDOW },
+    ],
+  },
+  {
+    key: 'multi',
+    targets: 10,
+    legsPerTarget: 5,
+    pages: (names) => [
+      { name: 'targets overview (/)', path: '/', ready: TARGETS_OVERVIEW },
+      { name: `target page (${names[0]})`, path: `/?target=${names[0]}&range=24h`, ready: TARGET_WINDOW },
+    ],
+  },
+];
+// "Interactive" starts when the page marks its data drawn (a tested contract of each page: data-ready).
+const TARGET_WINDOW = {
+  selector: '[data-testid="target-window"][data-ready="true"]',
+  count: '[data-testid="leg-row"]',
+  expect: (setup) => setup.legsPerTarget,
+};
+const TARGETS_OVERVIEW = {
+  selector: '[data-testid="targets-overview"][data-ready="true"]',
+  count: '[data-testid="target-card"]',
+  expect: (setup) => setup.targets,
+};
+
+if (args.only !== undefined && !SETUPS.some((s) => s.key === args.only)) {
+  console.error(
+    `--only: must be one of ${SETUPS.map((s) => s.key).join(', ')} (got ${JSON.stringify(args.only)})`,
+  );
+  process.exit(2);
+}
+
 const echo = new WebSocketServer({ host: '127.0.0.1', port: 0 });
 echo.on('connection', (socket) => socket.on('message', (data) => socket.send(data)));
 await new Promise((resolve) => echo.once('listening', resolve));
-let child = null;
 let browser = null;
+const rows = [];
 
 try {
-  await seed();
-  const port = await freePort();
-  child = startServer(port);
-  const url = `http://127.0.0.1:${port}`;
-  await waitHealthy(url);
   browser = await chromium.launch({ executablePath: CHROMIUM.executablePath, args: CHROMIUM.args });
-  await measure(url);
+  for (const setup of SETUPS) {
+    if (args.only === undefined || args.only === setup.key) rows.push(...(await bench(setup)));
+  }
+  report(rows);
 } finally {
   await browser?.close();
-  if (child && child.exitCode === null) {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  }
   await new Promise((resolve) => echo.close(resolve));
-  if (args.keep) console.log(`kept ${dir}`);
-  else rmSync(dir, { recursive: true, force: true });
 }
 
-/** 24 h of history, written as the prober and the judge would have published it. */
-async function seed() {
+/** One setup end to end: its own data dir and server, every page of it measured RUNS times. */
+async function bench(setup) {
+  const dir = mkdtempSync(join(tmpdir(), `hopwatch-bench-web-${setup.key}-`));
+  const targets = Array.from({ length: setup.targets }, (_, t) => ({
+    name: setup.targets === 1 ? 'bench' : `bench-${String(t).padStart(2, '0')}`,
+    legs: Array.from({ length: setup.legsPerTarget }, (_, i) => ({
+      name: `leg-${String(i).padStart(2, '0')}`,
+      enters: SEGMENTS[1 + (i % 3)],
+    })),
+  }));
+  let child = null;
+  try {
+    await seed(dir, targets);
+    const port = await freePort();
+    child = startServer(dir, port, targets);
+    const url = `http://127.0.0.1:${port}`;
+    await waitHealthy(child, dir, url);
+    const measured = [];
+    for (const page of setup.pages(targets.map((t) => t.name))) {
+      measured.push({ setup, page, ...(await measure(url, page, page.ready.expect(setup))) });
+    }
+    return measured;
+  } finally {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    if (args.keep) console.log(`kept ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** HOURS of history for every leg of every target, written as the prober and the judge would have published it. */
+async function seed(dir, targets) {
   const to = Date.now() - 5_000;
   const from = to - HOURS * HOUR;
   let clock = from;
@@ -86,125 +148,142 @@ async function seed() {
     alpn: null,
     remoteAddress: '127.0.0.1',
   };
-  const session = legs.map((leg) => ({ id: `${leg.name}-0`, openedAt: from, n: 0 }));
-  const open = (l, ts) => {
-    const leg = legs[l];
+  const sessions = targets.map((target) =>
+    target.legs.map((leg) => ({ id: `${target.name}/${leg.name}-0`, openedAt: from, n: 0 })),
+  );
+  const open = (t, l, ts) => {
     bus.publish({
       kind: 'session_open',
       ts,
-      target: TARGET,
-      leg: leg.name,
-      sessionId: session[l].id,
+      target: targets[t].name,
+      leg: targets[t].legs[l].name,
+      sessionId: sessions[t][l].id,
       handshake,
     });
   };
-  for (let l = 0; l < LEGS; l += 1) open(l, from);
+  targets.forEach((target, t) => {
+    target.legs.forEach((_, l) => {
+      open(t, l, from);
+    });
+  });
   const started = performance.now();
   let random = 7;
   let drops = 0;
-  // Every ~40 min a shared hop (lb) resets: the legs that cross it drop together and a verdict follows.
+  let samples = 0;
+  // Every ~40 min a shared hop (lb) of each target resets: the legs that cross it drop together and a verdict
+  // follows. Targets drop at different moments, as unrelated services would.
   const clusterEveryS = 2_400;
-  for (let s = 0; s < HOURS * 3_600; s += 1) {
-    clock = from + s * 1_000;
-    if (s > 0 && s % clusterEveryS === 0) {
-      const dropped = [];
-      const sessionIds = [];
-      legs.forEach((leg, l) => {
-        if (leg.enters === 'app') return;
-        const current = session[l];
-        bus.publish({
-          kind: 'session_close',
-          ts: clock,
-          target: TARGET,
-          leg: leg.name,
-          session: {
-            id: current.id,
-            target: TARGET,
-            leg: leg.name,
-            openedAt: current.openedAt,
-            closedAt: clock,
-            durationMs: clock - current.openedAt,
-            silenceMs: 120,
-            cause: 'reset',
-            closeCode: 1006,
-            closeReason: null,
-            httpStatus: null,
-            error: 'ECONNRESET',
-            suspect: false,
-            handshake,
-          },
-        });
-        dropped.push(leg.name);
-        sessionIds.push(current.id);
-        drops += 1;
-        current.n += 1;
-        current.id = `${leg.name}-${current.n}`;
-        current.openedAt = clock + 1_500;
-      });
-      clock += 1_500;
-      legs.forEach((leg, l) => {
-        if (leg.enters !== 'app') open(l, clock);
-      });
+  const dropCluster = (t, at) => {
+    const target = targets[t];
+    const dropped = [];
+    const sessionIds = [];
+    target.legs.forEach((leg, l) => {
+      if (leg.enters === 'app') return;
+      const current = sessions[t][l];
       bus.publish({
-        kind: 'verdict',
-        ts: clock + 8_000,
-        target: TARGET,
-        leg: null,
-        verdict: {
-          id: `bench-${s}`,
-          target: TARGET,
-          kind: 'cluster',
-          at: clock - 1_500,
-          from: clock - 9_000,
-          to: clock + 6_000,
-          dropped,
-          clean: legs.filter((leg) => leg.enters === 'app').map((leg) => leg.name),
-          unknown: [],
-          suspects: ['lb'],
-          confidence: 'high',
-          signatures: [],
-          summary: `lb: ${dropped.length} legs dropped together while the app legs stayed up`,
-          sessionIds,
-          judgedAt: clock + 8_000,
+        kind: 'session_close',
+        ts: at,
+        target: target.name,
+        leg: leg.name,
+        session: {
+          id: current.id,
+          target: target.name,
+          leg: leg.name,
+          openedAt: current.openedAt,
+          closedAt: at,
+          durationMs: at - current.openedAt,
+          silenceMs: 120,
+          cause: 'reset',
+          closeCode: 1006,
+          closeReason: null,
+          httpStatus: null,
+          error: 'ECONNRESET',
+          suspect: false,
+          handshake,
         },
       });
-      clock = from + s * 1_000;
-    }
-    for (let l = 0; l < LEGS; l += 1) {
-      random = (random * 1_103_515_245 + 12_345) % 2_147_483_648;
-      bus.publish({
-        kind: 'rtt',
-        ts: clock + l,
-        target: TARGET,
-        leg: legs[l].name,
-        sessionId: session[l].id,
-        seq: s,
-        rttMs: random % 700 === 0 ? null : 2 + (random % 400) / 100 + (random % 97 === 0 ? 40 : 0),
-        suspect: false,
+      dropped.push(leg.name);
+      sessionIds.push(current.id);
+      drops += 1;
+      current.n += 1;
+      current.id = `${target.name}/${leg.name}-${current.n}`;
+      current.openedAt = at + 1_500;
+    });
+    clock = at + 1_500;
+    target.legs.forEach((leg, l) => {
+      if (leg.enters !== 'app') open(t, l, clock);
+    });
+    bus.publish({
+      kind: 'verdict',
+      ts: clock + 8_000,
+      target: target.name,
+      leg: null,
+      verdict: {
+        id: `bench-${target.name}-${at}`,
+        target: target.name,
+        kind: 'cluster',
+        at,
+        from: at - 7_500,
+        to: at + 7_500,
+        dropped,
+        clean: target.legs.filter((leg) => leg.enters === 'app').map((leg) => leg.name),
+        unknown: [],
+        suspects: ['lb'],
+        confidence: 'high',
+        signatures: [],
+        summary: `lb: ${dropped.length} legs dropped together while the app legs stayed up`,
+        sessionIds,
+        judgedAt: clock + 8_000,
+      },
+    });
+  };
+  for (let s = 0; s < HOURS * 3_600; s += 1) {
+    const second = from + s * 1_000;
+    targets.forEach((target, t) => {
+      // Each target's clusters are phase-shifted by a few minutes from the previous target's.
+      const phase = s + t * 217;
+      if (s > 0 && phase % clusterEveryS === 0) dropCluster(t, second);
+      clock = second;
+      target.legs.forEach((leg, l) => {
+        random = (random * 1_103_515_245 + 12_345) % 2_147_483_648;
+        bus.publish({
+          kind: 'rtt',
+          ts: second + l,
+          target: target.name,
+          leg: leg.name,
+          sessionId: sessions[t][l].id,
+          seq: s,
+          rttMs: random % 700 === 0 ? null : 2 + (random % 400) / 100 + (random % 97 === 0 ? 40 : 0),
+          suspect: false,
+        });
+        samples += 1;
       });
-    }
+    });
   }
   await store.close();
-  const samples = HOURS * 3_600 * LEGS;
+  const legs = targets.reduce((sum, t) => sum + t.legs.length, 0);
   console.log(
-    `seeded ${samples.toLocaleString('en')} RTT samples, ${drops} drops (${LEGS} legs × ${HOURS} h) ` +
-      `in ${((performance.now() - started) / 1_000).toFixed(1)} s`,
+    `seeded ${samples.toLocaleString('en')} RTT samples, ${drops} drops (${targets.length} target(s), ` +
+      `${legs} legs × ${HOURS} h) in ${((performance.now() - started) / 1_000).toFixed(1)} s`,
   );
 }
 
-function startServer(port) {
-  const legsYaml = legs
+function startServer(dir, port, targets) {
+  const echoUrl = `ws://127.0.0.1:${echo.address().port}/ws`;
+  const targetsYaml = targets
     .map(
-      (leg) =>
-        `      - { name: ${leg.name}, url: "ws://127.0.0.1:${echo.address().port}/ws", enters: ${leg.enters} }`,
+      (target) =>
+        `  - name: ${target.name}\n    segments: [${SEGMENTS.join(', ')}]\n` +
+        '    heartbeat: { mode: ping, interval: 1s, timeout: 5s }\n    legs:\n' +
+        target.legs
+          .map((leg) => `      - { name: ${leg.name}, url: "${echoUrl}", enters: ${leg.enters} }`)
+          .join('\n'),
     )
     .join('\n');
   const config = join(dir, 'hopwatch.yaml');
   writeFileSync(
     config,
-    `storage:\n  sqlite: ${join(dir, 'hopwatch.db')}\nlab:\n  enabled: false\ntargets:\n  - name: ${TARGET}\n` +
-      `    segments: [${SEGMENTS.join(', ')}]\n    heartbeat: { mode: ping, interval: 1s, timeout: 5s }\n` +
-      `    legs:\n${legsYaml}\n`,
+    `storage:\n  sqlite: ${join(dir, 'hopwatch.db')}\nlab:\n  enabled: false\ntargets:\n${targetsYaml}\n`,
   );
   const log = openSync(join(dir, 'server.log'), 'a');
   return spawn(process.execPath, [CLI, '--config', config, '--host', '127.0.0.1', '--port', String(port)], {
@@ -213,69 +292,105 @@ function startServer(port) {
   });
 }
 
-async function measure(url) {
-  const blank = [];
-  const ready = [];
-  const interactive = [];
-  let points = null;
+/** One page RUNS times, each in a new context: cold HTTP cache, no React Query cache, like opening a link. */
+async function measure(url, page, expected) {
+  // The machine is shared: the 1-minute load average as this page's runs start, printed with its row.
+  const out = { blank: [], ready: [], interactive: [], api: null, points: 0, load: loadavg()[0] };
   for (let run = 0; run < RUNS; run += 1) {
-    // A new context each run: cold HTTP cache, no React Query cache, like a person opening a link.
     const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
-    const page = await context.newPage();
-    await page.goto(`${url}/healthz`, { waitUntil: 'load' });
-    blank.push(await page.evaluate(() => performance.getEntriesByType('navigation')[0].loadEventEnd));
+    const tab = await context.newPage();
+    await tab.goto(`${url}/healthz`, { waitUntil: 'load' });
+    out.blank.push(await tab.evaluate(() => performance.getEntriesByType('navigation')[0].loadEventEnd));
 
-    let rttPoints = 0;
-    page.on('response', async (response) => {
+    tab.on('response', async (response) => {
       if (!response.url().includes('/api/rtt')) return;
       try {
         const body = await response.json();
-        rttPoints = Math.max(rttPoints, body.points.length);
+        out.points = Math.max(out.points, body.points.length);
       } catch {
         // a navigation may cut a body short
       }
     });
-    await page.addInitScript(() => {
-      // Record the moment every row has its data, as the page itself sees it.
-      new MutationObserver(() => {
-        const view = document.querySelector('[data-testid="target-window"][data-ready="true"]');
-        if (view && window.hopwatchReadyAt === undefined) window.hopwatchReadyAt = performance.now();
+    await tab.addInitScript((selector) => {
+      // Record, as the page itself sees it, the moment it marks its data drawn, and the moment after it when
+      // the main thread is free again to answer input (the next frame, then a task boundary). Taken in the
+      // page: Playwright's own round trips to notice the marker are not the page's time.
+      new MutationObserver((_, observer) => {
+        if (!document.querySelector(selector)) return;
+        observer.disconnect();
+        window.hopwatchReadyAt = performance.now();
+        requestAnimationFrame(() =>
+          setTimeout(() => {
+            window.hopwatchFreeAt = performance.now();
+          }, 0),
+        );
       }).observe(document, { subtree: true, attributes: true, childList: true });
-    });
-    await page.goto(`${url}/?target=${TARGET}&range=24h`);
-    await page.waitForSelector('[data-testid="target-window"][data-ready="true"]', { timeout: 60_000 });
-    const rows = await page.locator('[data-testid="leg-row"]').count();
-    if (rows !== LEGS) throw new Error(`expected ${LEGS} leg rows, got ${rows}`);
-    // Interactive: the data is drawn and the main thread is free again to answer input (the next frame
-    // after a task boundary). Measured from navigation start.
-    const { readyAt, freeAt } = await page.evaluate(
-      () =>
-        new Promise((resolve) =>
-          requestAnimationFrame(() =>
-            setTimeout(() => resolve({ readyAt: window.hopwatchReadyAt, freeAt: performance.now() }), 0),
-          ),
-        ),
-    );
-    ready.push(readyAt);
-    interactive.push(freeAt);
-    points = rttPoints;
+    }, page.ready.selector);
+    const tracing = args.trace !== undefined && run === RUNS - 1;
+    if (tracing) await browser.startTracing(tab, { screenshots: false });
+    await tab.goto(`${url}${page.path}`);
+    await tab.waitForSelector(page.ready.selector, { timeout: 60_000 });
+    const count = await tab.locator(page.ready.count).count();
+    if (count !== expected)
+      throw new Error(`${page.name}: expected ${expected} × ${page.ready.count}, got ${count}`);
+    // Interactive: measured from navigation start (above). The API requests are those the page's Resource
+    // Timing saw by then: the waterfall in numbers.
+    await tab.waitForFunction(() => window.hopwatchFreeAt !== undefined, null, { timeout: 60_000 });
+    const seen = await tab.evaluate(() => ({
+      readyAt: window.hopwatchReadyAt,
+      freeAt: window.hopwatchFreeAt,
+      api: performance
+        .getEntriesByType('resource')
+        .filter((e) => new URL(e.name).pathname.startsWith('/api/') && e.responseEnd <= window.hopwatchFreeAt)
+        .map((e) => ({ path: new URL(e.name).pathname, bytes: e.encodedBodySize, end: e.responseEnd })),
+    }));
+    if (tracing) {
+      mkdirSync(args.trace, { recursive: true });
+      const file = join(args.trace, `${page.name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '')}.json`);
+      writeFileSync(file, await browser.stopTracing());
+      console.log(`trace of ${page.name}: ${file}`);
+    }
+    out.ready.push(seen.readyAt);
+    out.interactive.push(seen.freeAt);
+    out.api = seen.api;
     await context.close();
   }
-  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-  console.log(`overview: ${LEGS} legs × ${HOURS} h, ${points} RTT points per leg (server-downsampled)`);
-  console.log(`  runs: ${RUNS}, cold cache each, headless Chromium at 1920×1080`);
-  console.log(`  data drawn:   median ${fmt(median(ready))}, max ${fmt(Math.max(...ready))}`);
-  console.log(
-    `  interactive:  median ${fmt(median(interactive))}, max ${fmt(Math.max(...interactive))}   ` +
-      `(budget ${fmt(BUDGET_MS)}: ${median(interactive) <= BUDGET_MS ? 'within' : 'OVER'})`,
-  );
-  console.log(`  baseline, a blank page from the same server: median ${fmt(median(blank))}`);
+  return out;
 }
 
-async function waitHealthy(url) {
+function report(measured) {
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const [one, five, fifteen] = loadavg();
+  console.log(
+    `\nheadless Chromium at 1920×1080, ${RUNS} runs per page, cold cache each, ${HOURS} h of history; ` +
+      `load average ${one.toFixed(2)} ${five.toFixed(2)} ${fifteen.toFixed(2)} on ${availableParallelism()} cores`,
+  );
+  for (const { setup, page, blank, ready, interactive, api, points, load } of measured) {
+    const byPath = new Map();
+    for (const r of api) byPath.set(r.path, (byPath.get(r.path) ?? 0) + 1);
+    const bytes = api.reduce((sum, r) => sum + r.bytes, 0);
+    const lastEnd = Math.max(0, ...api.map((r) => r.end));
+    console.log(
+      `${page.name}: ${setup.targets} target(s) × ${setup.legsPerTarget} legs (load average ${load.toFixed(2)})`,
+    );
+    console.log(`  data drawn:   median ${fmt(median(ready))}, max ${fmt(Math.max(...ready))}`);
+    console.log(
+      `  interactive:  median ${fmt(median(interactive))}, max ${fmt(Math.max(...interactive))}   ` +
+        `(budget ${fmt(BUDGET_MS)}: ${median(interactive) <= BUDGET_MS ? 'within' : 'OVER'})`,
+    );
+    console.log(`  baseline, a blank page from the same server: median ${fmt(median(blank))}`);
+    console.log(
+      `  API: ${api.length} requests, ${(bytes / 1024).toFixed(0)} KiB, last answered at ${fmt(lastEnd)} ` +
+        `(${[...byPath].map(([path, n]) => `${n}× ${path}`).join(', ')})` +
+        (points > 0 ? `; ${points} RTT points per leg (server-downsampled)` : ''),
+    );
+  }
+}
+
+async function waitHealthy(child, dir, url) {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited:\n${serverLog()}`);
+    if (child.exitCode !== null) throw new Error(`server exited:\n${serverLog(dir)}`);
     try {
       if ((await fetch(`${url}/healthz`)).ok) return;
     } catch {
@@ -283,10 +398,10 @@ async function waitHealthy(url) {
     }
     await sleep(100);
   }
-  throw new Error(`server did not answer /healthz:\n${serverLog()}`);
+  throw new Error(`server did not answer /healthz:\n${serverLog(dir)}`);
 }
 
-function serverLog() {
+function serverLog(dir) {
   try {
     return readFileSync(join(dir, 'server.log'), 'utf8');
   } catch {

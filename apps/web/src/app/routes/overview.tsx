@@ -21,6 +21,7 @@ import { ShareButton } from '../target-window/share-button';
 import { TargetWindow } from '../target-window/target-window';
 import { useRangeKeys } from '../target-window/use-range-keys';
 import { WindowControls } from '../target-window/window-controls';
+import { overviewPage } from './overview-page';
 import { TargetsOverview } from './targets-overview';
 
 export function OverviewRoute() {
@@ -54,9 +55,9 @@ export function OverviewRoute() {
   if (targets.error) return <p className="error">Targets could not be loaded: {targets.error.message}</p>;
   if (!targets.data) return <p className="muted">loading…</p>;
   if (targets.data.length === 0) return <p className="muted empty">No targets are configured.</p>;
-  const chosen = targets.data.find((t) => t.name === params.get('target'));
-  if (!chosen && targets.data.length > 1) return <TargetsOverview targets={targets.data} />;
-  const target = chosen ?? targets.data[0]!;
+  const page = overviewPage(targets.data, params.get('target'));
+  if (page.kind !== 'target') return <TargetsOverview targets={targets.data} />;
+  const { target } = page;
 
   function update(change: (next: URLSearchParams) => void) {
     const next = new URLSearchParams(params);

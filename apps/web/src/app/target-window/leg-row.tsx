@@ -6,7 +6,7 @@ import { type DropMarkView, SessionStrip } from '../../components/charts/session
 import { LegHeader } from '../../features/legs/components/leg-header';
 import { legWindowStats } from '../../features/legs/leg-stats';
 import { LegOutageBands } from '../../features/outages/components/outage-band';
-import { LazyRttBandChart } from '../../features/rtt/components/rtt-band-chart-lazy';
+import { useRttBandChart } from '../../features/rtt/components/rtt-band-chart-loader';
 import { useRttChart } from '../../features/rtt/use-rtt-chart';
 import type { SessionsPage } from '../../features/timeline/api/get-sessions';
 import { DropDetails } from '../../features/timeline/components/drop-details';
@@ -53,6 +53,7 @@ export const LegRow = memo(function LegRow(props: LegRowProps) {
   );
   // Live: heartbeats reach the chart on the window's tick (`now`), one redraw with the window's move.
   const chart = useRttChart(rtt, scale.to - scale.from, scale.width, live ? now : null);
+  const { Chart, error: chartError } = useRttBandChart();
   const stats = useMemo(
     () => legWindowStats(strip, rtt?.points ?? [], Math.min(scale.to, now)),
     [strip, rtt, scale.to, now],
@@ -88,14 +89,22 @@ export const LegRow = memo(function LegRow(props: LegRowProps) {
               now={now}
               height={STRIP_HEIGHT}
             />
-            <LazyRttBandChart
-              width={scale.width}
-              height={CHART_HEIGHT}
-              from={scale.from}
-              to={scale.to}
-              label={`${leg.name} round-trip time`}
-              {...chart}
-            />
+            {Chart ? (
+              <Chart
+                width={scale.width}
+                height={CHART_HEIGHT}
+                from={scale.from}
+                to={scale.to}
+                label={`${leg.name} round-trip time`}
+                {...chart}
+              />
+            ) : (
+              <div className="rtt-chart-pending" style={{ height: CHART_HEIGHT }}>
+                {chartError && (
+                  <p className="error">The RTT chart could not be loaded: {chartError.message}</p>
+                )}
+              </div>
+            )}
             {!sessions && <span className="leg-loading">loading…</span>}
           </>
         )}

@@ -8,6 +8,7 @@ import { ZoomBrush } from '../../components/charts/zoom-brush';
 import { CauseLegend } from '../../components/ui/cause-legend';
 import { EvidenceRows } from '../../features/evidence/components/evidence-rows';
 import { rttQueryOptions } from '../../features/rtt/api/get-rtt';
+import { useRttBandChart } from '../../features/rtt/components/rtt-band-chart-loader';
 import { type SessionsPage, sessionsQueryOptions } from '../../features/timeline/api/get-sessions';
 import { useDrops } from '../../features/verdicts/api/get-drops';
 import { ReportDropForm } from '../../features/verdicts/components/report-drop-form';
@@ -66,7 +67,10 @@ export function TargetWindow({ target, window, selectedDrop, onSelectDrop, zoom 
     [onSelectDrop, selectedDrop],
   );
 
+  // Drawn means the charts too: their code loads on its own (rtt-band-chart-loader.ts).
+  const chartModule = useRttBandChart();
   const ready =
+    (chartModule.Chart !== null || chartModule.error !== null) &&
     sessionQueries.every((q) => q.data !== undefined || q.error) &&
     rttQueries.every((q) => q.data !== undefined || q.error) &&
     (drops.data !== undefined || drops.error !== null);
