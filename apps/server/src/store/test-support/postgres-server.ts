@@ -16,7 +16,11 @@ export interface PostgresServer {
   stop(): Promise<void>;
 }
 
-const DEBIAN_BINDIRS = ['/usr/lib/postgresql/17/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/15/bin'];
+const DEBIAN_BINDIRS = [
+  '/usr/lib/postgresql/17/bin',
+  '/usr/lib/postgresql/16/bin',
+  '/usr/lib/postgresql/15/bin',
+];
 const START_TIMEOUT_MS = 30_000;
 
 /** Where initdb and postgres live: Debian's versioned directory, `pg_config --bindir`, or PATH. */
@@ -140,7 +144,8 @@ async function waitForConnection(url: string, child: ChildProcess, log: () => st
       return;
     } catch (error) {
       await client.end().catch(() => {});
-      if (Date.now() > deadline) throw new Error(`postgres did not accept connections: ${String(error)}\n${log()}`);
+      if (Date.now() > deadline)
+        throw new Error(`postgres did not accept connections: ${String(error)}\n${log()}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
