@@ -2,6 +2,7 @@
 import fastifyWebsocket from '@fastify/websocket';
 import { LIVE_MAX_CLIENT_MESSAGE_BYTES } from '@hopwatch/shared/protocol';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import { DEFAULT_VANTAGE } from './config/defaults.js';
 import { createMetrics } from './metrics/hopwatch-metrics.js';
 import { attributeRoutes } from './routes/api/attribute/index.js';
 import { dropsRoutes } from './routes/api/drops/index.js';
@@ -66,14 +67,18 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     liveClients: () => runtime.hub.clientCount,
     legs: () => runtime.config.targets.flatMap((t) => t.legs.map((l) => ({ target: t.name, leg: l.name }))),
   });
+  // Instances sharing a store each export their own legs; the label tells their series apart.
+  if (runtime.config.storage.postgres !== null || runtime.config.vantage !== DEFAULT_VANTAGE) {
+    metrics.registry.setDefaultLabels({ vantage: runtime.config.vantage });
+  }
   app.addHook('onClose', async () => metrics.close());
   await app.register(metricsRoutes, { registry: metrics.registry });
   await app.register(liveRoutes, { hub: runtime.hub, allowedOrigins: runtime.config.server.allowedOrigins });
-  const targets = () => runtime.config.targets;
+  const targets = () => runtime.targets();
   await app.register(apiRoutes, {
     targets,
     store: runtime.store,
-    lastSeq: () => runtime.bus.lastSeq(),
+    lastSeq: () => runtime.events.lastSeq(),
     legStatus: () => runtime.prober.status(),
     now: Date.now,
   } satisfies ApiSources);

@@ -1,19 +1,25 @@
 // The long-lived parts of a running hopwatch, wired once: the event bus, the live hub, and (as they land)
 // storage, the prober, the judge and the lab. app.ts turns a runtime into routes.
 import { Judge } from './attribution/judge.js';
-import type { HopwatchConfig } from './config/types.js';
+import type { HopwatchConfig, TargetConfig } from './config/types.js';
 import { EventBus } from './events/bus.js';
 import { type Lab, labFaultFields, startLab } from './lab/lab.js';
 import { LiveHub } from './live/hub.js';
 import { type ProbeLogger, Prober } from './probe/prober.js';
 import type { ProberHandle } from './probe/types.js';
+import { openStore } from './store/open-store.js';
+import { PostgresStore } from './store/postgres/postgres-store.js';
 import { startPruning } from './store/retention.js';
-import { openSqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
+import { joinVantages, type SharedVantages } from './vantages/shared-vantages.js';
 
 export interface Runtime {
   config: HopwatchConfig;
   bus: EventBus;
+  /** what dashboards and the judge follow: the bus, or with a shared store every vantage's events */
+  events: Pick<EventBus, 'subscribe' | 'lastSeq'>;
+  /** the targets as every vantage sees them (with one SQLite store: config.targets) */
+  targets(): TargetConfig[];
   hub: LiveHub;
   store: Store;
   /** the built-in lab when it runs (its target is the last of config.targets), else null */
@@ -35,7 +41,7 @@ export async function createRuntime(
   fileConfig: HopwatchConfig,
   options: RuntimeOptions = {},
 ): Promise<Runtime> {
-  const store = openSqliteStore(fileConfig.storage.sqlite, { retentionMs: fileConfig.storage.retentionMs });
+  const store = await openStore(fileConfig);
   // The lab starts before the prober: its ports make its target, which the prober watches like any other.
   let lab: Lab | null = null;
   try {
@@ -63,10 +69,25 @@ export async function createRuntime(
       session,
     });
   }
-  const hub = new LiveHub({ bus, replay: store });
+  let shared: SharedVantages | null = null;
+  try {
+    shared = store instanceof PostgresStore ? await joinVantages(store, config.targets) : null;
+  } catch (error) {
+    await lab?.close();
+    await store.close();
+    throw error;
+  }
+  const events = shared?.feed ?? bus;
+  const targets = () => (shared ? shared.targets(runtime.config.targets) : runtime.config.targets);
+  const hub = new LiveHub({ bus: events, replay: store });
   const stopPruning = startPruning(store);
   // Reads runtime.config on every drop, so a reload's targets and correlation windows apply at once.
-  const judge = new Judge({ bus, store, targets: () => runtime.config.targets });
+  const judge = new Judge({
+    bus,
+    store,
+    targets,
+    ...(shared ? { events: shared.feed, mayJudge: () => shared?.lease.held === true } : {}),
+  });
   // Started last: every consumer of its events is subscribed by now.
   const prober = new Prober({
     targets: config.targets,
@@ -78,6 +99,8 @@ export async function createRuntime(
   const runtime: Runtime = {
     config,
     bus,
+    events,
+    targets,
     hub,
     store,
     lab,
@@ -88,6 +111,7 @@ export async function createRuntime(
       await prober.stop();
       judge.close();
       hub.close();
+      await shared?.close();
       stopPruning();
       await lab?.close();
       // Last: every part closed before it may still publish (the prober's own session_close events).

@@ -39,7 +39,16 @@ import type { EventBus } from '../events/bus.js';
 import { type EvidenceStore, gatherFacts, targetFacts } from './facts.js';
 
 export interface JudgeOptions {
+  /** where verdicts are published, and (without `events`) where drops are watched */
   bus: EventBus;
+  /** where drops are watched when not the bus: a shared store's feed of every vantage's events */
+  events?: Pick<EventBus, 'subscribe'>;
+  /**
+   * Whether this instance judges now (instances sharing a store: the one holding the judge's lease). When
+   * not, a cluster whose window passed waits another window for the holder's verdict and judges it then if
+   * none came, so a holder that died is replaced within one correlation window.
+   */
+  mayJudge?: () => boolean;
   store: EvidenceStore;
   /** the targets as configured now: a reload may add, change or remove them */
   targets: () => readonly TargetConfig[];
@@ -59,7 +68,12 @@ interface Cluster {
   timer: NodeJS.Timeout | null;
   /** judgments begun; one that finds this changed when the store answers was superseded */
   judgments: number;
+  /** not the leaseholder when its window passed: it waited one more window for the holder's verdict */
+  waitedForHolder: boolean;
 }
+
+/** verdict ids remembered to know the leaseholder judged a cluster */
+const VERDICTS_REMEMBERED = 10_000;
 
 export class Judge {
   readonly #store: EvidenceStore;
@@ -74,6 +88,9 @@ export class Judge {
   /** `target/leg` of legs whose last session ended in a drop and that have not opened one since */
   readonly #down = new Set<string>();
   readonly #unsubscribe: () => void;
+  readonly #mayJudge: () => boolean;
+  /** ids of verdicts seen on the stream (another instance's too), newest last, bounded */
+  readonly #verdictsSeen = new Set<string>();
   #closed = false;
 
   constructor(options: JudgeOptions) {
@@ -82,7 +99,8 @@ export class Judge {
     this.#targets = options.targets;
     this.#now = options.now ?? Date.now;
     this.#onError = options.onError ?? defaultOnError;
-    this.#unsubscribe = options.bus.subscribe((stored) => this.#onEvent(stored.event));
+    this.#mayJudge = options.mayJudge ?? (() => true);
+    this.#unsubscribe = (options.events ?? options.bus).subscribe((stored) => this.#onEvent(stored.event));
   }
 
   /** The verdict on a drop a user reported at `at`; judged now, with what is known now, and not stored. */
@@ -109,6 +127,14 @@ export class Judge {
 
   #onEvent(event: HopEvent): void {
     if (this.#closed) return;
+    if (event.kind === 'verdict') {
+      this.#verdictsSeen.add(String(event.verdict.id));
+      if (this.#verdictsSeen.size > VERDICTS_REMEMBERED) {
+        const oldest = this.#verdictsSeen.values().next().value;
+        if (oldest !== undefined) this.#verdictsSeen.delete(oldest);
+      }
+      return;
+    }
     if (event.kind === 'session_open') {
       this.#down.delete(`${event.target}/${event.leg}`);
       return;
@@ -146,6 +172,7 @@ export class Judge {
         drops: new Map(),
         timer: null,
         judgments: 0,
+        waitedForHolder: false,
       };
       this.#clusters.set(cluster.id, cluster);
       this.#latest.set(target.name, cluster);
@@ -156,6 +183,7 @@ export class Judge {
     };
     cluster.drops.set(drop.id, drop);
     cluster.phase = 'collecting';
+    cluster.waitedForHolder = false;
     this.#arm(cluster, windowMs);
   }
 
@@ -168,6 +196,18 @@ export class Judge {
   #fire(cluster: Cluster): void {
     cluster.timer = null;
     if (this.#closed || this.#clusters.get(cluster.id) !== cluster) return;
+    if (!this.#mayJudge() && !cluster.waitedForHolder) {
+      // Another instance judges; this one judges only if no verdict came within one more window.
+      cluster.waitedForHolder = true;
+      const target = this.#target(cluster.target);
+      cluster.timer = setTimeout(() => this.#fire(cluster), target?.correlationWindowMs ?? 0);
+      return;
+    }
+    if (cluster.waitedForHolder && this.#verdictsSeen.has(cluster.id)) {
+      cluster.phase = 'judged';
+      if (this.#latest.get(cluster.target) !== cluster) this.#clusters.delete(cluster.id);
+      return;
+    }
     void this.#judge(cluster);
     // Only the latest cluster of a target waits for late drops.
     if (this.#latest.get(cluster.target) !== cluster) this.#clusters.delete(cluster.id);

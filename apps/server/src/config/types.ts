@@ -68,7 +68,10 @@ export interface LabConfig {
 
 export interface HopwatchConfig {
   server: { host: string; port: number; authToken: string; allowedOrigins: string[] };
-  storage: { sqlite: string; retentionMs: number };
+  /** `postgres` (a URL) replaces `sqlite` when set: several instances (vantages) may share it */
+  storage: { sqlite: string; postgres: string | null; retentionMs: number };
+  /** where this instance probes from (default `default`); its legs also cover `vantage:<name>` on PostgreSQL */
+  vantage: string;
   prober: { stallThresholdMs: number };
   targets: TargetConfig[];
   lab: LabConfig;

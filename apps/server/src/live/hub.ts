@@ -41,7 +41,8 @@ export interface EventReplay {
 }
 
 export interface HubOptions {
-  bus: EventBus;
+  /** the events to fan out: the bus, or a shared store's feed of every instance's events (events/store-feed.ts) */
+  bus: Pick<EventBus, 'subscribe' | 'lastSeq'>;
   replay?: EventReplay;
   /** bytes queued on one socket before it counts as a slow consumer */
   maxBufferedBytes?: number;
@@ -88,7 +89,7 @@ interface PendingEvent {
 
 export class LiveHub {
   readonly #clients = new Map<WebSocket, LiveClient>();
-  readonly #bus: EventBus;
+  readonly #bus: Pick<EventBus, 'subscribe' | 'lastSeq'>;
   readonly #replay: EventReplay | undefined;
   readonly #maxBuffered: number;
   readonly #pongTimeoutMs: number;

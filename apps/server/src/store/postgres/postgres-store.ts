@@ -107,7 +107,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   const where = redactUrl(url);
   const pool = new pg.Pool({
     connectionString: url,
-    max: options.maxConnections ?? 4,
+    max: options.maxConnections ?? 6,
     // BIGINT columns hold epoch ms and seq: well inside a double's exact integers.
     types: {
       getTypeParser: ((oid: number, format?: string) =>
@@ -374,6 +374,17 @@ export class PostgresStore implements Store {
       [this.#writerTimeoutMs / 1_000],
     );
     return rows[0]?.low ?? null;
+  }
+
+  /** The newest seq that is final (below the watermark): where a follower of the log starts. */
+  async finalSeq(): Promise<number> {
+    await this.#settled();
+    const watermark = await this.watermark();
+    const { rows } = await this.#pool.query<{ seq: number | null }>(
+      'SELECT MAX(seq) AS seq FROM events WHERE ($1::bigint IS NULL OR seq < $1)',
+      [watermark],
+    );
+    return rows[0]?.seq ?? 0;
   }
 
   async sessions(query: SessionQuery): Promise<Session[]> {

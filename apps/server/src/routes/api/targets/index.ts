@@ -7,6 +7,7 @@ import { redactUrl } from '../../../config/redact.js';
 import { parseQuery } from '../query.js';
 import type { ApiSources } from '../sources.js';
 import { legStats, RTT_WINDOW_MS, UPTIME_WINDOW_MS } from './leg-stats.js';
+import { remoteLegState } from './remote-leg-state.js';
 
 /** more sessions than a leg reconnecting at the 1 s backoff floor opens in an hour */
 const SESSIONS_PER_HOUR_CAP = 10_000;
@@ -46,8 +47,10 @@ export async function targetsRoutes(app: FastifyInstance, sources: ApiSources): 
                 intervalMs: leg.heartbeat.intervalMs,
                 timeoutMs: leg.heartbeat.timeoutMs,
               },
-              state: legStatus?.state ?? 'connecting',
-              since: legStatus?.since ?? now,
+              // A leg without prober status is another vantage's: its sessions tell its state.
+              ...(legStatus
+                ? { state: legStatus.state, since: legStatus.since }
+                : remoteLegState(sessions, now)),
               stats: legStats(
                 sessions,
                 samples.filter((s) => s.leg === leg.name),
