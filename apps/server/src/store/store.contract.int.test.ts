@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openPostgresStore } from './postgres/postgres-store.js';
 import { openSqliteStore } from './sqlite-store.js';
-import { type PostgresServer, startPostgres } from './test-support/postgres-server.js';
+import { type PostgresServer, startPostgres } from './postgres/throwaway-server.js';
 import { describeStoreContract } from './test-support/store-contract.js';
 
 describeStoreContract({

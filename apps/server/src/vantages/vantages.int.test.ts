@@ -22,7 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EchoApp } from '../lab/echo-app.js';
 import { HEALTHY, HopProxy } from '../lab/hop-proxy.js';
 import { connectLive, type LiveTestClient, until } from '../routes/test-support/live-client.js';
-import { type PostgresServer, startPostgres } from '../store/test-support/postgres-server.js';
+import { type PostgresServer, startPostgres } from '../store/postgres/throwaway-server.js';
 
 const SERVER_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = join(SERVER_DIR, 'dist', 'cli.js');

@@ -1,7 +1,7 @@
-// A real PostgreSQL for tests: Debian's initdb and postgres in a temporary directory, on a free loopback port,
-// its unix socket in that directory, removed again by stop(). PostgreSQL refuses to run as root, so as root
-// the server runs as the `postgres` user (the directory is handed to it); otherwise as whoever runs the tests.
-// Durability is traded for speed (fsync off): a test database lives for seconds.
+// A throwaway PostgreSQL for tests and benches (built, so `npm run bench` can use it too): Debian's initdb
+// and postgres in a temporary directory, on a free loopback port, its unix socket in that directory, removed
+// again by stop(). PostgreSQL refuses to run as root, so as root the server runs as the `postgres` user (the
+// directory is handed to it); otherwise as whoever runs it. Durability is traded for speed (fsync off).
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
