@@ -70,8 +70,13 @@ export async function createRuntime(
     });
   }
   let shared: SharedVantages | null = null;
+  let started = false;
   try {
-    shared = store instanceof PostgresStore ? await joinVantages(store, config.targets) : null;
+    // Until the runtime exists its config is `config`; afterwards a reload's targets are recorded too.
+    shared =
+      store instanceof PostgresStore
+        ? await joinVantages(store, () => (started ? runtime.config.targets : config.targets))
+        : null;
   } catch (error) {
     await lab?.close();
     await store.close();
@@ -118,5 +123,6 @@ export async function createRuntime(
       await store.close();
     },
   };
+  started = true;
   return runtime;
 }

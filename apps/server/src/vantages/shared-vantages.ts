@@ -17,27 +17,39 @@ export interface SharedVantages {
   lease: JudgeLease;
   /** own targets, each leg covering this vantage, joined with the other vantages' legs */
   targets(own: readonly TargetConfig[]): TargetConfig[];
-  /** records a reloaded config's legs */
-  register(own: readonly TargetConfig[]): Promise<void>;
   close(): Promise<void>;
 }
 
+/**
+ * `own`: this instance's targets now (read again on every refresh, so a reloaded config's legs are recorded).
+ * Throws VantageConflictError when its targets disagree with another vantage's.
+ */
 export async function joinVantages(
   store: PostgresStore,
-  own: readonly TargetConfig[],
+  own: () => readonly TargetConfig[],
   options: { onError?: (error: unknown, context: string) => void } = {},
 ): Promise<SharedVantages> {
   const vantage = store.vantage;
-  const report = options.onError ?? (() => {});
-  await registerVantage(store.pool, vantage, withVantage(own, vantage));
+  const report = options.onError ?? defaultOnError;
+  let registered = own();
+  await registerVantage(store.pool, vantage, withVantage(registered, vantage));
   let stored: StoredLeg[] = await storedLegs(store.pool);
   const refresh = setInterval(() => {
-    storedLegs(store.pool).then(
-      (legs) => {
-        stored = legs;
-      },
-      (error: unknown) => report(error, 'reading the other vantages legs'),
-    );
+    const current = own();
+    const recorded =
+      current === registered
+        ? Promise.resolve()
+        : registerVantage(store.pool, vantage, withVantage(current, vantage)).then(() => {
+            registered = current;
+          });
+    recorded
+      .then(() => storedLegs(store.pool))
+      .then(
+        (legs) => {
+          stored = legs;
+        },
+        (error: unknown) => report(error, 'recording this vantage or reading the others'),
+      );
   }, VANTAGE_REFRESH_MS);
   refresh.unref();
   const feed = new StoreFeed({
@@ -50,14 +62,19 @@ export async function joinVantages(
     feed,
     lease,
     targets: (targets) => mergeVantages(withVantage(targets, vantage), stored),
-    async register(targets) {
-      await registerVantage(store.pool, vantage, withVantage(targets, vantage));
-      stored = await storedLegs(store.pool);
-    },
     async close() {
       clearInterval(refresh);
       feed.close();
       await lease.close();
     },
   };
+}
+
+function defaultOnError(error: unknown, context: string): void {
+  process.emitWarning(
+    `hopwatch vantages: ${context}: ${error instanceof Error ? error.message : String(error)}`,
+    {
+      code: 'HOPWATCH_VANTAGES',
+    },
+  );
 }
