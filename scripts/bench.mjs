@@ -1,6 +1,6 @@
 // Runs the benches: `node scripts/bench.mjs <name> [args…]` runs scripts/bench/<name>.mjs; without a name,
 // every bench in turn. Each runs in its own process so one bench's memory and handles cannot skew the next.
-// Budgets are printed beside the measurements, never asserted: machines are noisy (see SPEC section 8).
+// Budgets are printed beside the measurements, never asserted: machines are noisy (see docs/spec.md#8-budgets).
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = join(ROOT, 'apps/server/dist/cli.js');
 
-/** SPEC section 4: the metric names users' alerts and dashboards depend on. */
+/** docs/spec.md#4-http-api: the metric names users' alerts and dashboards depend on. */
 export const CONTRACT_METRICS = {
   hopwatch_leg_up: 'gauge',
   hopwatch_leg_drops_total: 'counter',

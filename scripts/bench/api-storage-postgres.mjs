@@ -1,4 +1,4 @@
-// The storage bench's PostgreSQL row (SPEC section 8, beside api-storage.mjs for SQLite): 24 h of 1 s RTT for
+// The storage bench's PostgreSQL row (docs/spec.md#8-budgets, beside api-storage.mjs for SQLite): 24 h of 1 s RTT for
 // 20 legs written through the real write path (bus → seq block → batched multi-row INSERT), then GET /api/rtt
 // over the full 24 h (budget 100 ms), then many legs heartbeating in real time with the event loop's delay
 // measured. Starts its own throwaway PostgreSQL (Debian's postgresql package), or uses --url.

@@ -1,4 +1,4 @@
-// Storage bench (SPEC section 8): 24 h of 1 s RTT for 20 legs; GET /api/rtt over the full 24 h must answer
+// Storage bench (docs/spec.md#8-budgets): 24 h of 1 s RTT for 20 legs; GET /api/rtt over the full 24 h must answer
 // in under 100 ms. Fills a temp database through the store's real write path (bus → sequence → batched
 // flush), then times the series query directly and through the HTTP route, beside a bare COUNT(*) over
 // the same rows as a floor. Needs the server built (npm run bench builds it).

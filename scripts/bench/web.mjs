@@ -1,4 +1,4 @@
-// Dashboard bench (SPEC section 8): the overview with 24 h of history for 10 legs must be interactive within
+// Dashboard bench (docs/spec.md#8-budgets): the overview with 24 h of history for 10 legs must be interactive within
 // 2 s in headless Chromium. Seeds a temp data dir through the store's real write path (bus → sequence →
 // batched flush): 1 s RTT, a drop every ~40 min per leg, a verdict per drop cluster; then starts the real
 // server (the built CLI) with those legs heartbeating a local echo server, and opens the overview in Debian's

@@ -1,4 +1,4 @@
-// Parses the command line of SPEC section 3. Pure: returns what to do, or a message for exit status 2.
+// Parses the command line of docs/spec.md#3-command-line. Pure: returns what to do, or a message for exit status 2.
 import { parseArgs } from 'node:util';
 
 export type CliCommand =

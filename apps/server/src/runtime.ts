@@ -3,14 +3,17 @@
 import { Judge } from './attribution/judge.js';
 import type { HopwatchConfig, TargetConfig } from './config/types.js';
 import { EventBus } from './events/bus.js';
+import { EvidenceSource } from './evidence/evidence-source.js';
+import { VerdictEvidence } from './evidence/verdict-evidence.js';
 import { type Lab, labFaultFields, startLab } from './lab/lab.js';
 import { LiveHub } from './live/hub.js';
 import { type ProbeLogger, Prober } from './probe/prober.js';
+import { ThreadedProber } from './probe/prober-thread.js';
 import type { ProberHandle } from './probe/types.js';
-import { openStore } from './store/open-store.js';
 import { PostgresStore } from './store/postgres/postgres-store.js';
 import { startPruning } from './store/retention.js';
 import type { Store } from './store/store.js';
+import { openStore } from './vantages/open-store.js';
 import { joinVantages, type SharedVantages } from './vantages/shared-vantages.js';
 
 export interface Runtime {
@@ -26,6 +29,8 @@ export interface Runtime {
   lab: Lab | null;
   /** turns drops into verdicts (published as `verdict` events) and judges drops users report */
   judge: Judge;
+  /** the targets' Prometheus evidence series, cached; also attached to verdicts as they are published */
+  evidence: EvidenceSource;
   /** holds the legs of config.targets; `apply()` takes a reloaded config */
   prober: ProberHandle;
   /** stops every part; sessions hopwatch closes here are not drops */
@@ -33,8 +38,14 @@ export interface Runtime {
 }
 
 export interface RuntimeOptions {
-  /** where the "ws close" line per session goes (SPEC section 3); silent when absent */
+  /** where the "ws close" line per session goes (docs/spec.md#3-command-line); silent when absent */
   logger?: ProbeLogger;
+  /**
+   * Runs the prober in a worker thread of its own (probe/prober-thread.ts), as the CLI does, so its RTTs do not
+   * include the main thread's queue. Needs the built worker script; tests that build a runtime from source
+   * keep the prober on the main thread, where its events arrive synchronously.
+   */
+  proberThread?: boolean;
 }
 
 export async function createRuntime(
@@ -93,13 +104,20 @@ export async function createRuntime(
     targets,
     ...(shared ? { events: shared.feed, mayJudge: () => shared?.lease.held === true } : {}),
   });
+  const evidence = new EvidenceSource({ config: () => runtime.config });
+  const verdictEvidence = new VerdictEvidence({
+    bus,
+    source: evidence,
+    targets: () => runtime.config.targets,
+  });
   // Started last: every consumer of its events is subscribed by now.
-  const prober = new Prober({
+  const proberOptions = {
     targets: config.targets,
     bus,
     stallThresholdMs: config.prober.stallThresholdMs,
     ...(options.logger ? { logger: options.logger } : {}),
-  });
+  };
+  const prober = options.proberThread ? new ThreadedProber(proberOptions) : new Prober(proberOptions);
   prober.start();
   const runtime: Runtime = {
     config,
@@ -110,11 +128,13 @@ export async function createRuntime(
     store,
     lab,
     judge,
+    evidence,
     prober,
     async close() {
       // First: legs close with cause null while the lab's hops are still up, so shutdown is no drop.
       await prober.stop();
       judge.close();
+      verdictEvidence.close();
       hub.close();
       await shared?.close();
       stopPruning();

@@ -4,8 +4,8 @@ import { pino } from 'pino';
 import { buildApp } from './app.js';
 import type { LoadResult } from './config/load.js';
 import { DEFAULT_LOG_LEVEL, type LogLevel } from './config/log-level.js';
-import { applyReload } from './config/reload.js';
 import type { HopwatchConfig } from './config/types.js';
+import { applyReload } from './reload.js';
 import { createRuntime, type Runtime } from './runtime.js';
 
 export interface RunningServer {
@@ -25,8 +25,8 @@ export async function startServer(
   options: StartOptions = {},
 ): Promise<RunningServer> {
   const level = options.logLevel ?? DEFAULT_LOG_LEVEL;
-  // The prober's "ws close" line per session goes to stdout as JSON, like Fastify's own (SPEC section 3).
-  const runtime = await createRuntime(config, { logger: pino({ level }) });
+  // The prober's "ws close" line per session goes to stdout as JSON, like Fastify's own (docs/spec.md#3-command-line).
+  const runtime = await createRuntime(config, { logger: pino({ level }), proberThread: true });
   const app = await buildApp({ runtime, logger: { level } });
   await app.listen({ host: config.server.host, port: config.server.port });
   const address = app.server.address();

@@ -17,7 +17,7 @@
 // the old one is still judged when its own window has passed. Clusters still collecting at shutdown are not
 // judged: their drops are stored, and GET /api/attribute can still judge that time.
 //
-// A leg that is down retries forever, and every failed attempt is a drop (SPEC section 1). Those attempts are
+// A leg that is down retries forever, and every failed attempt is a drop (docs/spec.md#1-concepts). Those attempts are
 // the same outage, not new evidence: a failed attempt by a leg whose last session also ended in a drop starts
 // no cluster and extends none, so a dead hop gets its verdict one window after it died, not after the legs
 // give up retrying. The attempts are still stored and served like every session.

@@ -76,3 +76,33 @@ warnings:
     expect(report('')).toContain('lab: on, default fault schedule\n');
   });
 });
+
+describe('formatCheckReport with evidence', () => {
+  it('lists Prometheus with its headers redacted, and each evidence series with its segment', () => {
+    const text = report(`
+prometheus:
+  url: https://prom:secret@prometheus.monitoring:9090/
+  headers: { Authorization: "Bearer \${T3_TOKEN}" }
+  timeout: 3s
+targets:
+  - name: t3
+    segments: [last-mile, traefik, t3-serve]
+    legs:
+      - { name: internal, url: ws://10.0.20.203/ws, enters: traefik }
+    evidence:
+      - name: devvm-io-pressure
+        segment: t3-serve
+        query: rate(node_pressure_io_stalled_seconds_total{instance="devvm"}[1m])
+        above: 0.2
+`);
+    expect(text).toContain(
+      'prometheus: https://***@prometheus.monitoring:9090, timeout 3s, headers: Authorization: ***\n',
+    );
+    expect(text).toContain(
+      '  evidence devvm-io-pressure on t3-serve: above 0.2 in ' +
+        'rate(node_pressure_io_stalled_seconds_total{instance="devvm"}[1m])\n',
+    );
+    expect(text).not.toContain('tok-123');
+    expect(text).not.toContain('secret');
+  });
+});

@@ -4,7 +4,7 @@ import { formatDuration } from '@hopwatch/shared/time';
 import { DEFAULT_VANTAGE } from './defaults.js';
 import { redactHeaders, redactUrl } from './redact.js';
 import { LAST_MILE } from './resolve.js';
-import type { HopwatchConfig, LegConfig, TargetConfig } from './types.js';
+import type { HopwatchConfig, LegConfig, PrometheusConfig, TargetConfig } from './types.js';
 
 export function formatCheckReport(config: HopwatchConfig, warnings: readonly string[]): string {
   const { server, storage, lab } = config;
@@ -16,6 +16,7 @@ export function formatCheckReport(config: HopwatchConfig, warnings: readonly str
       `retention ${formatDuration(storage.retentionMs)}`,
     ...(config.vantage === DEFAULT_VANTAGE ? [] : [`vantage: ${config.vantage}`]),
     `lab: ${lab.enabled ? `on, ${describeSchedule(lab.schedule)}` : 'off'}`,
+    ...describePrometheus(config.prometheus),
   ];
   for (const target of config.targets) lines.push('', ...describeTarget(target));
   if (warnings.length > 0) lines.push('', 'warnings:', ...warnings.map((warning) => `  ${warning}`));
@@ -34,8 +35,21 @@ function describeTarget(target: TargetConfig): string[] {
     `  segments: ${target.segments.join(', ')}`,
   ];
   for (const leg of target.legs) lines.push(...describeLeg(leg));
+  for (const series of target.evidence ?? []) {
+    lines.push(`  evidence ${series.name} on ${series.segment}: above ${series.above} in ${series.query}`);
+  }
   lines.push(...coverageNotes(target));
   return lines;
+}
+
+/** Said only when set, so configs without evidence read as they always did. */
+function describePrometheus(prometheus: PrometheusConfig | null): string[] {
+  if (prometheus === null) return [];
+  const headers = Object.entries(redactHeaders(prometheus.headers));
+  const shown = headers.length === 0 ? '' : `, headers: ${headers.map(([n, v]) => `${n}: ${v}`).join(', ')}`;
+  return [
+    `prometheus: ${redactUrl(prometheus.url)}, timeout ${formatDuration(prometheus.timeoutMs)}${shown}`,
+  ];
 }
 
 function describeLeg(leg: LegConfig): string[] {

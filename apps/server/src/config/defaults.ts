@@ -1,4 +1,4 @@
-// Defaults of every config key (SPEC section 2). The zero-config start is the built-in lab.
+// Defaults of every config key (docs/spec.md#2-configuration). The zero-config start is the built-in lab.
 import type { HopwatchConfig } from './types.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
@@ -17,6 +17,7 @@ export const DEFAULT_HEARTBEAT = {
 export const DEFAULT_RECONNECT = { initialMs: 1_000, maxMs: 60_000 } as const;
 /** correlationWindow default: the largest leg heartbeat timeout plus this */
 export const CORRELATION_SLACK_MS = 5_000;
+export const DEFAULT_PROMETHEUS_TIMEOUT_MS = 5_000;
 
 export function defaultConfig(): HopwatchConfig {
   return {
@@ -26,6 +27,7 @@ export function defaultConfig(): HopwatchConfig {
     prober: { stallThresholdMs: DEFAULT_STALL_THRESHOLD_MS },
     targets: [],
     lab: { enabled: true, schedule: null, heartbeat: { intervalMs: 2_000, timeoutMs: 6_000 } },
+    prometheus: null,
     source: null,
   };
 }

@@ -68,7 +68,9 @@ const BAD_CONFIGS: { name: string; yaml: string; env?: Record<string, string>; e
   {
     name: 'unknown key at the top level',
     yaml: config({ top: 'servr: {}' }),
-    errors: ['servr: unknown key (expected one of server, storage, vantage, prober, targets, lab)'],
+    errors: [
+      'servr: unknown key (expected one of server, storage, vantage, prober, targets, lab, prometheus)',
+    ],
   },
   {
     name: 'unknown key in a nested mapping',

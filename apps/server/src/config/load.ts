@@ -2,6 +2,7 @@
 // Never throws for anything a user wrote: every problem becomes one line naming the key path.
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve as resolvePath } from 'node:path';
+import { LAB_TARGET } from '@hopwatch/shared/protocol';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { defaultConfig } from './defaults.js';
@@ -10,12 +11,9 @@ import { type Problems, resolveConfig } from './resolve.js';
 import { configSchema, describeInput } from './schema.js';
 import type { HopwatchConfig } from './types.js';
 
-/** The name of the built-in lab's target; a config target may not take it while the lab runs. */
-export const LAB_TARGET = 'lab';
-
 export type Env = Readonly<Record<string, string | undefined>>;
 
-/** Command-line flags that override the file (SPEC section 3); null/false: not given. */
+/** Command-line flags that override the file (docs/spec.md#3-command-line); null/false: not given. */
 export interface ConfigOverrides {
   host: string | null;
   port: number | null;
@@ -107,7 +105,7 @@ export function zeroConfig(overrides: ConfigOverrides = NO_OVERRIDES): HopwatchC
   return applyOverrides(defaultConfig(), overrides);
 }
 
-/** Flags win over the file (SPEC section 3). */
+/** Flags win over the file (docs/spec.md#3-command-line). */
 export function applyOverrides(config: HopwatchConfig, overrides: ConfigOverrides): HopwatchConfig {
   return {
     ...config,

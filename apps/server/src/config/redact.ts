@@ -1,4 +1,4 @@
-// Secrets never leave hopwatch (SPEC section 2): URL userinfo, token-like query values and header values show
+// Secrets never leave hopwatch (docs/spec.md#2-configuration): URL userinfo, token-like query values and header values show
 // as ***. Used for every output: check-config, logs, the API, error messages about a URL.
 
 export const REDACTED = '***';

@@ -15,6 +15,8 @@ import {
   DEFAULT_VANTAGE,
   defaultConfig,
 } from './defaults.js';
+import { checkHeaders } from './headers.js';
+import { resolveEvidence, resolvePrometheus } from './resolve-evidence.js';
 import type { ConfigFile, HeartbeatFile, LabFile, LegFile, TargetFile } from './schema.js';
 import type {
   HeartbeatConfig,
@@ -26,7 +28,7 @@ import type {
   TlsConfig,
 } from './types.js';
 
-/** The segment no leg crosses: the user's own network (SPEC section 1). */
+/** The segment no leg crosses: the user's own network (docs/spec.md#1-concepts). */
 export const LAST_MILE = 'last-mile';
 export const ENTRY_SUFFIX = ':entry';
 
@@ -49,9 +51,15 @@ export function resolveConfig(
   problems: Problems,
 ): HopwatchConfig {
   const error = (path: string, message: string) => pushOnce(problems.errors, `${path}: ${message}`);
-  const targets = (file.targets ?? []).map((target, index) =>
-    resolveTarget(target, `targets[${index}]`, context, problems),
-  );
+  const targets = (file.targets ?? []).map((target, index) => ({
+    ...resolveTarget(target, `targets[${index}]`, context, problems),
+    evidence: resolveEvidence(target.evidence, {
+      path: `targets[${index}]`,
+      target,
+      prometheus: file.prometheus,
+      error,
+    }),
+  }));
 
   const seen = new Map<string, number>();
   targets.forEach((target, index) => {
@@ -82,6 +90,7 @@ export function resolveConfig(
     targets,
     lab: resolveLab(file.lab, targets.length, problems),
     vantage,
+    prometheus: resolvePrometheus(file.prometheus, error),
     source,
   };
 }
@@ -146,14 +155,7 @@ function resolveLeg(leg: LegFile, scope: LegScope): LegConfig {
   const { path, problems } = scope;
   const error = (at: string, message: string) => pushOnce(problems.errors, `${at}: ${message}`);
 
-  for (const [header, value] of Object.entries(leg.headers ?? {})) {
-    // RFC 9110 token; a bad name or a line break in a value would be rejected by Node at connect time.
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(header)) {
-      error(`${path}.headers[${JSON.stringify(header)}]`, 'is not a valid HTTP header name');
-    } else if (/[\r\n\0]/.test(value)) {
-      error(`${path}.headers.${header}`, 'must not contain line breaks');
-    }
-  }
+  checkHeaders(leg.headers ?? {}, `${path}.headers`, error);
   if (leg.tls !== undefined && leg.url.toLowerCase().startsWith('ws://')) {
     pushOnce(problems.warnings, `${path}.tls: ignored, since the url is ws:// (no TLS)`);
   }
@@ -340,7 +342,7 @@ function resolveLab(lab: LabFile | undefined, targetCount: number, problems: Pro
       };
     }) ?? null;
 
-  // A config with targets means "watch these": the lab joins only when asked (SPEC section 7).
+  // A config with targets means "watch these": the lab joins only when asked (docs/spec.md#7-built-in-lab).
   const enabled = lab?.enabled ?? targetCount === 0;
   if (!enabled && targetCount === 0) {
     pushOnce(problems.warnings, 'lab.enabled: false and no targets: hopwatch has nothing to probe');

@@ -1,4 +1,4 @@
-// The YAML config of SPEC section 2, as written: shapes, types and single-value rules. Every object is strict
+// The YAML config of docs/spec.md#2-configuration, as written: shapes, types and single-value rules. Every object is strict
 // (an unknown key is an error that lists the keys it could have been); durations become milliseconds here.
 // Rules that span keys (coverage, uniqueness, modes, files) live in resolve.ts.
 import { FAULT_KINDS, HEARTBEAT_MODES, LAB_HOPS } from '@hopwatch/shared/protocol';
@@ -159,12 +159,42 @@ export const legSchema = mapping({
   open: z.array(openStepSchema).optional(),
 });
 
+const httpUrl = z.string().check((ctx) => {
+  const url = URL.canParse(ctx.value) ? new URL(ctx.value) : null;
+  if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
+    const shown = describeInput(redactUrl(ctx.value));
+    ctx.issues.push({
+      code: 'custom',
+      message: `must be an http:// or https:// URL like http://prometheus:9090 (got ${shown})`,
+      input: shown,
+    });
+  }
+});
+
+/** A Prometheus series shown beside a target's legs and named in its verdicts (docs/spec.md#9-evidence-from-prometheus). */
+export const evidenceSchema = mapping({
+  name: name(),
+  segment: nonEmpty(),
+  query: nonEmpty(),
+  above: z.number({
+    error: (issue) =>
+      issue.input === undefined ? 'is required' : `must be a number (got ${describeInput(issue.input)})`,
+  }),
+});
+
+export const prometheusSchema = mapping({
+  url: httpUrl,
+  headers: z.record(z.string(), z.string()).optional(),
+  timeout: timerDuration().optional(),
+});
+
 export const targetSchema = mapping({
   name: name(),
   segments: z.array(nonEmpty()).min(1, { error: 'must list at least one segment' }),
   correlationWindow: timerDuration().optional(),
   heartbeat: heartbeatSchema.optional(),
   legs: z.array(legSchema).min(1, { error: 'must list at least one leg' }),
+  evidence: z.array(evidenceSchema).optional(),
 });
 
 const labFaultSchema = mapping({
@@ -204,6 +234,7 @@ export const configSchema = mapping({
   prober: mapping({ stallThreshold: timerDuration().optional() }).optional(),
   targets: z.array(targetSchema).optional(),
   lab: labSchema.optional(),
+  prometheus: prometheusSchema.optional(),
 });
 
 /** The config as written, validated, with durations in milliseconds. */
@@ -212,3 +243,4 @@ export type TargetFile = z.output<typeof targetSchema>;
 export type LegFile = z.output<typeof legSchema>;
 export type HeartbeatFile = z.output<typeof heartbeatSchema>;
 export type LabFile = z.output<typeof labSchema>;
+export type EvidenceFile = z.output<typeof evidenceSchema>;

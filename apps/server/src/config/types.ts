@@ -45,6 +45,24 @@ export interface TargetConfig {
   segments: string[];
   correlationWindowMs: number;
   legs: LegConfig[];
+  /** Prometheus series beside the legs (docs/spec.md#9-evidence-from-prometheus); absent or empty: none */
+  evidence?: EvidenceConfig[];
+}
+
+export interface EvidenceConfig {
+  name: string;
+  /** one of the target's segments: the hop the series is about */
+  segment: string;
+  /** PromQL, run with query_range */
+  query: string;
+  /** values above this count as pressure */
+  above: number;
+}
+
+export interface PrometheusConfig {
+  url: string;
+  headers: Record<string, string>;
+  timeoutMs: number;
 }
 
 export interface LabScheduleConfig {
@@ -75,6 +93,8 @@ export interface HopwatchConfig {
   prober: { stallThresholdMs: number };
   targets: TargetConfig[];
   lab: LabConfig;
+  /** where evidence series are queried; null: no `prometheus` key */
+  prometheus: PrometheusConfig | null;
   /** where this config came from, for messages and SIGHUP reloads; null for the zero-config lab */
   source: string | null;
 }

@@ -289,6 +289,23 @@ describe('HopProxy', () => {
     expect((await closed(ws)).code).toBe(1006);
   });
 
+  it('idle: traffic either way keeps a session; once nothing crosses for idleMs it is cut, no close frame', async () => {
+    const proxy = await proxyTo(app.port);
+    proxy.setConditions(faulty({ idleMs: 1_500 }));
+    const ws = await openClient(proxy.port);
+    const closing = closed(ws);
+    for (let seq = 0; seq < 20; seq += 1) {
+      await sleep(100);
+      expect(await ping(ws, seq)).toContain(`"seq":${seq}`);
+    }
+    // 2 s of pings, longer than idleMs: the traffic kept it open. Now nothing crosses.
+    const quietFrom = Date.now();
+    expect(ws.readyState).toBe(WebSocket.OPEN);
+    const { code, at } = await closing;
+    expect(code).toBe(1006);
+    expect(at - quietFrom).toBeGreaterThanOrEqual(1_400);
+  });
+
   it('closes with sessions open and leaves nothing behind', async () => {
     const proxy = await proxyTo(app.port);
     const ws = await openClient(proxy.port);

@@ -20,6 +20,11 @@ export interface HopConditions {
   closeCode: number | null;
   /** cut every connection when it reaches this age */
   capAgeMs: number | null;
+  /**
+   * cut a connection after this long with no byte either way, as an idle timeout does (nginx
+   * proxy_read_timeout, HAProxy timeout tunnel); no fault kind sets it: the signature corpus recorder does
+   */
+  idleMs?: number | null;
   /** answer every new upgrade with this HTTP status; open connections are cut, as when a hop loses its upstream */
   rejectStatus: number | null;
 }
@@ -104,6 +109,7 @@ export class HopProxy {
       if (next.closeCode !== null && previous.closeCode === null) relay.closeWith(next.closeCode);
       relay.setStall(next.stall);
       relay.setCap(next.capAgeMs);
+      relay.setIdle(next.idleMs ?? null);
     }
   }
 
@@ -137,6 +143,7 @@ export class HopProxy {
       this.#relays.add(relay);
       relay.setStall(conditions.stall);
       relay.setCap(conditions.capAgeMs);
+      relay.setIdle(conditions.idleMs ?? null);
       if (conditions.closeCode !== null) relay.closeWith(conditions.closeCode);
     }
   }
@@ -227,6 +234,8 @@ class Relay {
   #clientFinished = false;
   #upstreamFinished = false;
   #capTimer: NodeJS.Timeout | null = null;
+  #idleMs: number | null = null;
+  #idleTimer: NodeJS.Timeout | null = null;
   #lingerTimer: NodeJS.Timeout | null = null;
   #openSockets = 2;
 
@@ -278,6 +287,20 @@ class Relay {
     this.#capTimer.unref();
   }
 
+  /** Cuts the connection once no byte has crossed it either way for `idleMs`; every byte re-arms it. */
+  setIdle(idleMs: number | null): void {
+    this.#idleMs = idleMs;
+    this.#touch();
+  }
+
+  #touch(): void {
+    if (this.#idleTimer) clearTimeout(this.#idleTimer);
+    this.#idleTimer = null;
+    if (this.#idleMs === null || this.#blackholed) return;
+    this.#idleTimer = setTimeout(() => this.cut(), this.#idleMs);
+    this.#idleTimer.unref();
+  }
+
   blackhole(): void {
     if (this.#blackholed) return;
     this.#blackholed = true;
@@ -319,6 +342,7 @@ class Relay {
 
   #fromClient(chunk: Buffer): void {
     if (this.#blackholed || this.#upstreamFinished) return;
+    this.#touch();
     // A close is owed upstream only once the handshake is done: before it there are no frames to respect.
     const closeOwed = this.#closeCode !== null && this.#toClient.phase === 'frames';
     const n = this.#toUpstream.feed(chunk, closeOwed);
@@ -328,6 +352,7 @@ class Relay {
 
   #fromUpstream(chunk: Buffer): void {
     if (this.#blackholed || this.#clientFinished) return;
+    this.#touch();
     const closeOwed = this.#closeCode !== null;
     const n = this.#toClient.feed(chunk, closeOwed);
     if (n > 0 && !this.#client.write(n === chunk.length ? chunk : chunk.subarray(0, n))) this.#updateFlow();
@@ -385,6 +410,7 @@ class Relay {
     this.#openSockets -= 1;
     if (this.#openSockets === 0) {
       if (this.#capTimer) clearTimeout(this.#capTimer);
+      if (this.#idleTimer) clearTimeout(this.#idleTimer);
       if (this.#lingerTimer) clearTimeout(this.#lingerTimer);
       this.#onClosed(this);
       return;

@@ -1,8 +1,7 @@
 // The lab's target as the prober sees it: target `lab`, segments [last-mile, edge, lb, app], and one leg
 // entering at each hop, so a fault on any hop is attributable from which legs dropped.
-import { LAB_HOPS, type LabHop } from '@hopwatch/shared/protocol';
+import { LAB_HOPS, LAB_TARGET, type LabHop } from '@hopwatch/shared/protocol';
 import { CORRELATION_SLACK_MS } from '../config/defaults.js';
-import { LAB_TARGET } from '../config/load.js';
 import { ENTRY_SUFFIX, LAST_MILE } from '../config/resolve.js';
 import type { LabConfig, LegConfig, TargetConfig } from '../config/types.js';
 import { LOOPBACK } from './listen.js';

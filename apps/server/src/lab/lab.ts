@@ -1,4 +1,4 @@
-// The built-in lab (SPEC section 7): an echo app, and the app, lb and edge hops in front of it, all on
+// The built-in lab (docs/spec.md#7-built-in-lab): an echo app, and the app, lb and edge hops in front of it, all on
 // loopback in this process, with faults injected on demand and on a schedule. The prober watches it as the
 // target `lab`, one leg entering at each hop.
 //

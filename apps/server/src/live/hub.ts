@@ -32,13 +32,8 @@ import {
 } from '@hopwatch/shared/protocol';
 import type WebSocket from 'ws';
 import type { EventBus } from '../events/bus.js';
+import type { EventReplay } from '../store/store.js';
 import { encodeTextFrames } from './frames.js';
-
-/** Replays stored events after a sequence number; the store provides it, tests may pass an array. */
-export interface EventReplay {
-  /** up to `limit` stored events with seq > `since`, oldest first */
-  after(since: number, limit: number): Promise<StoredEvent[]>;
-}
 
 export interface HubOptions {
   /** the events to fan out: the bus, or a shared store's feed of every instance's events (events/store-feed.ts) */

@@ -1,4 +1,4 @@
-// The Prometheus metrics of SPEC section 4, fed by the event bus. Names and labels are contract: alert rules
+// The Prometheus metrics of docs/spec.md#4-http-api, fed by the event bus. Names and labels are contract: alert rules
 // (deploy/prometheus) and users' dashboards depend on them. Each app gets its own Registry rather than
 // prom-client's global one, so tests (and a reload) can build several apps in one process.
 import { ATTEMPT_CAUSES, type StoredEvent } from '@hopwatch/shared/protocol';

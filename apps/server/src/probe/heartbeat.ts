@@ -1,10 +1,11 @@
-// Heartbeats of one open session (SPEC section 2): sends one every `interval`, measures RTT, counts a heartbeat
+// Heartbeats of one open session (docs/spec.md#2-configuration): sends one every `interval`, measures RTT, counts a heartbeat
 // with no reply before the next was due as lost, and runs the watchdog that gives up after `timeout`.
 //   ping:    RFC 6455 ping → pong (payload = seq)
 //   message: `send` template → the first message containing the `expect` template, filled with the same seq/ts
 //   listen:  any inbound frame proves life and `timeout` is the longest allowed silence; pings still go out
 //            every interval so idle timeouts along the path do not fire
 import { performance } from 'node:perf_hooks';
+import { nextHeartbeatAt } from '@hopwatch/shared/time';
 import type { HeartbeatConfig } from '../config/types.js';
 import { fillTemplate } from './template.js';
 
@@ -16,6 +17,8 @@ export interface HeartbeatSample {
   at: number;
   /** null: lost */
   rttMs: number | null;
+  /** how many ms after its slot the heartbeat was sent */
+  lateMs: number;
 }
 
 /** What a heartbeat needs from its session. */
@@ -31,6 +34,7 @@ interface Beat {
   seq: number;
   sentAt: number;
   sentPerf: number;
+  lateMs: number;
   /** message mode: the filled `expect` template */
   expect: string;
   /** already counted lost; a late reply still proves life, but gives no RTT */
@@ -50,8 +54,8 @@ export class Heartbeat {
   /** listen: the last inbound frame */
   #lastInboundAt = 0;
   #lastReplyAt: number | null = null;
-  #phaseTimer: NodeJS.Timeout | null = null;
   #beatTimer: NodeJS.Timeout | null = null;
+  #slot = 0;
   #watchdog: NodeJS.Timeout | null = null;
   #recheck: NodeJS.Immediate | null = null;
   #stopped = false;
@@ -67,29 +71,26 @@ export class Heartbeat {
   }
 
   /**
-   * Starts beating after `phaseMs`, then every interval. Legs get different phases so that thousands of them
-   * do not ping in one burst, which would measure the prober instead of the network.
+   * Beats on the leg's slot of every interval (`slot` in [0, 1), see heartbeat-slot.ts in shared): legs get
+   * different slots so that thousands of them do not ping in one burst, which would measure the prober instead
+   * of the network, and each beat is timed to its slot on the wall clock, so a late one does not move the next.
    */
-  start(phaseMs: number): void {
+  start(slot: number): void {
     if (this.#config.mode === 'listen') {
       this.#lastInboundAt = Date.now();
       this.#armWatchdog();
     }
-    this.#phaseTimer = setTimeout(() => {
-      this.#phaseTimer = null;
-      this.#beat();
-      this.#beatTimer = setInterval(() => this.#beat(), this.#config.intervalMs);
-    }, phaseMs);
+    this.#slot = slot;
+    this.#scheduleBeat();
   }
 
   /** Releases every timer. Idempotent. */
   stop(): void {
     this.#stopped = true;
-    if (this.#phaseTimer) clearTimeout(this.#phaseTimer);
-    if (this.#beatTimer) clearInterval(this.#beatTimer);
+    if (this.#beatTimer) clearTimeout(this.#beatTimer);
     if (this.#watchdog) clearTimeout(this.#watchdog);
     if (this.#recheck) clearImmediate(this.#recheck);
-    this.#phaseTimer = this.#beatTimer = this.#watchdog = this.#recheck = null;
+    this.#beatTimer = this.#watchdog = this.#recheck = null;
   }
 
   /** The session timed out: heartbeats still awaiting a reply will never get one. */
@@ -136,13 +137,24 @@ export class Heartbeat {
     if (this.#config.mode === 'listen') this.#lastInboundAt = Date.now();
   }
 
-  #beat(): void {
+  #scheduleBeat(): void {
+    if (this.#stopped) return;
+    const now = Date.now();
+    const due = nextHeartbeatAt(now, this.#config.intervalMs, this.#slot);
+    this.#beatTimer = setTimeout(() => {
+      this.#beatTimer = null;
+      this.#beat(Math.max(0, Date.now() - due));
+      this.#scheduleBeat();
+    }, due - now);
+  }
+
+  #beat(lateMs: number): void {
     if (this.#stopped) return;
     const now = Date.now();
     this.#settleDue(now);
     this.#seq += 1;
     const seq = this.#seq;
-    const beat: Beat = { seq, sentAt: now, sentPerf: performance.now(), expect: '', lost: false };
+    const beat: Beat = { seq, sentAt: now, sentPerf: performance.now(), lateMs, expect: '', lost: false };
     if (this.#config.mode === 'message') {
       beat.expect = fillTemplate(this.#config.expect, { seq, ts: now });
       this.#link.send(fillTemplate(this.#config.send, { seq, ts: now }));
@@ -174,7 +186,7 @@ export class Heartbeat {
   #markLost(beat: Beat, now: number): void {
     if (beat.lost) return;
     beat.lost = true;
-    this.#link.sample({ seq: beat.seq, sentAt: beat.sentAt, at: now, rttMs: null });
+    this.#link.sample({ seq: beat.seq, sentAt: beat.sentAt, at: now, rttMs: null, lateMs: beat.lateMs });
   }
 
   /** The reply to pending[index]; it also settles every older heartbeat. */
@@ -191,6 +203,7 @@ export class Heartbeat {
         sentAt: beat.sentAt,
         at: now,
         rttMs: Math.round(rttMs * 1000) / 1000,
+        lateMs: beat.lateMs,
       });
     }
   }

@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import type { HopEvent, LegState, Session } from '@hopwatch/shared/protocol';
-import { backoffDelay } from '@hopwatch/shared/time';
+import { backoffDelay, heartbeatSlot } from '@hopwatch/shared/time';
 import WebSocket from 'ws';
 import type { LegConfig } from '../config/types.js';
 import { type AlpnChecks, type AlpnEndpoint, alpnEndpoint } from './alpn-probe.js';
@@ -45,7 +45,7 @@ export interface LegOptions {
   stallMonitor: StallMonitor;
   /** shared h2/ALPN checks; null to skip them */
   alpnChecks: AlpnChecks | null;
-  /** for backoff jitter and heartbeat phases */
+  /** for backoff jitter */
   random?: () => number;
   /** how long a close hopwatch chose (stop, reload) may wait for the far side's close frame */
   closeTimeoutMs?: number;
@@ -87,6 +87,8 @@ export class Leg {
   readonly #alpnEndpoint: AlpnEndpoint | null;
   readonly #random: () => number;
   readonly #closeTimeoutMs: number;
+  /** where in every heartbeat interval this leg beats: its own, across reconnects and reloads */
+  readonly #slot: number;
   #phase: LegPhase = 'idle';
   #state: LegState = 'down';
   #since = Date.now();
@@ -108,6 +110,7 @@ export class Leg {
     this.#random = options.random ?? Math.random;
     this.#closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
     this.#alpnEndpoint = safeAlpnEndpoint(options.config);
+    this.#slot = heartbeatSlot(`${options.target}\u0000${options.config.name}`);
   }
 
   start(): void {
@@ -330,7 +333,7 @@ export class Leg {
       timeout: () => this.#end(attempt, heartbeatTimeout(this.config.heartbeat.timeoutMs)),
     });
     attempt.heartbeat = heartbeat;
-    heartbeat.start(Math.floor(this.#random() * this.config.heartbeat.intervalMs));
+    heartbeat.start(this.#slot);
   }
 
   #send(attempt: Attempt, text: string): void {
@@ -347,7 +350,11 @@ export class Leg {
       sessionId: attempt.id,
       seq: sample.seq,
       rttMs: sample.rttMs,
-      suspect: this.#stall.isSuspect(sample.sentAt, sample.at),
+      // A heartbeat sent late says hopwatch was behind: its reply may have waited in hopwatch's queue too.
+      suspect:
+        sample.lateMs > lateBeatLimitMs(this.#stall.thresholdMs) ||
+        this.#stall.isSuspect(sample.sentAt, sample.at),
+      lateMs: sample.lateMs,
     });
   }
 
@@ -434,6 +441,16 @@ export class Leg {
   #alpnProbe() {
     return this.#alpnEndpoint && this.#alpnChecks ? this.#alpnChecks.latest(this.#alpnEndpoint) : null;
   }
+}
+
+/**
+ * How late a heartbeat may be sent before its sample is suspect. RTTs on a healthy path are a few ms: a beat
+ * 50 ms behind its slot means hopwatch had a backlog of that size, and the reply may have waited in it too.
+ * Never more lenient than the configured stall threshold.
+ */
+const LATE_BEAT_MS = 50;
+function lateBeatLimitMs(stallThresholdMs: number): number {
+  return Math.min(LATE_BEAT_MS, stallThresholdMs);
 }
 
 function rawText(data: WebSocket.RawData): string {

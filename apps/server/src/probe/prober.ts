@@ -1,5 +1,5 @@
 // The prober: every leg of every target, the stall monitor that keeps hopwatch's own stalls out of the
-// evidence, the shared h2/ALPN checks, and the JSON log line per session close (SPEC section 3).
+// evidence, the shared h2/ALPN checks, and the JSON log line per session close (docs/spec.md#3-command-line).
 import { isDeepStrictEqual } from 'node:util';
 import type { HopEvent, Session } from '@hopwatch/shared/protocol';
 import type { LegConfig, TargetConfig } from '../config/types.js';
@@ -11,6 +11,8 @@ import type { LegStatus, ProberHandle } from './types.js';
 /** The slice of a pino logger the prober writes to. */
 export interface ProbeLogger {
   info(fields: Record<string, unknown>, message: string): void;
+  /** the prober thread failing (prober-thread.ts) */
+  error?(fields: Record<string, unknown>, message: string): void;
 }
 
 export interface ProberOptions {
@@ -20,7 +22,7 @@ export interface ProberOptions {
   stallThresholdMs: number;
   /** receives the "ws close" line per session; silent when absent */
   logger?: ProbeLogger;
-  /** for backoff jitter and heartbeat phases */
+  /** for backoff jitter */
   random?: () => number;
   /** how long a close hopwatch chose (stop, reload) may wait for the far side */
   closeTimeoutMs?: number;
@@ -106,6 +108,11 @@ export class Prober implements ProberHandle {
     return [...this.#legs.values()].map((leg) => leg.status());
   }
 
+  /** One leg's status, or null when no such leg runs (any more). */
+  statusOf(target: string, leg: string): LegStatus | null {
+    return this.#legs.get(legKey(target, leg))?.status() ?? null;
+  }
+
   #startLeg(key: string, entry: LegEntry): void {
     const leg = new Leg({
       target: entry.target,
@@ -164,11 +171,15 @@ export function sessionCloseFields(session: Session): Record<string, unknown> {
   };
 }
 
+export function legKey(target: string, leg: string): string {
+  return `${target}\u0000${leg}`;
+}
+
 function legEntries(targets: TargetConfig[]): Map<string, LegEntry> {
   const entries = new Map<string, LegEntry>();
   for (const target of targets) {
     for (const config of target.legs)
-      entries.set(`${target.name}\u0000${config.name}`, { target: target.name, config });
+      entries.set(legKey(target.name, config.name), { target: target.name, config });
   }
   return entries;
 }

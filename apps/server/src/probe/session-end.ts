@@ -1,4 +1,4 @@
-// How a session ended, in the vocabulary of SPEC section 1: exactly one of the six causes (or null when
+// How a session ended, in the vocabulary of docs/spec.md#1-concepts: exactly one of the six causes (or null when
 // hopwatch ended it), with the close code, reason, HTTP status and error that are its evidence.
 // Pure: leg.ts gathers the evidence from the socket and passes the result to its one `end()` path.
 import type { Cause } from '@hopwatch/shared/protocol';

@@ -1,5 +1,5 @@
 // Measures hopwatch's own event-loop delay. A drop or an RTT sample taken while hopwatch itself was stalled is
-// evidence about hopwatch, not about the path: it is marked suspect and never blamed on a hop (SPEC section 1).
+// evidence about hopwatch, not about the path: it is marked suspect and never blamed on a hop (docs/spec.md#1-concepts).
 import { performance } from 'node:perf_hooks';
 import type { ProberStallEvent } from '@hopwatch/shared/protocol';
 

@@ -1,4 +1,4 @@
-// Heartbeat and open-step templates: `{{seq}}` and `{{ts}}` are filled in per message (SPEC section 2).
+// Heartbeat and open-step templates: `{{seq}}` and `{{ts}}` are filled in per message (docs/spec.md#2-configuration).
 
 export interface TemplateValues {
   seq: number;

@@ -3,8 +3,8 @@
 // also send on the /api/live upgrade, where they cannot set headers. POST /api/logout clears it.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { AUTH_COOKIE, tokenMatches } from './auth.js';
-import { ApiFailure } from './errors.js';
+import { AUTH_COOKIE, tokenMatches } from '../plugins/auth.js';
+import { ApiFailure } from '../plugins/errors.js';
 
 export interface LoginRouteOptions {
   authToken: string;

@@ -7,15 +7,15 @@
 //   sessions and verdicts keep their own history.
 // - Except `rtt` events, which the event log keeps for an hour only (RTT_EVENT_RETENTION_MS).
 // - Incidents are kept: they are notes people wrote, not measurements.
-import type { Store } from './store.js';
+import type { PruneResult, Store } from './store.js';
 
 export const DEFAULT_RAW_RETENTION_MS = 48 * 3_600_000;
 /**
  * How long the event log keeps `rtt` events. There is one per heartbeat per leg (5,000 legs at 1 s would be
  * ~200 GB over the raw window), and RTT history is already stored durably as chunks and rollups
  * (store/rtt.ts, served by GET /api/rtt): the log only needs them so a dashboard that briefly lost its link
- * resumes without gaps, and so the minute in progress survives a restart. Not a config key: the SPEC's keys
- * are a contract.
+ * resumes without gaps, and so the minute in progress survives a restart. Not a config key: the keys in
+ * docs/spec.md#2-configuration are a contract.
  */
 export const RTT_EVENT_RETENTION_MS = 3_600_000;
 /**
@@ -41,12 +41,6 @@ export function retentionCutoffs(now: number, retention: { retentionMs: number; 
 /** `rtt` events older than this go: an hour back, never kept longer than the other events (`raw`). */
 export function rttEventCutoff(now: number, raw: number): number {
   return Math.max(raw, now - RTT_EVENT_RETENTION_MS);
-}
-
-export interface PruneResult {
-  deleted: number;
-  /** false: the row budget ran out first; call again */
-  done: boolean;
 }
 
 /** One table's deletion: deletes up to `limit` rows and returns how many it deleted. */

@@ -16,7 +16,6 @@ import { IncidentTable } from './incidents.js';
 import { LegRegistry } from './legs.js';
 import {
   DEFAULT_RAW_RETENTION_MS,
-  type PruneResult,
   type PruneTask,
   retentionCutoffs,
   rttEventCutoff,
@@ -25,7 +24,7 @@ import {
 import { RttTable } from './rtt.js';
 import { SessionTable } from './sessions.js';
 import { StallTable } from './stalls.js';
-import type { RttSample, SessionQuery, StallRecord, Store } from './store.js';
+import type { PruneResult, RttSample, SessionQuery, StallRecord, Store } from './store.js';
 import { VerdictTable } from './verdicts.js';
 
 export const FLUSH_INTERVAL_MS = 100;

@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openPostgresStore } from './postgres/postgres-store.js';
-import { openSqliteStore } from './sqlite-store.js';
 import { type PostgresServer, startPostgres } from './postgres/throwaway-server.js';
+import { openSqliteStore } from './sqlite-store.js';
 import { describeStoreContract } from './test-support/store-contract.js';
 
 describeStoreContract({

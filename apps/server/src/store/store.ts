@@ -3,8 +3,19 @@
 // callers.
 import type { Incident, RttResponse, Session, StoredEvent, Verdict } from '@hopwatch/shared/protocol';
 import type { EventSequencer } from '../events/bus.js';
-import type { EventReplay } from '../live/hub.js';
-import type { PruneResult } from './retention.js';
+
+/** Replays stored events after a sequence number (the live hub's resume); tests may pass an array. */
+export interface EventReplay {
+  /** up to `limit` stored events with seq > `since`, oldest first */
+  after(since: number, limit: number): Promise<StoredEvent[]>;
+}
+
+/** What one bounded pruning step did (store/retention.ts). */
+export interface PruneResult {
+  deleted: number;
+  /** false: the row budget ran out first; call again */
+  done: boolean;
+}
 
 export interface SessionQuery {
   target?: string;

@@ -6,7 +6,7 @@ import type { TargetConfig } from '../config/types.js';
 import { StoreFeed } from '../events/store-feed.js';
 import { JudgeLease } from '../store/postgres/judge-lease.js';
 import type { PostgresStore } from '../store/postgres/postgres-store.js';
-import { registerVantage, storedLegs } from '../store/postgres/targets.js';
+import { registerVantage, storedLegs } from './vantage-registry.js';
 import { mergeVantages, type StoredLeg, withVantage } from './vantage-targets.js';
 
 /** how often the other vantages' legs are read again (an instance started or reconfigured elsewhere) */

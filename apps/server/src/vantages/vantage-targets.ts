@@ -1,5 +1,5 @@
 // Targets as every vantage sees them together. Each instance configures only the legs it probes from where it
-// runs; a shared store records each vantage's legs (store/postgres/targets.ts), and this merges them: every
+// runs; a shared store records each vantage's legs (vantage-registry.ts), and this merges them: every
 // leg also covers `vantage:<its vantage>` (its own network up to the wider internet), and the target's
 // segments start with the vantages, the outermost segments of every path. Attribution needs nothing else:
 // a drop only one vantage's legs saw leaves that vantage's segment as the suspect, by the same set algebra.

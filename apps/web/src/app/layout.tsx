@@ -1,7 +1,7 @@
 // The frame of every page but the wall: the name, the navigation and the dashboard's own link state.
 import { Link, NavLink, Outlet } from 'react-router';
 import { LinkStatus } from '../components/ui/link-status';
-import { useLinkView } from '../lib/live-context';
+import { useLinkView } from '../lib/live/live-context';
 
 export function AppLayout() {
   return (

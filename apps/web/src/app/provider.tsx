@@ -1,9 +1,9 @@
 import { QueryClientProvider } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useState } from 'react';
-import { LiveClient, liveUrl } from '../lib/live-client';
-import { LiveClientProvider } from '../lib/live-context';
+import { connectLiveCache } from '../lib/live/live-cache';
+import { LiveClient, liveUrl } from '../lib/live/live-client';
+import { LiveClientProvider } from '../lib/live/live-context';
 import { queryClient } from '../lib/query-client';
-import { connectLiveCache } from './live-cache';
 
 export function AppProvider({ children }: { children: ReactNode }) {
   const [liveClient] = useState(() => new LiveClient({ url: liveUrl }));

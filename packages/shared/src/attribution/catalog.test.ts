@@ -18,6 +18,7 @@ describe('the culprit catalog', () => {
     expect(CULPRIT_CATALOG.filter((e) => !e.verified).map((e) => `${e.component} ${e.knob}`)).toEqual([
       'Traefik respondingTimeouts.idleTimeout',
       'Cloudflare proxy Proxy Read Timeout',
+      'Cloudflare proxy Proxy Read Timeout (reported as a fixed WebSocket lifetime)',
     ]);
   });
 
@@ -63,6 +64,11 @@ describe('the culprit catalog', () => {
     ['30s: GCP is a lifetime, not idle', 30_000, ['GCP external HTTP(S) LB backend timeoutSec']],
     ['4h', 14_400_000, ['Azure Front Door maximum connection lifetime (fixed)']],
     ['24h: the cloudflared autoupdate', 86_400_000, ['cloudflared --autoupdate-freq / --grace-period']],
+    [
+      '100s: the cut users report from Cloudflare whatever the traffic (the lab cap)',
+      100_000,
+      ['Cloudflare proxy Proxy Read Timeout (reported as a fixed WebSocket lifetime)'],
+    ],
   ])('lifetime and restart culprits at %s', (_name, ageMs, culprits) => {
     expect(named(ageMs, ['lifetime', 'restart'])).toEqual(culprits);
   });

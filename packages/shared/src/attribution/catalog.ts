@@ -1,5 +1,5 @@
 // The culprit catalog: what is known to cut WebSockets, with its knob and default, transcribed from
-// shared/domain/drop-signatures.md. Data, not logic: signatures.ts asks it "who cuts at this age?" and
+// docs/drop-signatures.md. Data, not logic: signatures.ts asks it "who cuts at this age?" and
 // "who cuts many sockets at once?". Entries no primary source confirmed carry verified: false and are shown
 // as "possible", never as certain.
 import type { Culprit } from '../protocol/verdict.js';
@@ -33,7 +33,7 @@ export interface CatalogEntry extends Culprit {
   symptom: string;
 }
 
-/** Two durations match when they differ by at most this fraction (SPEC: "within 5%"). */
+/** Two durations match when they differ by at most this fraction (docs/spec.md#6-signature-catalog: "within 5%"). */
 export const DURATION_TOLERANCE = 0.05;
 
 const S = 1_000;
@@ -173,6 +173,17 @@ export const CULPRIT_CATALOG: readonly CatalogEntry[] = [
     'off',
     [],
     'drop at a fixed connection age; flags DT / UMSDR',
+  ),
+  // Users report Cloudflare cutting proxied WebSockets at ~100s whatever the traffic; the lab's default cap
+  // models it. No primary source says whether that is an idle or a lifetime limit, so both rows exist.
+  entry(
+    'lifetime',
+    'Cloudflare proxy',
+    'Proxy Read Timeout (reported as a fixed WebSocket lifetime)',
+    '100s',
+    [100 * S],
+    'a WebSocket cut at ~100s even with traffic (user reports only)',
+    { verified: false },
   ),
   entry(
     'lifetime',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyLeg, type LegClassification } from './classify.js';
-import { drop, heartbeats, legFacts, S, session, T0 } from './testing/fixtures.js';
+import { drop, heartbeats, legFacts, S, session, T0 } from './test-support/fixtures.js';
 import type { Drop, HeartbeatSample } from './types.js';
 
 const leg = legFacts('edge', ['edge', 'lb', 'app'], { intervalMs: 10 * S, timeoutMs: 20 * S });

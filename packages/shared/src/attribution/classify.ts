@@ -1,4 +1,4 @@
-// Each leg over a judged window is `dropped`, `clean` or `unknown` (SPEC section 1):
+// Each leg over a judged window is `dropped`, `clean` or `unknown` (docs/spec.md#1-concepts):
 //   dropped  it has a drop in the cluster that hopwatch did not take while stalled
 //   clean    one session was up through the whole window, and every heartbeat in it was answered
 //   unknown  everything else: connecting, already down, heartbeats lost, or samples taken while hopwatch stalled

@@ -1,4 +1,4 @@
-// Drop clusters: drops of one target whose times lie within `correlationWindow` of each other (SPEC section 1).
+// Drop clusters: drops of one target whose times lie within `correlationWindow` of each other (docs/spec.md#1-concepts).
 //
 // Clustering chains: a drop joins the cluster when it comes within the window of the cluster's latest drop.
 // A leg that flaps forever (seed 003: sessions cycling every 15-35s against a 25s window) would chain one

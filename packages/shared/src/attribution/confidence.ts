@@ -1,4 +1,4 @@
-// How far a verdict can be trusted (SPEC section 1): inconclusive beats low beats high.
+// How far a verdict can be trusted (docs/spec.md#1-concepts): inconclusive beats low beats high.
 import type { Confidence } from '../protocol/verdict.js';
 
 export interface ConfidenceInput {

@@ -29,6 +29,8 @@ export {
   reportedWindow,
 } from './cluster.js';
 export { type ConfidenceInput, judgeConfidence } from './confidence.js';
+export { type CorpusLabel, corpusLabels, LAB_FAULT_SIGNATURES } from './corpus/labels.js';
+export type { CorpusRecording } from './corpus/recording.js';
 export {
   matchSignatures,
   proberStalled,

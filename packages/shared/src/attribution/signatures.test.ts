@@ -10,7 +10,7 @@ import {
   type SignatureEvidence,
   sampleLookbackMs,
 } from './signatures.js';
-import { drop, heartbeats, nestedTarget, S, session, T0, T3 } from './testing/fixtures.js';
+import { drop, heartbeats, nestedTarget, S, session, T0, T3 } from './test-support/fixtures.js';
 import type { Drop, HeartbeatSample, ProberStall, TargetFacts } from './types.js';
 
 /** A lab-like target whose legs heartbeat every `intervalMs`. */
@@ -81,7 +81,7 @@ function history(sessions: Drop[]): Case {
 const components = (m: SignatureMatch | null) => m?.culprits.map((c) => `${c.component} ${c.knob}`) ?? [];
 
 describe('the catalog is one table', () => {
-  it('holds every signature of SPEC section 6 exactly once', () => {
+  it('holds every signature of docs/spec.md#6-signature-catalog exactly once', () => {
     expect(SIGNATURES.map((s) => s.id).sort()).toEqual([
       'duration-cap',
       'h2-upgrade',
@@ -111,17 +111,18 @@ describe('duration-cap', () => {
       ['Envoy max_connection_duration / max_stream_duration'],
     ],
     [
-      'a 60s cut on a leg heartbeating every 2m can be an idle timeout: every 60s default is named',
+      'a 60s cut with traffic 1s before each cut, heartbeats every 2m: the traffic rules out a 60s idle timeout',
       120 * S,
       [60_000, 60_400, 59_700],
-      /with no heartbeat in between: an idle timeout or a lifetime cap/,
-      [
-        'nginx proxy_read_timeout',
-        'nginx proxy_send_timeout',
-        'ingress-nginx proxy-read-timeout / proxy-send-timeout',
-        'AWS ALB idle_timeout.timeout_seconds',
-        'Phoenix server timeout',
-      ],
+      /cut at ~60s despite traffic until shortly before each cut: a lifetime cap or a periodic restart, not an idle timeout; no known default is 60s/,
+      ['Envoy max_connection_duration / max_stream_duration'],
+    ],
+    [
+      'the lab cap: every session cut at 100.0s under 2s heartbeats → (possibly) Cloudflare',
+      2 * S,
+      [100_000, 100_000, 100_000],
+      /cut at ~100s despite heartbeats every 2s: .*possibly Cloudflare proxy Proxy Read Timeout \(reported as a fixed WebSocket lifetime\) \(100s\)/,
+      ['Cloudflare proxy Proxy Read Timeout (reported as a fixed WebSocket lifetime)'],
     ],
     [
       'a daily cut under heartbeats → the cloudflared autoupdate, not conntrack idle',
@@ -142,7 +143,7 @@ describe('duration-cap', () => {
       10 * S,
       [45_000, 100_000, 12_000, 99_000, 101_500],
       /cut at ~100s despite heartbeats/,
-      ['Envoy max_connection_duration / max_stream_duration'],
+      ['Cloudflare proxy Proxy Read Timeout (reported as a fixed WebSocket lifetime)'],
     ],
   ])('matches: %s', (_name, intervalMs, ages, summary, culprits) => {
     const found = match('duration-cap', { ...history(endedAt('edge', ages)), target: labTarget(intervalMs) });
@@ -153,7 +154,7 @@ describe('duration-cap', () => {
   it('says which idle timeouts the heartbeats rule out', () => {
     const found = match('duration-cap', history(endedAt('edge', [60_000, 60_400, 59_700])));
     expect(found?.evidence).toEqual([
-      '3 sessions on edge ended by the path at 59.7s, 60.4s, 60s',
+      '3 sessions on edge ended by the path (abnormal_close) at 59.7s, 60.4s, 60s',
       'edge heartbeats every 10s, so the path was never idle for 60s',
       expect.stringMatching(/^not an idle timeout, ruled out: nginx proxy_read_timeout \(60s\);.*AWS ALB/),
     ]);
@@ -176,6 +177,41 @@ describe('duration-cap', () => {
       history(endedAt('edge', [30_000, 30_100, 30_050, 47_000])),
     ],
     ['failed attempts have no age', history(endedAt('edge', [0, 0, 0], { cause: 'connect_failed' }))],
+    [
+      "hopwatch's own heartbeat timeout: the age is set by its watchdog, not by the path",
+      history(endedAt('edge', [30_000, 30_100, 30_050], { cause: 'heartbeat_timeout' })),
+    ],
+    [
+      'failed attempts handshake_rejected at the age of nothing',
+      history(endedAt('edge', [30_000, 30_100, 30_050], { cause: 'handshake_rejected' })),
+    ],
+    [
+      'mixed causes: one mechanism cuts one way',
+      history([
+        ...endedAt('edge', [30_000], { cause: 'reset' }),
+        ...endedAt('edge', [30_100], { cause: 'remote_close' }),
+        ...endedAt('edge', [30_050]),
+      ]),
+    ],
+    [
+      'the same close code is one mechanism, different codes are not',
+      history([
+        drop('edge', T0 - 1_200 * S, { durationMs: 30_000, cause: 'remote_close', closeCode: 1012 }),
+        drop('edge', T0 - 600 * S, { durationMs: 30_100, cause: 'remote_close', closeCode: 1000 }),
+        drop('edge', T0, { durationMs: 30_050, cause: 'remote_close', closeCode: 1012 }),
+      ]),
+    ],
+    [
+      'a hop closing every reconnect right after its 101: milliseconds are a refusal, not a cap',
+      history(endedAt('edge', [12, 12, 12], { cause: 'remote_close', silence: () => 1 })),
+    ],
+    [
+      'cut before anything crossed (silence = age): an idle timeout on a fixed heartbeat phase, not a cap',
+      {
+        ...history(endedAt('edge', [5_100, 5_050, 5_120], { silence: (a) => a })),
+        target: labTarget(8 * S),
+      },
+    ],
     [
       'drops taken while hopwatch stalled',
       {
@@ -260,6 +296,25 @@ describe('idle-timeout', () => {
       })),
     ],
     [
+      'silences of a millisecond: a hop closing every reconnect right after its 101, not an idle timer',
+      120 * S,
+      endedAt('edge', [3, 3, 3], { cause: 'remote_close', silence: () => 1 }),
+    ],
+    [
+      "hopwatch's own heartbeat timeout: the silence is its watchdog's, not an idle timer on the path",
+      120 * S,
+      endedAt('edge', [60_000, 60_300, 59_800], { cause: 'heartbeat_timeout', silence: (a) => a }),
+    ],
+    [
+      'mixed causes: one mechanism cuts one way',
+      120 * S,
+      [
+        ...endedAt('edge', [60_000], { cause: 'reset', silence: (a) => a }),
+        ...endedAt('edge', [60_300], { cause: 'remote_close', silence: (a) => a }),
+        ...idleCut('edge', [59_800]),
+      ],
+    ],
+    [
       'a 95s cap under 10s heartbeats always cuts 5s after a heartbeat: the phase of a cap, not an idle timer',
       10 * S,
       endedAt('edge', [95_000, 95_100, 94_950], { silence: () => 5_000 }),
@@ -294,7 +349,8 @@ describe('heartbeat-multiple', () => {
       [],
     ],
   ])('matches: %s', (_name, ages, cause, summary, culprits) => {
-    const found = match('heartbeat-multiple', history(endedAt('edge', ages, { cause })));
+    // A first session at another age: the ones at the multiple are reconnects after a drop, independent starts.
+    const found = match('heartbeat-multiple', history(endedAt('edge', [7_000, ...ages], { cause })));
     expect(found?.summary).toMatch(summary);
     expect(found?.summary).toContain("the far side's heartbeat gave up");
     expect(found?.culprits.map((c) => c.component)).toEqual(culprits);
@@ -308,8 +364,32 @@ describe('heartbeat-multiple', () => {
     ['one session is a coincidence', endedAt('edge', [110_000])],
     ['70s is no known multiple', endedAt('edge', [70_000, 70_100])],
     ['the judged drop is not at the multiple', endedAt('edge', [110_000, 110_000, 64_000])],
+    [
+      'the first session of a history has no known start: one reconnect at the age is not two',
+      endedAt('edge', [45_000, 45_300]),
+    ],
   ])('does not match: %s', (_name, sessions) => {
     expect(match('heartbeat-multiple', history(sessions))).toBeNull();
+  });
+
+  it('does not match sessions that began as hopwatch (re)started, however many (two lab resets after restarts)', () => {
+    // Each 45s session follows one hopwatch closed (cause null): its start shares hopwatch's clock.
+    const restarts = [T0 - 1_200 * S, T0 - 600 * S, T0, T0 + 600 * S].flatMap((closedAt) => [
+      session({ leg: 'edge', openedAt: closedAt - 60 * S, closedAt: closedAt - 50 * S, cause: null }),
+      ...(closedAt < T0 + 600 * S ? [drop('edge', closedAt, { durationMs: 45_000, cause: 'reset' })] : []),
+    ]);
+    const judged = drop('edge', T0 + 600 * S, { durationMs: 45_000, cause: 'reset' });
+    expect(match('heartbeat-multiple', { drops: [judged], recent: [...restarts, judged] })).toBeNull();
+  });
+
+  it('matches the same sessions when they are reconnects after drops', () => {
+    const reconnects = [T0 - 1_200 * S, T0 - 600 * S, T0].flatMap((closedAt) => [
+      drop('edge', closedAt - 50 * S, { durationMs: 7_000, cause: 'reset' }),
+      drop('edge', closedAt, { durationMs: 45_000, cause: 'reset' }),
+    ]);
+    expect(match('heartbeat-multiple', history(reconnects))?.culprits.map((c) => c.component)).toEqual([
+      'socket.io',
+    ]);
   });
 });
 
@@ -438,6 +518,16 @@ describe('mass-drop', () => {
       },
     ],
     [
+      "heartbeat timeouts within the same second: their moment is hopwatch's heartbeat phase (a frozen app)",
+      {
+        drops: [
+          drop('edge', T0, { cause: 'heartbeat_timeout' }),
+          drop('lb', T0 + 300, { cause: 'heartbeat_timeout' }),
+          drop('app', T0 + 500, { cause: 'heartbeat_timeout' }),
+        ],
+      },
+    ],
+    [
       'one leg dropping three times in a second',
       { drops: [drop('edge', T0), drop('edge', T0 + 200), drop('edge', T0 + 400)] },
     ],
@@ -559,7 +649,7 @@ describe('matchSignatures', () => {
   it('returns every match in catalog order', () => {
     const c: Case = {
       drops: [drop('edge', T0, { durationMs: 30_000 }), drop('lb', T0 + 100, { durationMs: 5_000 })],
-      recent: endedAt('edge', [30_000, 30_100]),
+      recent: endedAt('edge', [30_000, 30_100], { cause: 'reset' }),
       stalls: [{ ts: T0, delayMs: 1_500 }],
     };
     // 30s is both a cap and 3 × edge's own 10s heartbeat: both readings are offered.
@@ -571,8 +661,9 @@ describe('matchSignatures', () => {
     ]);
   });
 
-  it('fetches heartbeats 20 intervals back, at most 10 minutes', () => {
+  it('fetches heartbeats 20 intervals back, at least a minute, at most 10 minutes', () => {
     expect(sampleLookbackMs(labTarget(10 * S))).toBe(200 * S);
     expect(sampleLookbackMs(labTarget(60 * S))).toBe(600 * S);
+    expect(sampleLookbackMs(labTarget(400))).toBe(60 * S);
   });
 });

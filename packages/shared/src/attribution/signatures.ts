@@ -1,20 +1,26 @@
-// The signature catalog (SPEC section 6): what the evidence says about the mechanism, not just the place.
+// The signature catalog (docs/spec.md#6-signature-catalog): what the evidence says about the mechanism, not just the place.
 // One table, SIGNATURES: each entry reads the same evidence and either matches, with a summary, the facts it
 // used and the culprits from catalog.ts, or does not. Adding a signature is adding a row.
 //
-// Definitions and tolerances (all ages compared "within 5%": |a - b| <= 5% of the larger):
+// Definitions and tolerances (all ages compared "within 5%": |a - b| <= 5% of the larger; duration-cap and
+// idle-timeout ignore ages and silences under MIN_CAP_MS):
 // - duration-cap: on a dropped leg, the judged drop and at least 2 more of its RECENT_SESSIONS newest
-//   established drops ended at ages within 5% of each other. Heartbeats faster than that age kept the path
-//   busy, so idle timeouts are ruled out and the culprits are lifetime caps and periodic restarts; with
-//   heartbeats slower than the age, idle timeouts whose default matches are named too.
-// - idle-timeout: the judged drop and at least 2 more ended after silences (`silenceMs`) within 5% of each
-//   other, and the leg heartbeats less often than that silence, so the path saw nothing for that long.
+//   sessions the path ended (cut, reset or closed: never hopwatch's own heartbeat_timeout, whose age is set by
+//   hopwatch's watchdog, never a failed attempt) with the same cause, at ages within 5% of each other, while
+//   traffic crossed the path until shortly before each cut (its silence clearly shorter than its age). So idle
+//   timeouts are ruled out and the culprits are lifetime caps and periodic restarts. A session cut before
+//   anything crossed it is idle-timeout's evidence, not a cap's.
+// - idle-timeout: the judged drop and at least 2 more, ended by the path with the same cause, after silences
+//   (`silenceMs`) within 5% of each other, and the leg heartbeats less often than that silence, so the path saw
+//   nothing for that long.
 // - heartbeat-multiple: the far side (not hopwatch's own watchdog) ended the judged drop and at least one more
 //   at the same age, and that age is 2 or 3 times the leg's own heartbeat interval, or a known peer heartbeat's
-//   give-up age (Home Assistant 55s: ~82s or 110s; socket.io 45s; SignalR 30s; Phoenix 60s).
+//   give-up age (Home Assistant 55s: ~82s or 110s; socket.io 45s; SignalR 30s; Phoenix 60s); and at least 2
+//   of those sessions began as reconnects after a drop, so their ages are independent (see independentStarts).
 // - stall-before-drop: a heartbeat_timeout whose session's answered RTTs ended at least 3x (and 10ms above)
 //   the median of the earlier samples, rising mostly monotonically over at least 2 heartbeat intervals.
-// - mass-drop: established sessions of 2 or more legs dropped within 1 second of each other.
+// - mass-drop: sessions of 2 or more legs that the path ended (not hopwatch's heartbeat_timeout, whose moment
+//   is set by each leg's heartbeat phase) dropped within 1 second of each other.
 // - h2-upgrade: an upgrade answered 400 on a leg whose server negotiates ALPN h2: the session's own ALPN, or
 //   the prober's periodic ALPN check (`handshake.alpnProbe`) on that attempt or a recent session of the leg.
 // - prober-stall: hopwatch's event loop stalled during the window, or a drop was taken while it did.
@@ -36,6 +42,12 @@ import type { Drop, HeartbeatSample, LegFacts, ProberStall, TargetFacts, TimeWin
 export const RECENT_SESSIONS = 10;
 /** duration-cap and idle-timeout need this many sessions at the same age or silence. */
 export const REPEATS_FOR_CAP = 3;
+/**
+ * duration-cap and idle-timeout ignore ages and silences below this: no known cap or idle timeout is shorter
+ * (the shortest in the catalog is Traefik's 2-3 s regression), and a hop that closes every new session right
+ * after its 101 (the lab's close fault while it lasts) repeats "ages" of a few milliseconds: a refusal, not a timer.
+ */
+export const MIN_CAP_MS = 1_000;
 /** heartbeat-multiple names a specific mechanism, so two sessions at the predicted age are enough. */
 export const REPEATS_FOR_MULTIPLE = 2;
 /** Multiples of the leg's own heartbeat interval at which a peer counting missed heartbeats gives up. */
@@ -84,7 +96,7 @@ export const SIGNATURES: readonly Signature[] = [
   },
   {
     id: 'heartbeat-multiple',
-    describe: 'sessions ended by the far side at a multiple of a heartbeat interval',
+    describe: 'reconnected sessions ended by the far side at a multiple of a heartbeat interval',
     match: matchHeartbeatMultiple,
   },
   {
@@ -92,7 +104,11 @@ export const SIGNATURES: readonly Signature[] = [
     describe: 'RTT climbing for several heartbeats before a heartbeat timeout',
     match: matchStallBeforeDrop,
   },
-  { id: 'mass-drop', describe: 'several legs dropping within the same second', match: matchMassDrop },
+  {
+    id: 'mass-drop',
+    describe: 'several legs dropped by the path within the same second',
+    match: matchMassDrop,
+  },
   {
     id: 'h2-upgrade',
     describe: 'upgrade answered 400 while the server negotiates ALPN h2',
@@ -115,16 +131,22 @@ export function proberStalled(evidence: Pick<SignatureEvidence, 'drops' | 'stall
   return evidence.drops.some((d) => d.suspect) || stallsIn(evidence.stalls, evidence.window).length > 0;
 }
 
-/** How far before the window the judge should fetch heartbeats, for stall-before-drop. */
+/**
+ * How far before the window the judge should fetch heartbeats, for stall-before-drop: 20 intervals, at least a
+ * minute (a climb on fast heartbeats can end in many seconds of replies too late to count before the timeout;
+ * the lab's slowing app: 9 s), at most 10 minutes.
+ */
 export function sampleLookbackMs(target: TargetFacts): number {
   const longest = Math.max(0, ...target.legs.map((leg) => leg.heartbeatIntervalMs));
-  return Math.min(20 * longest, 600_000);
+  return Math.min(Math.max(20 * longest, MIN_SAMPLE_LOOKBACK_MS), 600_000);
 }
+
+const MIN_SAMPLE_LOOKBACK_MS = 60_000;
 
 // --- duration-cap ---
 
 function matchDurationCap(evidence: SignatureEvidence): SignatureMatch | null {
-  const found = repeatedPerLeg(evidence, REPEATS_FOR_CAP, (s) => s.durationMs);
+  const found = repeatedPerLeg(evidence, REPEATS_FOR_CAP, (s) => s.durationMs, carriedTraffic);
   const [first] = found;
   if (first === undefined) return null;
   const evidenceLines: string[] = [];
@@ -132,17 +154,13 @@ function matchDurationCap(evidence: SignatureEvidence): SignatureMatch | null {
   const ruledOut = new Map<CatalogEntry, true>();
   for (const { leg, sessions, typical } of found) {
     evidenceLines.push(
-      `${sessions.length} sessions on ${leg.name} ended by the path at ${sessions.map((s) => age(s.durationMs!)).join(', ')}`,
+      `${sessions.length} sessions on ${leg.name} ended by the path (${sessions[0]!.cause}) at ${sessions.map((s) => age(s.durationMs!)).join(', ')}`,
+      heartbeatsKeptBusy(leg, typical)
+        ? `${leg.name} heartbeats every ${age(leg.heartbeatIntervalMs)}, so the path was never idle for ${age(typical)}`
+        : `traffic crossed ${leg.name} until ${sessions.map((s) => (s.silenceMs === null ? '?' : age(s.silenceMs))).join(', ')} before each cut`,
     );
-    const busy = heartbeatsKeptBusy(leg, typical);
-    if (busy) {
-      evidenceLines.push(
-        `${leg.name} heartbeats every ${age(leg.heartbeatIntervalMs)}, so the path was never idle for ${age(typical)}`,
-      );
-      for (const e of culpritsOfKind(['idle'], typical)) ruledOut.set(e, true);
-    }
-    const kinds = busy ? (['lifetime', 'restart'] as const) : (['idle', 'lifetime', 'restart'] as const);
-    for (const e of culpritsOfKind(kinds, typical)) culprits.set(e, true);
+    for (const e of culpritsOfKind(['idle'], typical)) ruledOut.set(e, true);
+    for (const e of culpritsOfKind(['lifetime', 'restart'], typical)) culprits.set(e, true);
   }
   if (ruledOut.size > 0) {
     evidenceLines.push(
@@ -150,18 +168,17 @@ function matchDurationCap(evidence: SignatureEvidence): SignatureMatch | null {
     );
   }
   const named = [...culprits.keys()];
-  const busy = heartbeatsKeptBusy(first.leg, first.typical);
   const head = `sessions on ${first.leg.name} are cut at ~${age(first.typical)}`;
-  const mechanism = busy
-    ? ` despite heartbeats every ${age(first.leg.heartbeatIntervalMs)}: a lifetime cap or a periodic restart, not an idle timeout`
-    : `, with no heartbeat in between: an idle timeout or a lifetime cap`;
+  const despite = heartbeatsKeptBusy(first.leg, first.typical)
+    ? `despite heartbeats every ${age(first.leg.heartbeatIntervalMs)}`
+    : 'despite traffic until shortly before each cut';
   const fix =
     named.length > 0
       ? `: ${listOr(named.map(describeCulprit))}; raise or remove that limit`
       : `; no known default is ${age(first.typical)}, so look for a configured maximum connection duration (e.g. Envoy max_connection_duration)`;
   return {
     id: 'duration-cap',
-    summary: head + mechanism + fix,
+    summary: `${head} ${despite}: a lifetime cap or a periodic restart, not an idle timeout${fix}`,
     evidence: evidenceLines,
     culprits: (named.length > 0
       ? named
@@ -173,6 +190,16 @@ function matchDurationCap(evidence: SignatureEvidence): SignatureMatch | null {
 /** hopwatch's heartbeats cross the path more often than `ageMs`, so no idle timer of that length can fire. */
 function heartbeatsKeptBusy(leg: LegFacts, ageMs: number): boolean {
   return leg.heartbeatIntervalMs < ageMs * (1 - DURATION_TOLERANCE);
+}
+
+/**
+ * Something crossed the path well before the cut, so no idle timer as long as the session's age fired: its
+ * silence at the cut is clearly shorter than its age (or, not recorded, hopwatch's heartbeats were). A session
+ * cut before anything crossed it may be an idle timeout firing on a fixed heartbeat phase: no cap evidence.
+ */
+function carriedTraffic(session: Session, leg: LegFacts): boolean {
+  if (session.silenceMs === null) return heartbeatsKeptBusy(leg, session.durationMs!);
+  return session.silenceMs < session.durationMs! * (1 - DURATION_TOLERANCE);
 }
 
 // --- idle-timeout ---
@@ -228,7 +255,7 @@ function matchHeartbeatMultiple(evidence: SignatureEvidence): SignatureMatch | n
     for (const giveUp of giveUpAges(leg)) {
       if (!nearlyEqual(anchor.durationMs!, giveUp.ageMs)) continue;
       const same = pool.filter((s) => nearlyEqual(s.durationMs!, giveUp.ageMs));
-      if (same.length < REPEATS_FOR_MULTIPLE) continue;
+      if (independentStarts(same, evidence).length < REPEATS_FOR_MULTIPLE) continue;
       const whose =
         giveUp.culprit === null ? "a peer counting hopwatch's heartbeats" : describeCulprit(giveUp.culprit);
       return {
@@ -245,6 +272,31 @@ function matchHeartbeatMultiple(evidence: SignatureEvidence): SignatureMatch | n
     }
   }
   return null;
+}
+
+/**
+ * The sessions whose start no other clock shares: each began as a reconnect after the path dropped the leg's
+ * previous session. Why only those count, as chance goes: a session ended by something unrelated to
+ * heartbeats (a scheduled reset, a restart) dies at an age set by when it began. Sessions that began as
+ * hopwatch (re)started, or after hopwatch closed the previous one, began on hopwatch's clock; anything else
+ * started with it (the lab's own fault schedule, a deploy that restarts both) then hits them at the same age
+ * every time, with probability ~1: two scheduled lb resets 45 s after two restarts matched socket.io's 45 s.
+ * Reconnects begin when the path last dropped the leg, plus a jittered backoff: their ages are independent
+ * draws. For one of them to land within ±5% of a given give-up age A by chance, with lifetimes spread over
+ * some L, is p ≈ 0.1·A/L (A = 45 s, L = 5 min: ~1.5%); for two to land on the same one of the ~8 give-up
+ * ages, Σ p² ≈ 0.2%. So two reconnects at one give-up age are evidence; any number of aligned starts are one.
+ */
+function independentStarts(sessions: readonly Session[], evidence: SignatureEvidence): Session[] {
+  const known = [...evidence.recent, ...evidence.drops];
+  return sessions.filter((s) => {
+    const previous = known
+      .filter((p) => p.leg === s.leg && p.id !== s.id && p.closedAt !== null && p.closedAt <= s.openedAt)
+      .reduce<Session | null>(
+        (latest, p) => (latest === null || p.closedAt! > latest.closedAt! ? p : latest),
+        null,
+      );
+    return previous !== null && previous.cause !== null;
+  });
 }
 
 function giveUpAges(leg: LegFacts): GiveUpAge[] {
@@ -334,7 +386,7 @@ function rttClimb(samples: readonly HeartbeatSample[], drop: Drop, leg: LegFacts
 // --- mass-drop ---
 
 function matchMassDrop(evidence: SignatureEvidence): SignatureMatch | null {
-  const drops = evidence.drops.filter(isEstablished).sort((a, b) => a.closedAt - b.closedAt);
+  const drops = evidence.drops.filter(endedByPath).sort((a, b) => a.closedAt - b.closedAt);
   let best: Drop[] = [];
   for (const [i, first] of drops.entries()) {
     const together = drops.slice(i).filter((d) => d.closedAt - first.closedAt <= MASS_DROP_SPAN_MS);
@@ -464,10 +516,15 @@ function repeatedPerLeg(
 ): Repeated[] {
   const found: Repeated[] = [];
   for (const leg of droppedLegs(evidence)) {
-    const anchor = latestEstablishedDrop(evidence, leg.name);
-    if (anchor === null || measure(anchor) === null || !admits(anchor, leg)) continue;
+    const anchor = latestDrop(evidence, leg.name, endedByPath);
+    const measured = (s: Session) => {
+      const value = measure(s);
+      return value !== null && value >= MIN_CAP_MS;
+    };
+    if (anchor === null || !measured(anchor) || !admits(anchor, leg)) continue;
+    // One mechanism cuts one way: a cap that resets does not also close with a frame, or time out.
     const pool = recentEstablishedDrops(evidence, leg.name, anchor).filter(
-      (s) => measure(s) !== null && admits(s, leg),
+      (s) => sameEnding(s, anchor) && measured(s) && admits(s, leg),
     );
     const group = largestGroupAround(pool, anchor, (s) => measure(s)!);
     if (group.length < repeats) continue;
@@ -498,7 +555,11 @@ function droppedLegs(evidence: SignatureEvidence): LegFacts[] {
 }
 
 function latestEstablishedDrop(evidence: SignatureEvidence, leg: string): Drop | null {
-  const drops = evidence.drops.filter((d) => d.leg === leg && isEstablished(d));
+  return latestDrop(evidence, leg, isEstablished);
+}
+
+function latestDrop(evidence: SignatureEvidence, leg: string, counts: (d: Drop) => boolean): Drop | null {
+  const drops = evidence.drops.filter((d) => d.leg === leg && counts(d));
   return drops.reduce<Drop | null>(
     (latest, d) => (latest === null || d.closedAt > latest.closedAt ? d : latest),
     null,
@@ -524,6 +585,19 @@ function isEstablished(s: Session): s is Drop {
     s.durationMs !== null &&
     s.durationMs > 0
   );
+}
+
+/**
+ * An established session that the path itself ended: cut (abnormal_close), reset, or closed with a frame.
+ * Not hopwatch's heartbeat_timeout: its moment and age are set by hopwatch's watchdog and the leg's heartbeat
+ * phase, not by anything on the path.
+ */
+function endedByPath(s: Session): s is Drop {
+  return isEstablished(s) && s.cause !== 'heartbeat_timeout';
+}
+
+function sameEnding(a: Session, b: Session): boolean {
+  return a.cause === b.cause && a.closeCode === b.closeCode;
 }
 
 function distinctLegs(drops: readonly Session[]): string[] {

@@ -1,4 +1,4 @@
-// The one human sentence of a verdict (SPEC section 1), e.g.
+// The one human sentence of a verdict (docs/spec.md#1-concepts), e.g.
 //   "traefik or dispatch: cloudflare and internal dropped together while t3serve stayed up"
 // suspects first, because that is what the reader came for; then the facts that put them there.
 import type { LegClassification } from './classify.js';

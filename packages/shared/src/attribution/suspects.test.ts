@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findSuspects } from './suspects.js';
-import { T3 } from './testing/fixtures.js';
+import { T3 } from './test-support/fixtures.js';
 
 describe('findSuspects', () => {
   it.each<[string, string[], string[], boolean, string[]]>([

@@ -1,4 +1,4 @@
-// suspects = (segments covered by every dropped leg) - (segments covered by any clean leg)   (SPEC section 1)
+// suspects = (segments covered by every dropped leg) - (segments covered by any clean leg)   (docs/spec.md#1-concepts)
 //
 // A drop a user reported is one more dropped "leg": the user's own connection, which crosses every segment of
 // the target (but no leg's private entry). With every leg clean that leaves exactly the segments no leg

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type LegStory, legFacts, nestedTarget, S, story, T0, T3 } from './testing/fixtures.js';
+import { type LegStory, legFacts, nestedTarget, S, story, T0, T3 } from './test-support/fixtures.js';
 import type { TargetFacts } from './types.js';
 import { judgeCluster, judgeReport } from './verdict.js';
 

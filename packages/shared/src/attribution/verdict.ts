@@ -117,6 +117,8 @@ function compose(
     signatures,
     summary: summarize({ kind, suspects, legs, proberStalled: stalled }),
     sessionIds: drops.map((d) => d.id),
+    // Attached later, when Prometheus answers (docs/spec.md#9-evidence-from-prometheus): a verdict never waits for it.
+    evidence: [],
     judgedAt: identity.judgedAt,
   };
 }

@@ -1,4 +1,4 @@
-// HTTP API response and request shapes (SPEC section 4). The server builds them, the dashboard parses them.
+// HTTP API response and request shapes (docs/spec.md#4-http-api). The server builds them, the dashboard parses them.
 import { z } from 'zod';
 import { legStateSchema, storedEventSchema } from './events.js';
 import { sessionSchema } from './session.js';
@@ -107,9 +107,11 @@ export const createIncidentSchema = z.object({
 });
 export type CreateIncident = z.input<typeof createIncidentSchema>;
 
-// --- the built-in lab (SPEC section 7); routes exist only in lab mode ---
+// --- the built-in lab (docs/spec.md#7-built-in-lab); routes exist only in lab mode ---
 
 export const LAB_HOPS = ['edge', 'lb', 'app'] as const;
+/** The name of the built-in lab's target; a config target may not take it while the lab runs. */
+export const LAB_TARGET = 'lab';
 export const labHopSchema = z.enum(LAB_HOPS);
 export type LabHop = z.infer<typeof labHopSchema>;
 

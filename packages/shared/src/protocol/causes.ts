@@ -1,4 +1,4 @@
-// The six ways a session ends without hopwatch choosing to end it (SPEC section 1). Names are contract.
+// The six ways a session ends without hopwatch choosing to end it (docs/spec.md#1-concepts). Names are contract.
 import { z } from 'zod';
 
 export const CAUSES = [

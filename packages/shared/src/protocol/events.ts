@@ -1,5 +1,5 @@
 // Prober and attribution events: the one stream that storage, metrics and the live relay all consume.
-// A tagged union on `kind`; the names are contract (SPEC section 4).
+// A tagged union on `kind`; the names are contract (docs/spec.md#4-http-api).
 import { z } from 'zod';
 import { handshakeSchema, type Session, sessionSchema } from './session.js';
 import { verdictSchema } from './verdict.js';
@@ -36,6 +36,11 @@ export const rttEventSchema = z.object({
   /** null when the heartbeat was lost (no reply before the next was due) */
   rttMs: z.number().nullable(),
   suspect: z.boolean(),
+  /**
+   * how many ms after its slot the heartbeat was sent: hopwatch's own backlog at that moment. A heartbeat sent
+   * late measured hopwatch as much as the path, so it is also `suspect`. Absent in events of older versions.
+   */
+  lateMs: z.number().optional(),
 });
 
 export const legStateEventSchema = z.object({
@@ -85,7 +90,6 @@ export type VerdictEvent = z.infer<typeof verdictEventSchema>;
 export type ProberStallEvent = z.infer<typeof proberStallEventSchema>;
 export type HopEvent = z.infer<typeof hopEventSchema>;
 export type HopEventKind = HopEvent['kind'];
-export const EVENT_KINDS: readonly HopEventKind[] = hopEventSchema.options.map((o) => o.shape.kind.value);
 
 /** An event with its place in the event log. `seq` is monotonic across restarts. */
 export const storedEventSchema = z.object({ seq: z.number().int().nonnegative(), event: hopEventSchema });

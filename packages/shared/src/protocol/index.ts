@@ -2,6 +2,7 @@
 export * from './api.js';
 export * from './causes.js';
 export * from './events.js';
+export * from './evidence.js';
 export * from './live.js';
 export * from './session.js';
 export * from './verdict.js';

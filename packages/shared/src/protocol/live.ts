@@ -1,4 +1,4 @@
-// The live stream on WS /api/live (SPEC section 4): JSON text frames, versioned, validated on both sides.
+// The live stream on WS /api/live (docs/spec.md#4-http-api): JSON text frames, versioned, validated on both sides.
 import { z } from 'zod';
 import { hopEventSchema } from './events.js';
 

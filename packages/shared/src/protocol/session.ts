@@ -60,8 +60,3 @@ export const sessionSchema = z.object({
   handshake: handshakeSchema,
 });
 export type Session = z.infer<typeof sessionSchema>;
-
-/** A drop is a session the path ended; hopwatch's own shutdowns and reloads close sessions with cause null. */
-export function isDrop(session: Session): boolean {
-  return session.closedAt !== null && session.cause !== null;
-}

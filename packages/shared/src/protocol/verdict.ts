@@ -1,5 +1,7 @@
-// The attribution of a drop cluster, or of a drop a user reported (SPEC section 1 and 6).
+// The attribution of a drop cluster, or of a drop a user reported (docs/spec.md#1-concepts,
+// docs/spec.md#6-signature-catalog).
 import { z } from 'zod';
+import { verdictEvidenceSchema } from './evidence.js';
 
 export const CONFIDENCES = ['high', 'low', 'inconclusive'] as const;
 export const confidenceSchema = z.enum(CONFIDENCES);
@@ -56,5 +58,7 @@ export const verdictSchema = z.object({
   /** ids of the dropped sessions in the cluster */
   sessionIds: z.array(z.string()),
   judgedAt: z.number(),
+  /** Prometheus series above their threshold around the drops; attached after judging (docs/spec.md#9-evidence-from-prometheus) */
+  evidence: z.array(verdictEvidenceSchema).default([]),
 });
 export type Verdict = z.infer<typeof verdictSchema>;

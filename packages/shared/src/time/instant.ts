@@ -1,4 +1,4 @@
-// Points in time as query strings and request bodies write them (SPEC section 4): epoch milliseconds or
+// Points in time as query strings and request bodies write them (docs/spec.md#4-http-api): epoch milliseconds or
 // ISO 8601. Parsed once at the boundary, strictly: Date.parse alone accepts "2024-02-30" and local times.
 
 export type InstantParse = { ok: true; ms: number } | { ok: false; message: string };

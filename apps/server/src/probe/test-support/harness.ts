@@ -4,6 +4,8 @@ import { afterEach } from 'vitest';
 import type { LegConfig, TargetConfig } from '../../config/types.js';
 import { EventBus } from '../../events/bus.js';
 import { Prober, type ProberOptions } from '../prober.js';
+import { ThreadedProber } from '../prober-thread.js';
+import type { ProberHandle } from '../types.js';
 import { ServerPool } from './servers.js';
 
 export type LegInput = Partial<LegConfig> & { url: string };
@@ -29,25 +31,32 @@ export function target(legs: LegConfig[], name = 'lab'): TargetConfig {
   return { name, segments: ['last-mile', 'edge', 'app'], correlationWindowMs: 6_000, legs };
 }
 
+/** `workerUrl`: run the prober in a worker thread from that (built) script, as the CLI does. */
+export type HarnessOptions = Partial<ProberOptions> & { workerUrl?: URL };
+
 export class ProbeHarness {
   readonly bus = new EventBus();
   readonly events: HopEvent[] = [];
   readonly logLines: Record<string, unknown>[] = [];
-  readonly prober: Prober;
+  readonly prober: ProberHandle;
   readonly #waiters = new Set<() => void>();
 
-  constructor(targets: TargetConfig[], options: Partial<ProberOptions> = {}) {
+  constructor(targets: TargetConfig[], options: HarnessOptions = {}) {
     this.bus.subscribe(({ event }) => {
       this.events.push(event);
       for (const wake of this.#waiters) wake();
     });
-    this.prober = new Prober({
+    const record = (fields: Record<string, unknown>, message: string) =>
+      this.logLines.push({ msg: message, ...fields });
+    const { workerUrl, ...rest } = options;
+    const settings = {
       targets,
       bus: this.bus,
       stallThresholdMs: 1_000,
-      logger: { info: (fields, message) => this.logLines.push({ msg: message, ...fields }) },
-      ...options,
-    });
+      logger: { info: record, error: record },
+      ...rest,
+    };
+    this.prober = workerUrl ? new ThreadedProber({ ...settings, workerUrl }) : new Prober(settings);
   }
 
   of<K extends HopEvent['kind']>(kind: K): Extract<HopEvent, { kind: K }>[] {
@@ -127,7 +136,7 @@ export function probeSuite() {
   return {
     servers,
     /** A started prober with one target holding these legs. */
-    probe(legs: LegInput | LegInput[], options: Partial<ProberOptions> = {}): ProbeHarness {
+    probe(legs: LegInput | LegInput[], options: HarnessOptions = {}): ProbeHarness {
       const harness = new ProbeHarness([target([legs].flat().map(legConfig))], options);
       harnesses.push(harness);
       harness.prober.start();

@@ -1,4 +1,4 @@
-// Bad input must never produce a 5xx, crash the server or change stored data (SPEC section 4): a few
+// Bad input must never produce a 5xx, crash the server or change stored data (docs/spec.md#4-http-api): a few
 // thousand generated query strings against every GET route, and generated bodies against every POST.
 import { apiErrorSchema, rttResponseSchema } from '@hopwatch/shared/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,5 @@
-// The JSON API of SPEC section 4 (besides drops, attribute and the lab, which their owners register).
+// The JSON API of docs/spec.md#4-http-api that reads ApiSources (drops, attribute and the lab take narrower sources;
+// routes/index.ts registers them all).
 import type { FastifyInstance } from 'fastify';
 import { eventsRoutes } from './events/index.js';
 import { incidentsRoutes } from './incidents/index.js';

@@ -1,7 +1,7 @@
 // Resolving target and leg names from a request against the running config: a name that does not exist
 // is a 404 that lists what does, so a typo in a script is a one-glance fix.
 import type { LegConfig, TargetConfig } from '../../config/types.js';
-import { ApiFailure } from '../errors.js';
+import { ApiFailure } from '../../plugins/errors.js';
 
 export function findTarget(targets: readonly TargetConfig[], name: string): TargetConfig {
   const target = targets.find((t) => t.name === name);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ApiFailure } from '../errors.js';
+import { ApiFailure } from '../../plugins/errors.js';
 import {
   assertRange,
   durationParam,

@@ -3,7 +3,7 @@
 // "<param>: <what was expected>", so every route words the same mistake the same way.
 import { MAX_INSTANT_MS, parseDurationOrMs, parseInstant } from '@hopwatch/shared/time';
 import { z } from 'zod';
-import { type ApiErrorCode, ApiFailure } from '../errors.js';
+import { type ApiErrorCode, ApiFailure } from '../../plugins/errors.js';
 
 /** No legitimate parameter is longer; a longer one is refused before any parsing. */
 export const MAX_PARAM_CHARS = 512;

@@ -29,21 +29,14 @@ import {
   summarize,
 } from '@hopwatch/shared/series';
 import pg from 'pg';
-import { redactUrl } from '../../config/redact.js';
 import { clampLimit, finiteOrNull, messageOf, StoreError } from '../db.js';
 import { MAX_EVENTS_PAGE } from '../events.js';
 import { draftIncident, MAX_INCIDENTS_PAGE, newIncidentId } from '../incidents.js';
-import {
-  DEFAULT_RAW_RETENTION_MS,
-  PRUNE_STEP_ROWS,
-  type PruneResult,
-  retentionCutoffs,
-  rttEventCutoff,
-} from '../retention.js';
+import { DEFAULT_RAW_RETENTION_MS, PRUNE_STEP_ROWS, retentionCutoffs, rttEventCutoff } from '../retention.js';
 import { RAW_SERIES_MAX_ROWS, ROLLUPS_PER_FLUSH } from '../rtt.js';
 import { fromRow, MAX_SESSIONS_PAGE, SESSION_COLUMNS, type SessionRow, toRow } from '../sessions.js';
 import { DEFAULT_ROLLUP_GRACE_MS, FLUSH_INTERVAL_MS, FLUSH_ROWS, MAX_PENDING_ROWS } from '../sqlite-store.js';
-import type { RttSample, SessionQuery, StallRecord, Store } from '../store.js';
+import type { PruneResult, RttSample, SessionQuery, StallRecord, Store } from '../store.js';
 import { MAX_VERDICTS_PAGE } from '../verdicts.js';
 import { type InsertSpec, insertRows, isRowError } from './batch-insert.js';
 import { PRUNE_LOCK, SEQ_LOCK } from './locks.js';
@@ -69,6 +62,8 @@ export interface PostgresStoreOptions {
   writerTimeoutMs?: number;
   /** connections in the pool (reads run beside the flush) */
   maxConnections?: number;
+  /** how errors name the database: the URL with its password redacted (the caller redacts) */
+  where?: string;
 }
 
 interface EventRow {
@@ -104,7 +99,7 @@ interface Batch {
 
 /** Opens the pool, migrates, registers this instance as a writer and reserves its first block of seq. */
 export async function openPostgresStore(url: string, options: PostgresStoreOptions): Promise<PostgresStore> {
-  const where = redactUrl(url);
+  const where = options.where ?? 'the configured PostgreSQL database';
   const pool = new pg.Pool({
     connectionString: url,
     max: options.maxConnections ?? 6,

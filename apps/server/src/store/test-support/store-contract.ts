@@ -56,6 +56,7 @@ function verdict(id: string, target: string, at: number): Verdict {
     summary: `drop at ${at}`,
     sessionIds: ['s1'],
     judgedAt: at + 5_000,
+    evidence: [],
   };
 }
 

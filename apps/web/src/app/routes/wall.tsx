@@ -13,8 +13,8 @@ import { shapeTimeline } from '../../features/timeline/timeline-shape';
 import { useDrops } from '../../features/verdicts/api/get-drops';
 import { LegTile } from '../../features/wall/components/leg-tile';
 import { StaleBanner } from '../../features/wall/components/stale-banner';
-import { useLinkView } from '../../lib/live-context';
-import { formatClock } from '../../lib/live-link';
+import { useLinkView } from '../../lib/live/live-context';
+import { formatClock } from '../../lib/live/live-link';
 import { useNow } from '../../lib/use-now';
 
 const HOUR = { live: 3_600_000 };

@@ -2,10 +2,10 @@
 // under it. Hovering a drop shows its details; clicking it selects it (and the verdict that explains it).
 import type { LegView, RttResponse, Session } from '@hopwatch/shared/protocol';
 import { memo, useMemo, useState } from 'react';
-import { RttBandChart } from '../../components/charts/rtt-band-chart';
 import { type DropMarkView, SessionStrip } from '../../components/charts/session-strip';
 import { LegHeader } from '../../features/legs/components/leg-header';
 import { legWindowStats } from '../../features/legs/leg-stats';
+import { RttBandChart } from '../../features/rtt/components/rtt-band-chart';
 import { useRttChart } from '../../features/rtt/use-rtt-chart';
 import type { SessionsPage } from '../../features/timeline/api/get-sessions';
 import { DropDetails } from '../../features/timeline/components/drop-details';

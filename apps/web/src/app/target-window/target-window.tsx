@@ -5,6 +5,7 @@ import { useQueries } from '@tanstack/react-query';
 import { Fragment, useCallback, useMemo, useRef } from 'react';
 import { TickGrid, TimeAxis } from '../../components/charts/time-axis';
 import { CauseLegend } from '../../components/ui/cause-legend';
+import { EvidenceRows } from '../../features/evidence/components/evidence-rows';
 import { VantageHeading } from '../../features/legs/components/vantage-heading';
 import { groupByVantage } from '../../features/legs/vantage-groups';
 import { rttQueryOptions } from '../../features/rtt/api/get-rtt';
@@ -12,7 +13,7 @@ import { sessionsQueryOptions } from '../../features/timeline/api/get-sessions';
 import { useDrops } from '../../features/verdicts/api/get-drops';
 import { ReportDropForm } from '../../features/verdicts/components/report-drop-form';
 import { VerdictsPanel } from '../../features/verdicts/components/verdicts-panel';
-import { useLinkStale } from '../../lib/live-context';
+import { useLinkStale } from '../../lib/live/live-context';
 import { timeScale, timeTicks } from '../../lib/time-scale';
 import { useElementWidth } from '../../lib/use-element-width';
 import { useNow } from '../../lib/use-now';
@@ -104,6 +105,7 @@ export function TargetWindow({ target, window, selectedDrop, onSelectDrop }: Tar
               ))}
             </Fragment>
           ))}
+          <EvidenceRows target={target.name} range={range} scale={scale} />
         </div>
         <CauseLegend />
       </section>

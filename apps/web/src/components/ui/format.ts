@@ -1,7 +1,7 @@
 // Numbers as an operator reads them: milliseconds with sensible precision, ratios as percentages, times as
 // local HH:MM:SS, ages as "3m 12s".
 import { formatDuration } from '@hopwatch/shared/time';
-import { formatClock } from '../../lib/live-link';
+import { formatClock } from '../../lib/live/live-link';
 
 export function formatMs(ms: number | null): string {
   if (ms === null || !Number.isFinite(ms)) return '—';

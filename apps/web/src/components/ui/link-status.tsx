@@ -1,7 +1,7 @@
 // The dashboard's own link in the header: live with its RTT, reconnecting with a countdown, and stale with
-// the time the data on screen is from. Presentational: the view comes from lib/live-link.ts.
-import type { LinkView } from '../../lib/live-link';
-import { formatClock } from '../../lib/live-link';
+// the time the data on screen is from. Presentational: the view comes from lib/live/live-link.ts.
+import type { LinkView } from '../../lib/live/live-link';
+import { formatClock } from '../../lib/live/live-link';
 
 export function LinkStatus({ view }: { view: LinkView }) {
   return (

@@ -1,4 +1,4 @@
-// GET /api/attribute?target&at: the verdict for a drop a user reported at `at` (SPEC section 1: every leg
+// GET /api/attribute?target&at: the verdict for a drop a user reported at `at` (docs/spec.md#1-concepts: every leg
 // clean then implicates last-mile). Judged on request from what is stored, not stored itself.
 import type { AttributeResponse, Verdict } from '@hopwatch/shared/protocol';
 import type { FastifyInstance } from 'fastify';

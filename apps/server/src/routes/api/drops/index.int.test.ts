@@ -38,6 +38,7 @@ function verdict(id: string, at: number, suspects: string[]): Verdict {
     summary: `${suspects.join(' or ')}: edge and lb dropped together while app stayed up`,
     sessionIds: [`${id}-s`],
     judgedAt: at + 5_000,
+    evidence: [],
   };
 }
 

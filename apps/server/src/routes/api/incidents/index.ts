@@ -4,7 +4,7 @@ import { createIncidentSchema, type Incident, type IncidentsResponse } from '@ho
 import { MAX_INSTANT_MS, parseInstant } from '@hopwatch/shared/time';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ApiFailure } from '../../errors.js';
+import { ApiFailure } from '../../../plugins/errors.js';
 import { findTarget } from '../known-targets.js';
 import { limitParam, nameParam, parseBody, parseQuery } from '../query.js';
 import type { ApiSources } from '../sources.js';

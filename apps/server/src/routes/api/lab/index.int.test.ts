@@ -4,7 +4,7 @@ import { labClearResponseSchema, labFaultSchema, labStatusSchema } from '@hopwat
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Lab, startLab } from '../../../lab/lab.js';
-import { installErrorHandler } from '../../errors.js';
+import { installErrorHandler } from '../../../plugins/errors.js';
 import { labRoutes } from './index.js';
 
 let lab: Lab;

@@ -1,4 +1,4 @@
-// The built-in lab's routes (SPEC section 7): its status, and faults injected and cleared on demand.
+// The built-in lab's routes (docs/spec.md#7-built-in-lab): its status, and faults injected and cleared on demand.
 // Registered only in lab mode, so without the lab they are plain 404s.
 import {
   type LabClearResponse,
@@ -10,7 +10,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Lab } from '../../../lab/lab.js';
-import { ApiFailure } from '../../errors.js';
+import { ApiFailure } from '../../../plugins/errors.js';
 import { parseBody, parseQuery } from '../query.js';
 
 const noQuery = z.object({});

@@ -41,7 +41,7 @@ describe('GET /api/sessions', () => {
     expect(await ids(`target=t3&${window}&limit=2`)).toEqual(['l1', 'e2']);
   });
 
-  it('carries the whole session shape of SPEC section 4', async () => {
+  it('carries the whole session shape of docs/spec.md#4-http-api', async () => {
     const response = await f.app.inject({ url: `/api/sessions?target=t3&leg=lb&${window}` });
     expect(response.json().sessions[0]).toEqual({
       id: 'l1',

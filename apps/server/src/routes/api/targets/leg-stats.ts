@@ -1,4 +1,4 @@
-// The numbers beside each leg in GET /api/targets (SPEC section 4), from stored sessions and RTT samples.
+// The numbers beside each leg in GET /api/targets (docs/spec.md#4-http-api), from stored sessions and RTT samples.
 import type { LegStats, Session } from '@hopwatch/shared/protocol';
 import { percentile } from '@hopwatch/shared/series';
 import type { RttSample } from '../../../store/store.js';

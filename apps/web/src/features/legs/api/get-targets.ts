@@ -1,5 +1,5 @@
 // GET /api/targets: the targets, their segments and legs with each leg's current state. Leg states are kept
-// current by leg_state events (app/live-cache.ts), so the query never needs to poll.
+// current by leg_state events (lib/live/live-cache.ts), so the query never needs to poll.
 import type { LegStateEvent, TargetView } from '@hopwatch/shared/protocol';
 import { targetsResponseSchema } from '@hopwatch/shared/protocol';
 import { queryOptions, useQuery } from '@tanstack/react-query';

@@ -3,7 +3,7 @@
 import type { LegState, LegView } from '@hopwatch/shared/protocol';
 import { formatAge, formatMs, formatRatio } from '../../../components/ui/format';
 import { StateBadge } from '../../../components/ui/state-badge';
-import { formatClock } from '../../../lib/live-link';
+import { formatClock } from '../../../lib/live/live-link';
 import type { LegWindowStats } from '../leg-stats';
 
 export interface LegHeaderProps {

@@ -7,7 +7,7 @@ import {
   rttResponseSchema,
 } from '@hopwatch/shared/protocol';
 import { bucketStart, mergePoints, summarize } from '@hopwatch/shared/series';
-import { queryOptions, useQuery } from '@tanstack/react-query';
+import { queryOptions } from '@tanstack/react-query';
 import { apiGet } from '../../../lib/api-client';
 import { type QueryRange, rangeBounds } from '../../../lib/view-window';
 
@@ -33,10 +33,6 @@ export function rttQueryOptions(target: string, leg: string, range: QueryRange) 
     queryFn: ({ signal }) => getRtt(target, leg, range, signal),
     staleTime: Number.POSITIVE_INFINITY,
   });
-}
-
-export function useRtt(target: string, leg: string, range: QueryRange) {
-  return useQuery(rttQueryOptions(target, leg, range));
 }
 
 /**

@@ -1,5 +1,5 @@
 // GET /api/sessions for one leg and window, newest first. Live windows are kept current by session_open and
-// session_close events (app/live-cache.ts) and trimmed as the window moves on.
+// session_close events (lib/live/live-cache.ts) and trimmed as the window moves on.
 import {
   type Session,
   type SessionCloseEvent,
@@ -7,7 +7,7 @@ import {
   sessionFromOpen,
   sessionsResponseSchema,
 } from '@hopwatch/shared/protocol';
-import { queryOptions, useQuery } from '@tanstack/react-query';
+import { queryOptions } from '@tanstack/react-query';
 import { apiGet } from '../../../lib/api-client';
 import { type QueryRange, rangeBounds } from '../../../lib/view-window';
 
@@ -49,10 +49,6 @@ export function sessionsQueryOptions(target: string, leg: string, range: QueryRa
     queryFn: ({ signal }) => getSessions(target, leg, range, signal),
     staleTime: Number.POSITIVE_INFINITY,
   });
-}
-
-export function useSessions(target: string, leg: string, range: QueryRange) {
-  return useQuery(sessionsQueryOptions(target, leg, range));
 }
 
 /**

@@ -2,6 +2,7 @@
 // signatures that explain the mechanism with their evidence and the knobs to change.
 import type { LegView, SignatureMatch, Verdict } from '@hopwatch/shared/protocol';
 import { formatDateTime } from '../../../components/ui/format';
+import { VerdictEvidenceList } from '../../evidence/components/verdict-evidence';
 import { PathDiagram } from './path-diagram';
 
 export interface VerdictCardProps {
@@ -36,6 +37,7 @@ export function VerdictCard({
         <span className={`confidence confidence--${verdict.confidence}`}>{verdict.confidence}</span>
       </header>
       <p className="verdict-summary">{verdict.summary}</p>
+      <VerdictEvidenceList evidence={verdict.evidence} />
       <p className="verdict-suspects">
         {verdict.suspects.length > 0 ? (
           <>

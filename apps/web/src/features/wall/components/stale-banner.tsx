@@ -1,6 +1,6 @@
 // Full-screen on the wall when the dashboard's own link is down: a screen that is not being updated must
 // never look like a calm one.
-import { formatClock, type LinkView } from '../../../lib/live-link';
+import { formatClock, type LinkView } from '../../../lib/live/live-link';
 
 export function StaleBanner({ view }: { view: LinkView }) {
   if (!view.stale) return null;

@@ -1,0 +1,60 @@
+// Heartbeat timing on a fake clock: each beat leaves on the leg's slot of the interval, a beat hopwatch sent
+// late says by how much, and the next one is back on its slot (a setInterval would keep the late phase).
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Heartbeat, type HeartbeatSample } from './heartbeat.js';
+
+const INTERVAL_MS = 200;
+const config = { mode: 'ping' as const, intervalMs: INTERVAL_MS, timeoutMs: 10_000, send: '', expect: '' };
+
+function heartbeat() {
+  const pings: Array<{ payload: string; at: number }> = [];
+  const samples: HeartbeatSample[] = [];
+  const beat = new Heartbeat(config, {
+    ping: (payload) => pings.push({ payload, at: Date.now() }),
+    send: () => {},
+    sample: (sample) => samples.push(sample),
+    timeout: () => {},
+  });
+  return { beat, pings, samples };
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.setSystemTime(1_700_000_000_000);
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.useRealTimers();
+});
+
+describe('Heartbeat slots', () => {
+  it.each([0, 0.25, 0.999])('slot %d: every ping leaves at slot × interval past a whole interval', (slot) => {
+    const { beat, pings } = heartbeat();
+    beat.start(slot);
+    vi.advanceTimersByTime(INTERVAL_MS * 5);
+    expect(pings).toHaveLength(5);
+    for (const ping of pings) expect(ping.at % INTERVAL_MS).toBe(Math.floor(slot * INTERVAL_MS));
+    beat.stop();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('a beat sent late reports how late, and the next is back on its slot', () => {
+    const { beat, pings, samples } = heartbeat();
+    beat.start(0.25);
+    vi.advanceTimersByTime(INTERVAL_MS); // one beat on time
+    // hopwatch falls 130 ms behind: its timers fire when due on the fake clock, but the wall clock it reads
+    // when they do is 130 ms later, as after a stall
+    const fakeNow = Date.now;
+    vi.spyOn(Date, 'now').mockImplementation(() => fakeNow() + 130);
+    const slotAt = pings[0]!.at + INTERVAL_MS;
+    vi.advanceTimersByTime(slotAt - fakeNow());
+    expect(pings).toHaveLength(2);
+    expect(pings[1]!.at).toBe(slotAt + 130);
+    beat.onPong(Buffer.from(pings[1]!.payload));
+    expect(samples.at(-1)).toMatchObject({ seq: 2, lateMs: 130 });
+    vi.advanceTimersByTime(INTERVAL_MS);
+    expect(pings[2]!.at).toBe(slotAt + INTERVAL_MS);
+    expect(samples.filter((s) => s.seq === 3)).toEqual([]);
+    beat.stop();
+  });
+});

@@ -1,0 +1,167 @@
+// The prober in a thread of its own. hopwatch's main thread stores every event, serves the API and fans out
+// to dashboards; a sample timed on that thread measures its queue (a 10 ms SQLite flush is a 10 ms "RTT").
+// In a worker thread the legs' sockets, timers and RTT clocks share an event loop with nothing but other legs,
+// as in a bare `ws` loop, and the main thread receives finished events, in order, a loop turn's worth at a time.
+//
+//   main thread                                   worker thread (prober-worker.ts)
+//   ThreadedProber ── start{targets} / apply / stop ──▶ Prober (legs, heartbeats, stall monitor)
+//        ▲                                                │
+//        └──────────── batch{events, statuses} / stopped ◀┘
+//
+// The main thread mirrors each leg's status from the batches (the worker sends the status of every leg a
+// non-RTT event touched; lastReplyAt follows the RTT events of the leg's current session), so status() stays
+// synchronous. A worker that dies is started again with the current targets; its open sessions are closed
+// as orphans at the next start, as after a crash.
+import { Worker } from 'node:worker_threads';
+import type { HopEvent } from '@hopwatch/shared/protocol';
+import type { TargetConfig } from '../config/types.js';
+import { legKey, type ProbeLogger, sessionCloseFields } from './prober.js';
+import type { LegStatus, ProberHandle } from './types.js';
+
+export interface ProberThreadSettings {
+  stallThresholdMs: number;
+  closeTimeoutMs?: number;
+  alpnCheckIntervalMs?: number;
+}
+
+export type ToWorker =
+  | { type: 'start'; targets: TargetConfig[]; settings: ProberThreadSettings }
+  | { type: 'apply'; targets: TargetConfig[] }
+  | { type: 'stop' };
+
+export type FromWorker =
+  | { type: 'batch'; events: HopEvent[]; statuses: Array<{ key: string; status: LegStatus | null }> }
+  | { type: 'stopped' };
+
+export interface ThreadedProberOptions extends ProberThreadSettings {
+  targets: TargetConfig[];
+  bus: { publish(event: HopEvent): unknown };
+  /** receives the "ws close" line per session; silent when absent */
+  logger?: ProbeLogger;
+  /** the built worker script; defaults to prober-worker.js beside this file */
+  workerUrl?: URL;
+}
+
+const DEFAULT_WORKER_URL = new URL('./prober-worker.js', import.meta.url);
+
+export class ThreadedProber implements ProberHandle {
+  readonly #options: ThreadedProberOptions;
+  /** every running leg's status, in config order */
+  readonly #legs = new Map<string, LegStatus>();
+  #targets: TargetConfig[];
+  #worker: Worker | null = null;
+  #stopping: Promise<void> | null = null;
+
+  constructor(options: ThreadedProberOptions) {
+    this.#options = options;
+    this.#targets = options.targets;
+  }
+
+  start(): void {
+    if (this.#worker || this.#stopping) return;
+    this.#mirrorTargets(this.#targets);
+    this.#spawn();
+  }
+
+  stop(): Promise<void> {
+    if (this.#stopping) return this.#stopping;
+    const worker = this.#worker;
+    this.#worker = null;
+    this.#stopping = worker ? this.#stopWorker(worker) : Promise.resolve();
+    return this.#stopping;
+  }
+
+  apply(targets: TargetConfig[]): void {
+    this.#targets = targets;
+    if (!this.#worker) return;
+    this.#mirrorTargets(targets);
+    this.#post({ type: 'apply', targets });
+  }
+
+  status(): LegStatus[] {
+    return [...this.#legs.values()];
+  }
+
+  #spawn(): void {
+    const { bus: _bus, logger: _logger, workerUrl, targets: _targets, ...settings } = this.#options;
+    const worker = new Worker(workerUrl ?? DEFAULT_WORKER_URL);
+    this.#worker = worker;
+    worker.on('message', (message: FromWorker) => {
+      if (message.type === 'batch') this.#receive(message);
+    });
+    worker.on('error', (error) => {
+      this.#options.logger?.error?.({ err: error }, 'prober thread failed');
+    });
+    worker.on('exit', (code) => {
+      if (this.#worker !== worker) return; // stopped on purpose
+      this.#options.logger?.error?.({ code }, 'prober thread exited; starting it again');
+      this.#worker = null;
+      this.#mirrorTargets(this.#targets);
+      this.#spawn();
+    });
+    this.#post({ type: 'start', targets: this.#targets, settings });
+  }
+
+  #post(message: ToWorker): void {
+    this.#worker?.postMessage(message);
+  }
+
+  #receive(batch: Extract<FromWorker, { type: 'batch' }>): void {
+    for (const event of batch.events) {
+      if (event.kind === 'rtt' && event.rttMs !== null) {
+        const status = this.#legs.get(legKey(event.target, event.leg));
+        if (status && status.sessionId === event.sessionId) status.lastReplyAt = event.ts;
+      }
+      this.#options.bus.publish(event);
+      if (event.kind === 'session_close' && this.#options.logger) {
+        this.#options.logger.info(sessionCloseFields(event.session), 'ws close');
+      }
+    }
+    for (const { key, status } of batch.statuses) {
+      if (status) this.#legs.set(key, status);
+      else this.#legs.delete(key);
+    }
+  }
+
+  /** Legs not yet heard of are `down` since now, as a Leg is before it starts; removed legs disappear. */
+  #mirrorTargets(targets: TargetConfig[]): void {
+    const next = new Map<string, LegStatus>();
+    const now = Date.now();
+    for (const target of targets) {
+      for (const leg of target.legs) {
+        const key = legKey(target.name, leg.name);
+        next.set(
+          key,
+          this.#legs.get(key) ?? {
+            target: target.name,
+            leg: leg.name,
+            state: 'down',
+            since: now,
+            sessionId: null,
+            lastReplyAt: null,
+          },
+        );
+      }
+    }
+    this.#legs.clear();
+    for (const [key, status] of next) this.#legs.set(key, status);
+  }
+
+  /** The worker closes every leg (session_close with cause null, relayed like any event), then it ends. */
+  async #stopWorker(worker: Worker): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const done = () => resolve();
+      worker.on('message', (message: FromWorker) => {
+        if (message.type === 'stopped') done();
+      });
+      worker.once('exit', done);
+      worker.postMessage({ type: 'stop' } satisfies ToWorker);
+    });
+    await worker.terminate();
+    for (const status of this.#legs.values()) {
+      status.state = 'down';
+      status.sessionId = null;
+      status.lastReplyAt = null;
+    }
+  }
+}

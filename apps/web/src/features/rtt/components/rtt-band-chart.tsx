@@ -1,0 +1,199 @@
+// SmokePing-style RTT on the shared time axis, drawn with recharts: min–max spread (lightest), min–p99
+// spread, the median line, lost heartbeats as red ticks on top, suspect (prober-stall) buckets greyed, and a
+// readout of the bucket under the pointer. Presentational: the rows come from features/rtt/rtt-shape.ts.
+// The x axis is numeric time over exactly [from, to] with no margins, so it lines up with the session strip
+// and the time axis above it; recharts' own x axis is hidden because the shared time axis draws the ticks.
+import { memo } from 'react';
+import {
+  Area,
+  ComposedChart,
+  DefaultZIndexes,
+  Line,
+  Tooltip,
+  type TooltipContentProps,
+  usePlotArea,
+  useXAxisScale,
+  useYAxisScale,
+  XAxis,
+  YAxis,
+  ZIndexLayer,
+} from 'recharts';
+import { formatMs } from '../../../components/ui/format';
+import { formatClock } from '../../../lib/live/live-link';
+import type { RttChartRow, RttChartShape } from '../rtt-shape';
+
+export interface RttBandChartProps extends RttChartShape {
+  width: number;
+  height: number;
+  /** the shared time axis' window, epoch ms */
+  from: number;
+  to: number;
+}
+
+const NO_MARGIN = { top: 0, right: 0, bottom: 0, left: 0 };
+/**
+ * Every series: straight segments, a gap wherever a row is null, no dots and no animation (ten charts of
+ * up to a point per pixel column each on one page).
+ */
+const STATIC_SERIES = {
+  type: 'linear',
+  connectNulls: false,
+  dot: false,
+  activeDot: false,
+  isAnimationActive: false,
+} as const;
+/**
+ * Over the bands and the median, translucent: the samples there are greyed, still readable, as "not
+ * evidence against the path" (taken while hopwatch itself stalled).
+ */
+const SUSPECT_Z = DefaultZIndexes.line + 10;
+/** Above the median line, so a loss is never hidden by the bands. */
+const LOST_Z = DefaultZIndexes.line + 50;
+const LOST_TICK_PX = 4;
+
+export const RttBandChart = memo(function RttBandChart(props: RttBandChartProps) {
+  const { width, height, from, to, yMax, yTicks, rows, step } = props;
+  return (
+    <ComposedChart
+      className="rtt-chart"
+      width={width}
+      height={height}
+      data={rows}
+      margin={NO_MARGIN}
+      title="round-trip time"
+    >
+      <Grid yTicks={yTicks} />
+      <XAxis dataKey="t" type="number" scale="time" domain={[from, to]} allowDataOverflow hide />
+      <YAxis type="number" domain={[0, yMax]} allowDataOverflow hide />
+      <Area className="rtt-range" dataKey="rangeBand" {...STATIC_SERIES} stroke="none" />
+      <Area className="rtt-p99" dataKey="p99Band" {...STATIC_SERIES} stroke="none" />
+      <Line className="rtt-median" dataKey="p50" {...STATIC_SERIES} />
+      <Marks lost={props.lost} suspect={props.suspect} />
+      <ZIndexLayer zIndex={DefaultZIndexes.label}>
+        <text className="rtt-axis-label" x={width - 4} y={10} textAnchor="end">
+          {formatAxis(yMax)}
+        </text>
+      </ZIndexLayer>
+      <Tooltip
+        content={(tooltip: TooltipContentProps) => <Readout tooltip={tooltip} rows={rows} step={step} />}
+        cursor={{ className: 'rtt-cursor' }}
+        // Rows where the line breaks still have something to say (lost heartbeats, or no samples at all).
+        filterNull={false}
+        isAnimationActive={false}
+        wrapperStyle={{ zIndex: 4 }}
+        offset={14}
+      />
+    </ComposedChart>
+  );
+});
+
+/**
+ * Horizontal lines at the y ticks. recharts' CartesianGrid is not used: it works out the x axis' ticks even
+ * with vertical lines off, measuring tick labels in the DOM, which was a quarter of the overview's load time.
+ */
+function Grid({ yTicks }: { yTicks: readonly number[] }) {
+  const y = useYAxisScale();
+  const plot = usePlotArea();
+  if (!y || !plot) return null;
+  let d = '';
+  for (const tick of yTicks) {
+    const at = y(tick);
+    if (at !== undefined) d += `M${plot.x} ${at.toFixed(1)}h${plot.width}`;
+  }
+  return (
+    <ZIndexLayer zIndex={DefaultZIndexes.grid}>
+      <path className="rtt-grid" d={d} />
+    </ZIndexLayer>
+  );
+}
+
+/**
+ * Lost heartbeats and suspect buckets as one path each, not an element per mark: a day can hold hundreds
+ * of them per leg, and ten legs share the page.
+ */
+function Marks({ lost, suspect }: Pick<RttChartShape, 'lost' | 'suspect'>) {
+  const x = useXAxisScale();
+  const plot = usePlotArea();
+  if (!x || !plot) return null;
+  let suspectPath = '';
+  for (const run of suspect) {
+    const x0 = x(run.from) ?? 0;
+    const x1 = Math.max(x(run.to) ?? 0, x0 + 1);
+    suspectPath += `M${x0.toFixed(1)} ${plot.y}H${x1.toFixed(1)}V${plot.y + plot.height}H${x0.toFixed(1)}Z`;
+  }
+  let lostPath = '';
+  for (const mark of lost) {
+    const at = x(mark.t);
+    if (at === undefined) continue;
+    lostPath += `M${(at - 1).toFixed(1)} ${plot.y}h2v${LOST_TICK_PX}h-2Z`;
+  }
+  return (
+    <>
+      <ZIndexLayer zIndex={SUSPECT_Z}>
+        {suspectPath && <path className="rtt-suspect" d={suspectPath} />}
+      </ZIndexLayer>
+      <ZIndexLayer zIndex={LOST_Z}>{lostPath && <path className="rtt-lost" d={lostPath} />}</ZIndexLayer>
+    </>
+  );
+}
+
+/** The bucket under the pointer, in words: what the bands and marks at that x stand for. */
+function Readout({
+  tooltip,
+  rows,
+  step,
+}: {
+  tooltip: TooltipContentProps;
+  rows: readonly RttChartRow[];
+  step: number;
+}) {
+  if (!tooltip.active || tooltip.activeIndex == null) return null;
+  const row = rows[Number(tooltip.activeIndex)];
+  if (!row) return null;
+  const bucket = row.bucket;
+  if (!bucket) {
+    return (
+      <div className="rtt-readout">
+        <span className="rtt-readout-empty">
+          no samples here: the leg was not up (or hopwatch was not running)
+        </span>
+      </div>
+    );
+  }
+  return (
+    <div className="rtt-readout" data-testid="rtt-readout">
+      <div className="rtt-readout-time">
+        {formatClock(bucket.t)}
+        {step >= 2_000 && ` – ${formatClock(bucket.t + step)}`}
+      </div>
+      {bucket.n > 0 ? (
+        <dl>
+          <dt>median</dt>
+          <dd>{formatMs(bucket.p50)}</dd>
+          <dt>p99</dt>
+          <dd>{formatMs(bucket.p99)}</dd>
+          <dt>min–max</dt>
+          <dd>
+            {formatMs(bucket.min)} – {formatMs(bucket.max)}
+          </dd>
+          <dt>answered</dt>
+          <dd>{bucket.n}</dd>
+        </dl>
+      ) : (
+        <span className="rtt-readout-empty">no heartbeat answered</span>
+      )}
+      {bucket.lost > 0 && (
+        <div className="rtt-readout-lost">{`${bucket.lost} heartbeat${bucket.lost === 1 ? '' : 's'} lost`}</div>
+      )}
+      {bucket.suspect > 0 && (
+        <div className="rtt-readout-suspect">
+          {`${bucket.suspect} sample${bucket.suspect === 1 ? '' : 's'} taken while hopwatch itself stalled: not evidence against the path`}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function formatAxis(ms: number): string {
+  return ms >= 1_000 ? `${ms / 1_000} s` : `${ms} ms`;
+}
