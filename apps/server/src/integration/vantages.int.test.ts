@@ -7,8 +7,9 @@
 //   home-app ─▶ uplink(home→app) ──────▶ app         vps-app ─▶ uplink(vps→app) ───────▶ app
 //
 // Breaking home's uplinks drops only home's legs and the verdict names `vantage:home`; breaking `lb` drops
-// both vantages' lb legs and names `lb`. Then `home` is killed with SIGKILL: `vps` keeps serving, judging
-// and relaying, and neither live stream lost or repeated an event.
+// both vantages' lb legs and names `lb`. Then the instance holding the judge's lease is killed with SIGKILL:
+// the other keeps serving, takes the lease over and judges, keeps relaying, and neither live stream lost or
+// repeated an event.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -18,10 +19,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { DropsResponse, EventsResponse, TargetsResponse, Verdict } from '@hopwatch/shared/protocol';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EchoApp } from '../lab/echo-app.js';
 import { HEALTHY, HopProxy } from '../lab/hop-proxy.js';
 import { connectLive, type LiveTestClient, until } from '../routes/test-support/live-client.js';
+import { JUDGE_LOCK } from '../store/postgres/locks.js';
 import { type PostgresServer, startPostgres } from '../store/postgres/throwaway-server.js';
 
 const SERVER_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -151,6 +154,23 @@ function expectNoGapNoDuplicate(received: number[], log: number[]): void {
 
 let uplinks: { home: HopProxy[]; vps: HopProxy[] };
 let lb: HopProxy;
+let database = '';
+
+/** The vantage whose instance holds the judge's lease now (its connection holds the advisory lock), or null. */
+async function leaseHolder(): Promise<string | null> {
+  const client = new pg.Client({ connectionString: database });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ name: string }>(
+      'SELECT a.application_name AS name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid ' +
+        "WHERE l.locktype = 'advisory' AND l.granted AND l.objid = $1",
+      [JUDGE_LOCK],
+    );
+    return rows[0]?.name.replace(/^hopwatch:/, '') ?? null;
+  } finally {
+    await client.end();
+  }
+}
 
 beforeAll(async () => {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
@@ -158,7 +178,7 @@ beforeAll(async () => {
   expect(existsSync(CLI)).toBe(true);
   dir = await mkdtemp(join(tmpdir(), 'hopwatch-vantages-'));
   postgres = await startPostgres();
-  const database = await postgres.createDatabase();
+  database = await postgres.createDatabase();
   app = await EchoApp.start();
   lb = await proxy('lb', app);
   uplinks = {
@@ -242,45 +262,52 @@ describe('two vantages sharing PostgreSQL', () => {
     expect(lbVerdict.suspects).toEqual(['lb']);
     expect(lbVerdict.clean.sort()).toEqual(['home-app', 'vps-app']);
 
-    // kill -9 one instance: the other keeps serving, judging (taking the lease over) and relaying.
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const homeSeen = homeStream.eventSeqs();
-    home.child.kill('SIGKILL');
-    await new Promise<void>((resolve) => home.child.once('exit', () => resolve()));
+    // kill -9 the instance judging for both: the other keeps serving, takes the lease over, judges, relays.
+    let holder: string | null = null;
     await until(
       async () => {
-        const { targets } = await get<TargetsResponse>(vps, '/api/targets');
+        holder = await leaseHolder();
+        return holder !== null;
+      },
+      'an instance holding the judge lease',
+      WAIT_MS,
+    );
+    const victim = holder === 'home' ? home : vps;
+    const survivor = victim === home ? vps : home;
+    const victimStream = victim === home ? homeStream : vpsStream;
+    const survivorStream = victim === home ? vpsStream : homeStream;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const victimSeen = victimStream.eventSeqs();
+    victim.child.kill('SIGKILL');
+    await new Promise<void>((resolve) => victim.child.once('exit', () => resolve()));
+    const own = `${survivor.vantage}-`;
+    await until(
+      async () => {
+        const { targets } = await get<TargetsResponse>(survivor, '/api/targets');
         return (targets[0]?.legs ?? [])
-          .filter((leg) => leg.name.startsWith('vps-'))
+          .filter((leg) => leg.name.startsWith(own))
           .every((l) => l.state === 'up');
       },
-      'vps legs up after the kill',
+      `${survivor.vantage} legs up after the kill`,
       WAIT_MS,
     );
+    await until(async () => (await leaseHolder()) === survivor.vantage, 'the lease taken over', WAIT_MS);
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     const afterKill = Date.now();
-    const relayedBefore = vpsStream.eventSeqs().length;
+    const relayedBefore = survivorStream.eventSeqs().length;
     await breakFor([lb], 1_000);
-    const survivorVerdict = await verdictOn(vps, afterKill, ['vps-lb']);
+    const survivorVerdict = await verdictOn(survivor, afterKill, [`${own}lb`]);
     expect(survivorVerdict.suspects).toContain('lb');
-    await until(() => vpsStream.eventSeqs().length > relayedBefore, 'vps relaying after the kill', WAIT_MS);
+    await until(() => survivorStream.eventSeqs().length > relayedBefore, 'relaying after the kill', WAIT_MS);
 
-    // A dashboard that was on `home` resumes at `vps` with `since`: it gets exactly what it missed.
-    const lastHomeSeq = homeSeen.at(-1) ?? 0;
-    const resumed = await live(vps, lastHomeSeq);
-    await until(
-      () => resumed.eventSeqs().some((seq) => seq >= survivorVerdictSeq(vpsStream)),
-      'resume caught up',
-      WAIT_MS,
-    );
-    const log = await eventLog(vps);
-    expectNoGapNoDuplicate(homeStream.eventSeqs(), log);
-    expectNoGapNoDuplicate(vpsStream.eventSeqs(), log);
-    expectNoGapNoDuplicate([...homeSeen, ...resumed.eventSeqs()], log);
+    // A dashboard that was on the killed instance resumes at the other with `since`: it gets exactly what it
+    // missed.
+    const resumed = await live(survivor, victimSeen.at(-1) ?? 0);
+    const newest = survivorStream.eventSeqs().at(-1) ?? 0;
+    await until(() => resumed.eventSeqs().some((seq) => seq >= newest), 'resume caught up', WAIT_MS);
+    const log = await eventLog(survivor);
+    expectNoGapNoDuplicate(victimStream.eventSeqs(), log);
+    expectNoGapNoDuplicate(survivorStream.eventSeqs(), log);
+    expectNoGapNoDuplicate([...victimSeen, ...resumed.eventSeqs()], log);
   }, 240_000);
 });
-
-/** The newest seq the vps stream has shown: the resumed stream must reach it. */
-function survivorVerdictSeq(stream: LiveTestClient): number {
-  return stream.eventSeqs().at(-1) ?? 0;
-}

@@ -103,6 +103,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   const pool = new pg.Pool({
     connectionString: url,
     max: options.maxConnections ?? 6,
+    // Which instance a connection (and so a lock, such as the judge's lease) belongs to, in pg_stat_activity.
+    application_name: `hopwatch:${options.vantage ?? 'default'}`,
     // BIGINT columns hold epoch ms and seq: well inside a double's exact integers.
     types: {
       getTypeParser: ((oid: number, format?: string) =>
