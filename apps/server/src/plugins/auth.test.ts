@@ -121,6 +121,34 @@ describe('authToken', () => {
     expect(json.json()).toEqual({ error: 'unauthorized', message: 'wrong token' });
   });
 
+  it('returns to the page asked for: /login?next=/wall → the form keeps it → /wall, through a wrong token too', async () => {
+    const app = await withToken();
+    const page = await app.inject({ url: '/login?next=%2Fwall' });
+    expect(page.body).toContain('<input type="hidden" name="next" value="/wall">');
+    const wrong = await app.inject({
+      method: 'POST',
+      url: '/api/login',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ token: 'wrong', next: '/wall' }).toString(),
+    });
+    expect(wrong.headers.location).toBe('/login?failed=1&next=%2Fwall');
+    const right = await app.inject({
+      method: 'POST',
+      url: '/api/login',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ token: TOKEN, next: '/wall' }).toString(),
+    });
+    expect(right.statusCode).toBe(303);
+    expect(right.headers.location).toBe('/wall');
+    const offsite = await app.inject({
+      method: 'POST',
+      url: '/api/login',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ token: TOKEN, next: '//evil.example/' }).toString(),
+    });
+    expect(offsite.headers.location).toBe('/');
+  });
+
   it('logs in with JSON (204) and logs out by expiring the cookie', async () => {
     const app = await withToken();
     const login = await app.inject({ method: 'POST', url: '/api/login', payload: { token: TOKEN } });

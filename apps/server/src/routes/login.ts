@@ -1,10 +1,12 @@
 // The minimal login for `server.authToken`: GET /login is a plain HTML form (no script, so it works on any
 // wall screen), POST /api/login checks the token and sets the `hopwatch_token` cookie, which browsers
-// also send on the /api/live upgrade, where they cannot set headers. POST /api/logout clears it.
+// also send on the /api/live upgrade, where they cannot set headers. POST /api/logout clears it. A `next`
+// (query on the page, hidden field in the form) returns the browser to the page it asked for.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AUTH_COOKIE, tokenMatches } from '../plugins/auth.js';
 import { ApiFailure } from '../plugins/errors.js';
+import { htmlAttribute, loginUrl, safeNext } from './login-next.js';
 
 export interface LoginRouteOptions {
   authToken: string;
@@ -13,7 +15,7 @@ export interface LoginRouteOptions {
 const COOKIE_MAX_AGE_S = 30 * 86_400;
 const FORM_TYPE = 'application/x-www-form-urlencoded';
 const LOGIN_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
-const loginBodySchema = z.object({ token: z.string().max(4_096) });
+const loginBodySchema = z.object({ token: z.string().max(4_096), next: z.string().max(4_096).optional() });
 
 export async function loginRoutes(app: FastifyInstance, options: LoginRouteOptions): Promise<void> {
   const { authToken } = options;
@@ -24,8 +26,12 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRouteOptio
   });
 
   app.get('/login', async (request, reply) => {
-    if (authToken === '') return reply.redirect('/', 303);
-    const failed = typeof request.query === 'object' && request.query !== null && 'failed' in request.query;
+    const query = (
+      typeof request.query === 'object' && request.query !== null ? request.query : {}
+    ) as Record<string, unknown>;
+    const next = safeNext(query.next);
+    if (authToken === '') return reply.redirect(next, 303);
+    const failed = 'failed' in query;
     return (
       reply
         .type('text/html; charset=utf-8')
@@ -33,7 +39,7 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRouteOptio
         // No script, no framing (clickjacking the token field), and the form may only post here.
         .header('content-security-policy', LOGIN_CSP)
         .header('x-frame-options', 'DENY')
-        .send(loginPage(failed))
+        .send(loginPage(failed, next))
     );
   });
 
@@ -41,12 +47,14 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRouteOptio
     const fromForm = isForm(request);
     const parsed = loginBodySchema.safeParse(request.body);
     const token = parsed.success ? parsed.data.token : '';
+    // Back to the page that was asked for (`next`), kept through a wrong token too.
+    const next = safeNext(parsed.success ? parsed.data.next : undefined);
     if (authToken === '' || !tokenMatches(token, authToken)) {
-      if (fromForm) return reply.redirect('/login?failed=1', 303);
+      if (fromForm) return reply.redirect(loginUrl(next, true), 303);
       throw new ApiFailure('unauthorized', 'wrong token');
     }
     setAuthCookie(reply, request, token, COOKIE_MAX_AGE_S);
-    return fromForm ? reply.redirect('/', 303) : reply.code(204).send();
+    return fromForm ? reply.redirect(next, 303) : reply.code(204).send();
   });
 
   app.post('/api/logout', async (request, reply) => {
@@ -66,7 +74,7 @@ function setAuthCookie(reply: FastifyReply, request: FastifyRequest, value: stri
   reply.header('set-cookie', `${AUTH_COOKIE}=${encodeURIComponent(value)}; ${attributes.join('; ')}`);
 }
 
-function loginPage(failed: boolean): string {
+function loginPage(failed: boolean, next: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -74,22 +82,31 @@ function loginPage(failed: boolean): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>hopwatch — log in</title>
 <style>
-  body { font: 16px system-ui, sans-serif; background: #0f1115; color: #e6e6e6; display: grid; place-items: center; min-height: 100vh; margin: 0; }
-  form { display: grid; gap: 0.75rem; width: min(22rem, 90vw); }
-  input, button { font: inherit; padding: 0.5rem 0.75rem; border-radius: 6px; border: 1px solid #3a3f4b; }
-  input { background: #181b22; color: inherit; }
-  button { background: #2f6feb; color: white; border: 0; cursor: pointer; }
-  .error { color: #ff7b72; margin: 0; }
+  :root { color-scheme: dark; --bg: #0f1115; --ink: #e6e6e6; --field: #181b22; --line: #5a6270; --error: #ff9a5c; }
+  @media (prefers-color-scheme: light) {
+    :root { color-scheme: light; --bg: #f5f6f8; --ink: #1b1f24; --field: #ffffff; --line: #767f8c; --error: #a33f00; }
+  }
+  body { font: 16px system-ui, sans-serif; background: var(--bg); color: var(--ink); display: grid; place-items: center; min-height: 100vh; margin: 0; }
+  main { width: min(22rem, 90vw); }
+  form { display: grid; gap: 0.75rem; }
+  input, button { font: inherit; padding: 0.5rem 0.75rem; border-radius: 6px; border: 1px solid var(--line); }
+  input { background: var(--field); color: inherit; }
+  button { background: #0a5fb4; color: white; border: 0; cursor: pointer; }
+  :focus-visible { outline: 3px solid #56b4e9; outline-offset: 2px; }
+  .error { color: var(--error); margin: 0; }
 </style>
 </head>
 <body>
+<main>
 <form method="post" action="/api/login">
   <h1>hopwatch</h1>
+  <input type="hidden" name="next" value="${htmlAttribute(next)}">
   <label for="token">Access token</label>
   <input id="token" name="token" type="password" autocomplete="current-password" required autofocus>
   ${failed ? '<p class="error" role="alert">That token is not right.</p>' : ''}
   <button type="submit">Log in</button>
 </form>
+</main>
 </body>
 </html>
 `;

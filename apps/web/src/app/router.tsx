@@ -1,5 +1,6 @@
 import { createBrowserRouter, RouterProvider } from 'react-router';
 import { queryClient } from '../lib/query-client';
+import { useZoneMode } from '../lib/time-zone';
 import { AppLayout } from './layout';
 import { IncidentRoute } from './routes/incident';
 import { IncidentsRoute } from './routes/incidents';
@@ -30,5 +31,7 @@ const router = createBrowserRouter([
 ]);
 
 export function AppRouter() {
-  return <RouterProvider router={router} />;
+  // Every time on screen is formatted in the page's zone; a new zone redraws the page once, whole.
+  const zone = useZoneMode();
+  return <RouterProvider key={zone} router={router} />;
 }

@@ -80,7 +80,13 @@ async function request<T>(url: string, init: RequestInit, schema: ResponseSchema
   return parsed.data;
 }
 
-/** With `authToken` set, the server's own login page sets the cookie every later request carries. */
+/**
+ * With `authToken` set, the server's own login page sets the cookie every later request carries; `next`
+ * brings the browser back to this page (the wall stays the wall).
+ */
 function redirectToLogin(): void {
-  if (window.location.pathname !== '/login') window.location.assign('/login');
+  const { pathname, search } = window.location;
+  if (pathname === '/login') return;
+  const next = `${pathname}${search}`;
+  window.location.assign(next === '/' ? '/login' : `/login?${new URLSearchParams({ next }).toString()}`);
 }

@@ -63,3 +63,14 @@ describe('timeTicks', () => {
     expect(timeTicks(10, 10, 5)).toEqual([]);
   });
 });
+
+describe('timeTicks in a chosen zone', () => {
+  it('falls on the hour of the zone and labels in it', () => {
+    const from = Date.UTC(2026, 0, 1, 10, 10);
+    const to = Date.UTC(2026, 0, 1, 14, 10);
+    const utc = timeTicks(from, to, 5, () => 0);
+    expect(utc.map((t) => t.label)).toEqual(['11:00', '12:00', '13:00', '14:00']);
+    const india = timeTicks(from, to, 5, () => 330);
+    expect(india[0]).toEqual({ t: Date.UTC(2026, 0, 1, 10, 30), label: '16:00' });
+  });
+});

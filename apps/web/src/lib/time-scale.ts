@@ -1,6 +1,7 @@
 // The one time axis every row of a view shares: the same [from, to] mapped onto the same width, so a drop on
 // one leg lines up with the drop on the next and with the RTT spike beneath it.
 import { STEP_LADDER } from '@hopwatch/shared/series';
+import { type WallClock, wallClock } from '@hopwatch/shared/time';
 
 export interface TimeScale {
   from: number;
@@ -36,21 +37,27 @@ export interface TimeTick {
 }
 
 /**
- * Round, local-time ticks across [from, to], at most `maxTicks` of them. Labels say seconds only when the
- * step needs them, and the date where a tick crosses midnight (or for day steps).
+ * Round ticks across [from, to] in a zone `offsetOf(t)` minutes east of UTC (default: the machine's own), at
+ * most `maxTicks` of them. Labels say seconds only when the step needs them, and the date where a tick
+ * crosses midnight (or for day steps).
  */
-export function timeTicks(from: number, to: number, maxTicks: number): TimeTick[] {
+export function timeTicks(
+  from: number,
+  to: number,
+  maxTicks: number,
+  offsetOf: (t: number) => number = (t) => -new Date(t).getTimezoneOffset(),
+): TimeTick[] {
   if (!(to > from) || maxTicks < 1) return [];
   const step =
     TICK_STEPS.find((s) => (to - from) / s <= maxTicks) ?? DAY * Math.ceil((to - from) / DAY / maxTicks);
-  const offset = new Date(from).getTimezoneOffset() * MINUTE;
-  // Align to local time, so hour ticks fall on :00 wherever the viewer is.
+  const offset = -offsetOf(from) * MINUTE;
+  // Align to the zone's time, so hour ticks fall on :00 wherever the viewer is.
   let t = Math.ceil((from - offset) / step) * step + offset;
   const ticks: TimeTick[] = [];
   let lastDay = -1;
   for (; t <= to; t += step) {
-    const date = new Date(t);
-    const day = date.getDate();
+    const date = wallClock(t, offsetOf(t));
+    const day = date.day;
     const showDate =
       step >= DAY || (lastDay !== -1 && day !== lastDay) || (lastDay === -1 && step >= 6 * HOUR);
     lastDay = day;
@@ -59,13 +66,13 @@ export function timeTicks(from: number, to: number, maxTicks: number): TimeTick[
   return ticks;
 }
 
-function tickLabel(date: Date, step: number, showDate: boolean): string {
+function tickLabel(date: WallClock, step: number, showDate: boolean): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   const time =
     step < MINUTE
-      ? `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`
-      : `${pad(date.getHours())}:${pad(date.getMinutes())}`;
+      ? `${pad(date.hour)}:${pad(date.minute)}:${pad(date.second)}`
+      : `${pad(date.hour)}:${pad(date.minute)}`;
   if (!showDate) return time;
-  const dateText = `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+  const dateText = `${date.year}-${pad(date.month)}-${pad(date.day)}`;
   return step >= DAY ? dateText : `${dateText} ${time}`;
 }

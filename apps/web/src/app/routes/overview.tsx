@@ -1,6 +1,6 @@
 // The overview (`/`): pick a target and a window (live, or absolute from the URL); every leg on one time
 // axis with the verdicts beside them. All view state lives in the URL so any view can be shared.
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { SaveIncidentForm } from '../../features/incidents/components/save-incident-form';
 import { LabPanel } from '../../features/lab/components/lab-panel';
@@ -9,14 +9,19 @@ import { TargetPicker } from '../../features/legs/components/target-picker';
 import { useNow } from '../../lib/use-now';
 import {
   freezeWindow,
+  LIVE_RANGES,
+  type LiveRangeKey,
   parseViewWindow,
   shareUrl,
   type ViewWindow,
   writeViewWindow,
 } from '../../lib/view-window';
+import { withoutZoom, withZoom } from '../../lib/zoom-window';
 import { ShareButton } from '../target-window/share-button';
 import { TargetWindow } from '../target-window/target-window';
+import { useRangeKeys } from '../target-window/use-range-keys';
 import { WindowControls } from '../target-window/window-controls';
+import { TargetsOverview } from './targets-overview';
 
 export function OverviewRoute() {
   const [params, setParams] = useSearchParams();
@@ -28,10 +33,30 @@ export function OverviewRoute() {
   const [saving, setSaving] = useState<{ from: number; to: number } | null>(null);
   const now = useNow(1_000);
 
+  // The zoom goes into the URL as a new history entry: Back undoes it. Reset keeps the live range.
+  const zoomTo = useCallback(
+    (w: { from: number; to: number }) => setParams(withZoom(params, w)),
+    [params, setParams],
+  );
+  const resetZoom = useCallback(() => {
+    if (params.has('from') || params.has('to')) setParams(withoutZoom(params));
+  }, [params, setParams]);
+  const pickRange = useCallback(
+    (key: LiveRangeKey) => {
+      const range = LIVE_RANGES.find((r) => r.key === key);
+      if (range) setParams(writeViewWindow(params, { kind: 'live', range: range.key, spanMs: range.spanMs }));
+    },
+    [params, setParams],
+  );
+  useRangeKeys(pickRange, resetZoom);
+  const zoom = useMemo(() => ({ onZoom: zoomTo, onReset: resetZoom }), [zoomTo, resetZoom]);
+
   if (targets.error) return <p className="error">Targets could not be loaded: {targets.error.message}</p>;
   if (!targets.data) return <p className="muted">loading…</p>;
   if (targets.data.length === 0) return <p className="muted empty">No targets are configured.</p>;
-  const target = targets.data.find((t) => t.name === params.get('target')) ?? targets.data[0]!;
+  const chosen = targets.data.find((t) => t.name === params.get('target'));
+  if (!chosen && targets.data.length > 1) return <TargetsOverview targets={targets.data} />;
+  const target = chosen ?? targets.data[0]!;
 
   function update(change: (next: URLSearchParams) => void) {
     const next = new URLSearchParams(params);
@@ -59,6 +84,16 @@ export function OverviewRoute() {
           }
         />
         <WindowControls window={window} onChange={setWindow} />
+        {window.kind === 'fixed' && params.has('from') && (
+          <button
+            type="button"
+            onClick={resetZoom}
+            data-testid="reset-zoom"
+            title="back to the live range (key 0)"
+          >
+            Reset zoom
+          </button>
+        )}
         <div className="toolbar-actions">
           <ShareButton
             makeUrl={() => {
@@ -84,7 +119,7 @@ export function OverviewRoute() {
         />
       )}
       <LabPanel now={now} />
-      <TargetWindow target={target} window={window} selectedDrop={drop} onSelectDrop={setDrop} />
+      <TargetWindow target={target} window={window} selectedDrop={drop} onSelectDrop={setDrop} zoom={zoom} />
     </div>
   );
 }

@@ -13,7 +13,8 @@ import { shapeTimeline, stateAt } from '../../features/timeline/timeline-shape';
 import type { TimeScale } from '../../lib/time-scale';
 
 export const STRIP_HEIGHT = 26;
-export const CHART_HEIGHT = 60;
+/** At least 80 px: ticks with units and the band's shape must read at 1080p. */
+export const CHART_HEIGHT = 88;
 
 export interface LegRowProps {
   leg: LegView;
@@ -79,6 +80,7 @@ export const LegRow = memo(function LegRow(props: LegRowProps) {
               height={CHART_HEIGHT}
               from={scale.from}
               to={scale.to}
+              label={`${leg.name} round-trip time`}
               {...chart}
             />
             {!sessions && <span className="leg-loading">loading…</span>}

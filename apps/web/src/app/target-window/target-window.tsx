@@ -4,20 +4,23 @@ import type { TargetView, Verdict } from '@hopwatch/shared/protocol';
 import { useQueries } from '@tanstack/react-query';
 import { Fragment, useCallback, useMemo, useRef } from 'react';
 import { TickGrid, TimeAxis } from '../../components/charts/time-axis';
+import { ZoomBrush } from '../../components/charts/zoom-brush';
 import { CauseLegend } from '../../components/ui/cause-legend';
 import { EvidenceRows } from '../../features/evidence/components/evidence-rows';
 import { VantageHeading } from '../../features/legs/components/vantage-heading';
 import { groupByVantage } from '../../features/legs/vantage-groups';
 import { rttQueryOptions } from '../../features/rtt/api/get-rtt';
-import { sessionsQueryOptions } from '../../features/timeline/api/get-sessions';
+import { type SessionsPage, sessionsQueryOptions } from '../../features/timeline/api/get-sessions';
 import { useDrops } from '../../features/verdicts/api/get-drops';
 import { ReportDropForm } from '../../features/verdicts/components/report-drop-form';
 import { VerdictsPanel } from '../../features/verdicts/components/verdicts-panel';
 import { useLinkStale } from '../../lib/live/live-context';
 import { timeScale, timeTicks } from '../../lib/time-scale';
+import { offsetOf, useZoneMode, zoneLabel } from '../../lib/time-zone';
 import { useElementWidth } from '../../lib/use-element-width';
 import { useNow } from '../../lib/use-now';
 import { liveTickMs, queryRangeOf, resolveWindow, type ViewWindow } from '../../lib/view-window';
+import { fitLiveWindow } from '../../lib/zoom-window';
 import { LegRow } from './leg-row';
 
 export interface TargetWindowProps {
@@ -26,22 +29,30 @@ export interface TargetWindowProps {
   /** a session id or a verdict id (the URL's `drop`) */
   selectedDrop: string | null;
   onSelectDrop(drop: string | null): void;
+  /** given: a drag across the time axis zooms (and a double-click resets) */
+  zoom?: { onZoom(window: { from: number; to: number }): void; onReset(): void };
 }
 
-export function TargetWindow({ target, window, selectedDrop, onSelectDrop }: TargetWindowProps) {
+export function TargetWindow({ target, window, selectedDrop, onSelectDrop, zoom }: TargetWindowProps) {
   const plotRef = useRef<HTMLDivElement | null>(null);
   const width = useElementWidth(plotRef);
   const live = window.kind === 'live';
   const now = useNow(live ? liveTickMs(window.spanMs, width) : null);
   const stale = useLinkStale();
+  const zone = useZoneMode();
   const range = useMemo(() => queryRangeOf(window), [window]);
-  const { from, to } = resolveWindow(window, now);
-  const scale = useMemo(() => timeScale(from, to, width), [from, to, width]);
-  const ticks = useMemo(() => timeTicks(from, to, Math.max(2, Math.floor(width / 110))), [from, to, width]);
 
   const sessionQueries = useQueries({
     queries: target.legs.map((leg) => sessionsQueryOptions(target.name, leg.name, range)),
   });
+  // A live window longer than the history there is shows the history, not a squeezed right edge.
+  const firstDataAt = live ? firstSessionAt(sessionQueries.map((q) => q.data)) : null;
+  const { from, to } = fitLiveWindow(resolveWindow(window, now), firstDataAt);
+  const scale = useMemo(() => timeScale(from, to, width), [from, to, width]);
+  const ticks = useMemo(
+    () => timeTicks(from, to, Math.max(2, Math.floor(width / 110)), (t) => offsetOf(zone, t)),
+    [from, to, width, zone],
+  );
   const rttQueries = useQueries({
     queries: target.legs.map((leg) => rttQueryOptions(target.name, leg.name, range)),
   });
@@ -72,13 +83,22 @@ export function TargetWindow({ target, window, selectedDrop, onSelectDrop }: Tar
       data-from={from}
       data-to={to}
     >
-      <section className="legs-panel" aria-label="legs">
+      <section className="legs-panel" aria-label="legs" id="legs">
         <div className="axis-row">
           <div className="axis-spacer">
-            <span className="axis-caption">time (local)</span>
+            <span className="axis-caption" data-testid="axis-zone">
+              time ({zoneLabel(zone, to)})
+            </span>
+            {zoom && <span className="axis-hint">drag the axis to zoom</span>}
           </div>
           <div className="axis-plot" ref={plotRef}>
-            <TimeAxis scale={scale} ticks={ticks} />
+            {zoom ? (
+              <ZoomBrush scale={scale} onZoom={zoom.onZoom} onReset={zoom.onReset}>
+                <TimeAxis scale={scale} ticks={ticks} height={28} />
+              </ZoomBrush>
+            ) : (
+              <TimeAxis scale={scale} ticks={ticks} />
+            )}
           </div>
         </div>
         <div className="leg-rows">
@@ -128,6 +148,20 @@ export function TargetWindow({ target, window, selectedDrop, onSelectDrop }: Tar
       </aside>
     </div>
   );
+}
+
+/**
+ * When the oldest session in the window opened, if every leg's page is complete (not truncated); null when
+ * nothing is known, so the window stays as asked.
+ */
+export function firstSessionAt(pages: readonly (SessionsPage | undefined)[]): number | null {
+  let first: number | null = null;
+  for (const page of pages) {
+    if (!page || page.truncated) return null;
+    for (const session of page.sessions)
+      if (first === null || session.openedAt < first) first = session.openedAt;
+  }
+  return first;
 }
 
 /** The verdict the URL's `drop` names: by its own id, or as the verdict of a selected dropped session. */

@@ -3,7 +3,7 @@
 import type { Cause } from '@hopwatch/shared/protocol';
 import { type MouseEvent, useMemo } from 'react';
 import type { TimeScale } from '../../lib/time-scale';
-import { CAUSE_LABELS, causeColor } from '../ui/causes';
+import { CAUSE_GLYPHS, CAUSE_LABELS, causeColor } from '../ui/causes';
 import { nearestIndex } from './nearest';
 
 export interface StripSegmentView {
@@ -29,6 +29,8 @@ export interface SessionStripProps {
   highlighted: ReadonlySet<string>;
   onDropHover(drop: DropMarkView | null, x: number): void;
   onDropSelect(drop: DropMarkView): void;
+  /** false: the marks are a picture only (the wall), not buttons */
+  interactive?: boolean;
 }
 
 /** How close (px) the pointer must be to a drop mark to pick it. */
@@ -42,6 +44,7 @@ export function SessionStrip({
   highlighted,
   onDropHover,
   onDropSelect,
+  interactive = true,
 }: SessionStripProps) {
   const barY = 6;
   const barHeight = height - 12;
@@ -57,7 +60,8 @@ export function SessionStrip({
       className="session-strip"
       width={scale.width}
       height={height}
-      role="img"
+      // A group, not an image: it holds the drop marks, which are buttons.
+      role={interactive ? 'group' : 'img'}
       aria-label="sessions"
       onMouseMove={(event) => {
         const { drop, x } = pick(event);
@@ -99,7 +103,7 @@ export function SessionStrip({
         const x = scale.x(drop.at);
         const ringed = highlighted.has(drop.sessionId);
         return (
-          // biome-ignore lint/a11y/useSemanticElements: an SVG mark cannot be a <button>; it takes focus and keys
+          // biome-ignore lint/a11y/noStaticElementInteractions: an SVG mark cannot be a <button>; where interactive it is role=button with focus and keys
           <g
             key={drop.sessionId}
             className={`drop-mark${drop.suspect ? ' drop-mark--suspect' : ''}${ringed ? ' drop-mark--selected' : ''}`}
@@ -107,9 +111,9 @@ export function SessionStrip({
             data-testid="drop-mark"
             data-cause={drop.cause}
             data-session={drop.sessionId}
-            role="button"
-            tabIndex={0}
-            aria-label={`${CAUSE_LABELS[drop.cause]} drop`}
+            role={interactive ? 'button' : undefined}
+            tabIndex={interactive ? 0 : undefined}
+            aria-label={interactive ? `${CAUSE_LABELS[drop.cause]} drop` : undefined}
             onFocus={() => onDropHover(drop, x)}
             onBlur={() => onDropHover(null, x)}
             onKeyDown={(event) => {
@@ -117,14 +121,23 @@ export function SessionStrip({
             }}
           >
             {ringed && <rect className="drop-ring" x={-4} y={1} width={8} height={height - 2} rx={2} />}
-            {drop.attempt ? (
-              <circle cy={height / 2} r={3} style={{ fill: causeColor(drop.cause) }} />
-            ) : (
-              <path
-                d={`M-4 0L4 0L0 6Z M-1.25 5h2.5v${height - 5}h-2.5Z`}
+            {/* A drop: its cause's glyph on a stem across the strip; a failed attempt: the glyph alone. */}
+            {!drop.attempt && (
+              <rect
+                className="drop-stem"
+                x={-1}
+                y={4}
+                width={2}
+                height={height - 4}
                 style={{ fill: causeColor(drop.cause) }}
               />
             )}
+            <path
+              className="drop-glyph"
+              d={CAUSE_GLYPHS[drop.cause]}
+              transform={`translate(0,${drop.attempt ? height / 2 : 5})${drop.attempt ? ' scale(0.8)' : ''}`}
+              style={{ fill: causeColor(drop.cause) }}
+            />
           </g>
         );
       })}

@@ -1,6 +1,6 @@
-import { CAUSE_HINTS, CAUSE_LABELS, CAUSE_ORDER, causeColor } from './causes';
+import { CAUSE_GLYPHS, CAUSE_HINTS, CAUSE_LABELS, CAUSE_ORDER, causeColor } from './causes';
 
-/** The key to the strip: session states and one colour per drop cause. */
+/** The key to the strip: session states and one colour and glyph per drop cause. */
 export function CauseLegend() {
   return (
     <ul className="legend" aria-label="legend">
@@ -19,7 +19,10 @@ export function CauseLegend() {
       <li className="legend-sep" aria-hidden="true" />
       {CAUSE_ORDER.map((cause) => (
         <li key={cause} title={CAUSE_HINTS[cause]}>
-          <span className="legend-drop" style={{ background: causeColor(cause) }} /> {CAUSE_LABELS[cause]}
+          <svg className="legend-glyph" width="12" height="12" viewBox="-6 -6 12 12" aria-hidden="true">
+            <path d={CAUSE_GLYPHS[cause]} style={{ fill: causeColor(cause) }} />
+          </svg>{' '}
+          {CAUSE_LABELS[cause]}
         </li>
       ))}
     </ul>

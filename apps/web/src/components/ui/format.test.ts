@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAge, formatDateTime, formatMs, formatRatio } from './format';
+import { formatAge, formatDateTime, formatMs, formatRatio, fromLocalInput, toLocalInput } from './format';
 
 describe('format', () => {
   it.each([
@@ -25,5 +25,14 @@ describe('format', () => {
   });
   it('formatDateTime is local and zero-padded', () => {
     expect(formatDateTime(new Date(2025, 0, 2, 3, 4, 5).getTime())).toBe('2025-01-02 03:04:05');
+  });
+});
+
+describe('datetime-local inputs in the page zone', () => {
+  it.each(['2025-01-02T03:04:05', '2026-07-15T23:59:00'])('%s round-trips', (text) => {
+    expect(toLocalInput(fromLocalInput(text))).toBe(text);
+  });
+  it('rejects what is not a time', () => {
+    expect(fromLocalInput('yesterday')).toBeNaN();
   });
 });

@@ -1,7 +1,7 @@
-// Numbers as an operator reads them: milliseconds with sensible precision, ratios as percentages, times as
-// local HH:MM:SS, ages as "3m 12s".
+// Numbers as an operator reads them: milliseconds with sensible precision, ratios as percentages, times in
+// the page's zone, ages as "3m 12s".
 import { formatDuration } from '@hopwatch/shared/time';
-import { formatClock } from '../../lib/live/live-link';
+import { dateTimeIn, offsetOf, zoneMode } from '../../lib/time-zone';
 
 export function formatMs(ms: number | null): string {
   if (ms === null || !Number.isFinite(ms)) return '—';
@@ -20,15 +20,24 @@ export function formatAge(ms: number): string {
   return formatDuration(Math.max(0, ms));
 }
 
+/** `YYYY-MM-DD HH:MM:SS` in the page's zone (lib/time-zone.ts). */
 export function formatDateTime(ms: number): string {
-  const d = new Date(ms);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${formatClock(ms)}`;
+  return dateTimeIn(zoneMode.get(), ms);
 }
 
-/** The value a datetime-local input shows for a moment, in the viewer's local time. */
+/** The value a datetime-local input shows for a moment, in the page's zone. */
 export function toLocalInput(ms: number): string {
-  const d = new Date(ms);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  return dateTimeIn(zoneMode.get(), ms).replace(' ', 'T');
+}
+
+/** A datetime-local input's value read in the page's zone; NaN when it is not a time. */
+export function fromLocalInput(text: string): number {
+  const m = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d))?/.exec(text);
+  if (!m) return Number.NaN;
+  const [, y, mo, d, h, mi, sec] = m.map(Number) as number[];
+  const asUtc = Date.UTC(y as number, (mo as number) - 1, d, h, mi, sec || 0);
+  // The zone's offset at that moment: guess with the UTC reading, then correct once (daylight saving).
+  const mode = zoneMode.get();
+  const first = asUtc - offsetOf(mode, asUtc) * 60_000;
+  return asUtc - offsetOf(mode, first) * 60_000;
 }

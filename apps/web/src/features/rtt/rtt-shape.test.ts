@@ -1,6 +1,6 @@
 import type { RttPoint } from '@hopwatch/shared/protocol';
 import { describe, expect, it } from 'vitest';
-import { fitRttToWidth, niceCeil, type RttChartRow, shapeRttChart } from './rtt-shape';
+import { fitRttToWidth, type RttChartRow, shapeRttChart } from './rtt-shape';
 
 function point(t: number, p50: number | null, extra: Partial<RttPoint> = {}): RttPoint {
   return {
@@ -18,19 +18,6 @@ function point(t: number, p50: number | null, extra: Partial<RttPoint> = {}): Rt
 
 /** A row as [t, p50] (null where the line breaks), to compare whole series at a glance. */
 const medians = (rows: readonly RttChartRow[]) => rows.map((row) => [row.t, row.p50]);
-
-describe('niceCeil', () => {
-  it.each([
-    [0, 1],
-    [0.7, 1],
-    [3, 5],
-    [11, 20],
-    [20, 20],
-    [460, 500],
-  ])('%d → %d', (value, nice) => {
-    expect(niceCeil(value)).toBe(nice);
-  });
-});
 
 describe('shapeRttChart', () => {
   it('scales y to the largest p99 and puts one row per bucket at its centre', () => {
@@ -108,6 +95,29 @@ describe('shapeRttChart', () => {
     expect(shape.rows[0]?.bucket?.max).toBe(10_000);
   });
 
+  it('joins buckets finer than the heartbeat interval into one line (no scattered dots)', () => {
+    // heartbeats every 5 s in 1 s buckets: answered buckets 5 apart, a real 30 s gap still breaks the line
+    const points = [0, 5, 10, 15, 45, 50].map((t) => point(t, 5));
+    expect(medians(shapeRttChart(points, 1).rows)).toEqual([
+      [0.5, 5],
+      [5.5, 5],
+      [10.5, 5],
+      [15.5, 5],
+      [30.5, null],
+      [45.5, 5],
+      [50.5, 5],
+    ]);
+  });
+
+  it('lists buckets above the robust axis top as clipped', () => {
+    const points = Array.from({ length: 40 }, (_, i) => point(i * 10, 1));
+    points[7] = point(70, 1, { p99: 500, max: 600 });
+    const shape = shapeRttChart(points, 10);
+    expect(shape.yMax).toBe(5);
+    expect(shape.clipped).toEqual([{ t: 75, p99: 500 }]);
+    expect(shape.rows[7]?.p99Band).toEqual([0.5, 5]);
+  });
+
   it('marks lost heartbeats at bucket centres and merges neighbouring suspect buckets into runs', () => {
     const shape = shapeRttChart(
       [
@@ -142,6 +152,7 @@ describe('shapeRttChart', () => {
       rows: [],
       lost: [],
       suspect: [],
+      clipped: [],
     });
   });
 });

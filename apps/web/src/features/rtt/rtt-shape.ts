@@ -3,6 +3,7 @@
 // (prober-stall) samples as grey columns. Pure; the chart only hands these to recharts.
 import type { RttPoint, RttResponse } from '@hopwatch/shared/protocol';
 import { mergePoints, STEP_LADDER } from '@hopwatch/shared/series';
+import { robustTop, rttTicks, typicalSpacing } from './rtt-scale';
 
 /** One row of the chart's data, on the shared (numeric, epoch ms) time axis. */
 export interface RttChartRow {
@@ -28,25 +29,21 @@ export interface RttChartShape {
   lost: { t: number; count: number }[];
   /** runs of buckets holding samples taken while hopwatch itself stalled */
   suspect: { from: number; to: number }[];
-}
-
-/** 1, 2, 5 × 10^k at or above `value`: an axis top a person reads at a glance. */
-export function niceCeil(value: number): number {
-  if (!(value > 0) || !Number.isFinite(value)) return 1;
-  const magnitude = 10 ** Math.floor(Math.log10(value));
-  const nice = [1, 2, 5, 10].find((m) => m * magnitude >= value * (1 - 1e-9)) ?? 10;
-  return nice * magnitude;
+  /** centres of buckets whose p99 (or median) lies above the axis top: drawn clipped, marked at the top */
+  clipped: { t: number; p99: number }[];
 }
 
 /**
- * Shapes a series for the chart. The y axis is scaled to the largest p99 rather than the largest max, so one
- * outlier cannot flatten the day; the max band is clipped at the top.
+ * Shapes a series for the chart. The y axis is robust (rtt-scale.ts): a high percentile of the buckets' p99,
+ * so one outlier cannot flatten the day; what lies above is clipped and listed in `clipped`.
  */
 export function shapeRttChart(points: readonly RttPoint[], step: number): RttChartShape {
-  let top = 0;
-  for (const p of points) if (p.p99 !== null && p.p99 > top) top = p.p99;
-  const yMax = niceCeil(top * 1.1);
+  const yMax = robustTop(points);
   const clip = (ms: number | null) => Math.min(ms ?? 0, yMax);
+  // Buckets finer than the heartbeat interval leave empty buckets between answered ones; those are not gaps.
+  const joinGap = Math.max(step * 1.5, typicalSpacing(points) * 2.5);
+  const contiguous = (a: RttPoint, b: RttPoint) => b.t - a.t <= joinGap;
+  const clipped: { t: number; p99: number }[] = [];
 
   const rows: RttChartRow[] = [];
   const lost: { t: number; count: number }[] = [];
@@ -72,18 +69,19 @@ export function shapeRttChart(points: readonly RttPoint[], step: number): RttCha
     const next = points[i + 1];
     const centre = p.t + step / 2;
     // A missing bucket (the leg was down) breaks the line: a row of nulls between the two neighbours.
-    if (previous !== null && !contiguous(previous, p, step))
-      rows.push(gap((previous.t + step + p.t) / 2, null));
+    if (previous !== null && !contiguous(previous, p)) rows.push(gap((previous.t + step + p.t) / 2, null));
     if (!answered(p)) rows.push(gap(centre, p));
     else {
       const alone =
-        (previous === null || !answered(previous) || !contiguous(previous, p, step)) &&
-        (next === undefined || !answered(next) || !contiguous(p, next, step));
+        (previous === null || !answered(previous) || !contiguous(previous, p)) &&
+        (next === undefined || !answered(next) || !contiguous(p, next));
       if (alone) rows.push(answeredRow(p.t, p), answeredRow(p.t + step, p));
       else rows.push(answeredRow(centre, p));
     }
 
     if (p.lost > 0) lost.push({ t: centre, count: p.lost });
+    const worst = Math.max(p.p99 ?? 0, p.p50 ?? 0);
+    if (answered(p) && worst > yMax) clipped.push({ t: centre, p99: worst });
     if (p.suspect > 0) {
       const last = suspect[suspect.length - 1];
       if (last && p.t <= last.to) last.to = Math.max(last.to, p.t + step);
@@ -92,7 +90,7 @@ export function shapeRttChart(points: readonly RttPoint[], step: number): RttCha
     previous = p;
   }
 
-  return { step, yMax, yTicks: [0, yMax / 2, yMax], rows, lost, suspect };
+  return { step, yMax, yTicks: rttTicks(yMax), rows, lost, suspect, clipped };
 }
 
 /**
@@ -116,8 +114,4 @@ export function fitRttToWidth(series: RttResponse, spanMs: number, width: number
 
 function answered(p: RttPoint): boolean {
   return p.n > 0 && p.p50 !== null;
-}
-
-function contiguous(a: RttPoint, b: RttPoint, step: number): boolean {
-  return b.t - a.t <= step * 1.5;
 }

@@ -6,8 +6,10 @@
 //
 // "stale" is not a state but a fact derived from the time of the last server message, so data on screen can
 // never look fresher than the link that carried it.
+
 import { LIVE_HEARTBEAT_INTERVAL_MS } from '@hopwatch/shared/protocol';
 import { type BackoffPolicy, backoffDelay } from '@hopwatch/shared/time';
+import { clockIn, zoneMode } from '../time-zone';
 
 export type LinkStatus = 'connecting' | 'live' | 'reconnecting';
 
@@ -174,7 +176,7 @@ function linkLabel(state: LinkState, now: number): string {
 }
 
 /** HH:MM:SS in the viewer's local time, 24-hour: the format of "stale since". */
+/** `HH:MM:SS` in the page's zone (lib/time-zone.ts). */
 export function formatClock(ms: number): string {
-  const d = new Date(ms);
-  return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+  return clockIn(zoneMode.get(), ms);
 }

@@ -3,6 +3,7 @@
 import { FAULT_KINDS, type FaultKind, type LabFault, type LabHop } from '@hopwatch/shared/protocol';
 import { useState } from 'react';
 import { formatAge } from '../../../components/ui/format';
+import { storedPref, usePref } from '../../../lib/prefs/stored-pref';
 import { useLabStatus } from '../api/get-lab-status';
 import { useInjectFault } from '../api/inject-fault';
 
@@ -15,6 +16,9 @@ const FAULT_HINTS: Record<FaultKind, string> = {
   blackhole: 'accept connections, never answer',
 };
 
+/** Open or folded away, remembered: 18 buttons are many Tab stops for someone who only watches. */
+const labPanelPref = storedPref<'open' | 'closed'>('hopwatch.lab-panel', ['open', 'closed'], 'open');
+
 const DURATIONS = [
   { label: '5 s', ms: 5_000 },
   { label: '15 s', ms: 15_000 },
@@ -25,14 +29,23 @@ export function LabPanel({ now }: { now: number }) {
   const status = useLabStatus();
   const inject = useInjectFault();
   const [durationMs, setDurationMs] = useState(15_000);
+  const open = usePref(labPanelPref);
   if (!status.data) return null;
   const hops = status.data.hops.map((hop) => hop.name);
   const active = status.data.faults.filter((fault) => fault.endsAt > now);
 
   return (
-    <section className="lab-panel" aria-label="lab" data-testid="lab-panel">
-      <div className="lab-head">
+    <details
+      className="lab-panel"
+      data-testid="lab-panel"
+      open={open === 'open'}
+      onToggle={(event) => labPanelPref.set(event.currentTarget.open ? 'open' : 'closed')}
+    >
+      <summary className="lab-summary" data-testid="lab-panel-toggle">
         <h2 className="panel-title">Lab: inject a fault</h2>
+        {active.length > 0 && <span className="lab-summary-active">{active.length} active</span>}
+      </summary>
+      <div className="lab-head">
         <label className="control">
           <span className="control-label">for</span>
           <select value={durationMs} onChange={(event) => setDurationMs(Number(event.target.value))}>
@@ -88,7 +101,7 @@ export function LabPanel({ now }: { now: number }) {
           ))}
         </ul>
       )}
-    </section>
+    </details>
   );
 }
 

@@ -1,7 +1,7 @@
 // A leg row's header: which leg, where it enters the path, its state and since when, and its numbers over
 // the window on screen.
 import type { LegState, LegView } from '@hopwatch/shared/protocol';
-import { formatAge, formatMs, formatRatio } from '../../../components/ui/format';
+import { formatAge, formatDateTime, formatMs, formatRatio } from '../../../components/ui/format';
 import { StateBadge } from '../../../components/ui/state-badge';
 import { formatClock } from '../../../lib/live/live-link';
 import type { LegWindowStats } from '../leg-stats';
@@ -29,7 +29,7 @@ export function LegHeader({ leg, state, since, now, stats }: LegHeaderProps) {
       <div className="leg-state">
         <StateBadge state={state} />
         {since !== null && (
-          <span className="leg-since" title={new Date(since).toString()}>
+          <span className="leg-since" title={formatDateTime(since)}>
             since {formatClock(since)} ({formatAge(now - since)})
           </span>
         )}

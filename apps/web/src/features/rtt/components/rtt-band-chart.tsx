@@ -1,6 +1,7 @@
 // SmokePing-style RTT on the shared time axis, drawn with recharts: min–max spread (lightest), min–p99
-// spread, the median line, lost heartbeats as red ticks on top, suspect (prober-stall) buckets greyed, and a
-// readout of the bucket under the pointer. Presentational: the rows come from features/rtt/rtt-shape.ts.
+// spread, the median line, y ticks with units, lost heartbeats as ticks rising from the bottom, buckets above
+// the (robust) scale as carets at the top, suspect (prober-stall) buckets greyed, and a readout of the bucket
+// under the pointer (or under the keyboard: recharts' accessibility layer moves it with the arrow keys). Presentational: the rows come from features/rtt/rtt-shape.ts.
 // The x axis is numeric time over exactly [from, to] with no margins, so it lines up with the session strip
 // and the time axis above it; recharts' own x axis is hidden because the shared time axis draws the ticks.
 import { memo } from 'react';
@@ -20,6 +21,7 @@ import {
 } from 'recharts';
 import { formatMs } from '../../../components/ui/format';
 import { formatClock } from '../../../lib/live/live-link';
+import { formatRttTick } from '../rtt-scale';
 import type { RttChartRow, RttChartShape } from '../rtt-shape';
 
 export interface RttBandChartProps extends RttChartShape {
@@ -28,6 +30,8 @@ export interface RttBandChartProps extends RttChartShape {
   /** the shared time axis' window, epoch ms */
   from: number;
   to: number;
+  /** what the chart is of, for screen readers and the keyboard readout (e.g. "edge round-trip time") */
+  label?: string;
 }
 
 const NO_MARGIN = { top: 0, right: 0, bottom: 0, left: 0 };
@@ -49,7 +53,9 @@ const STATIC_SERIES = {
 const SUSPECT_Z = DefaultZIndexes.line + 10;
 /** Above the median line, so a loss is never hidden by the bands. */
 const LOST_Z = DefaultZIndexes.line + 50;
-const LOST_TICK_PX = 4;
+const LOST_TICK_PX = 6;
+/** The caret drawn at the top over a bucket whose p99 lies above the axis top. */
+const CLIP_CARET = 'l-3.5 5h7Z';
 
 export const RttBandChart = memo(function RttBandChart(props: RttBandChartProps) {
   const { width, height, from, to, yMax, yTicks, rows, step } = props;
@@ -60,7 +66,8 @@ export const RttBandChart = memo(function RttBandChart(props: RttBandChartProps)
       height={height}
       data={rows}
       margin={NO_MARGIN}
-      title="round-trip time"
+      title={props.label ?? 'round-trip time'}
+      desc="Arrow keys move the readout along the chart."
     >
       <Grid yTicks={yTicks} />
       <XAxis dataKey="t" type="number" scale="time" domain={[from, to]} allowDataOverflow hide />
@@ -68,14 +75,12 @@ export const RttBandChart = memo(function RttBandChart(props: RttBandChartProps)
       <Area className="rtt-range" dataKey="rangeBand" {...STATIC_SERIES} stroke="none" />
       <Area className="rtt-p99" dataKey="p99Band" {...STATIC_SERIES} stroke="none" />
       <Line className="rtt-median" dataKey="p50" {...STATIC_SERIES} />
-      <Marks lost={props.lost} suspect={props.suspect} />
-      <ZIndexLayer zIndex={DefaultZIndexes.label}>
-        <text className="rtt-axis-label" x={width - 4} y={10} textAnchor="end">
-          {formatAxis(yMax)}
-        </text>
-      </ZIndexLayer>
+      <Marks lost={props.lost} suspect={props.suspect} clipped={props.clipped} />
+      <YTicks yTicks={yTicks} />
       <Tooltip
-        content={(tooltip: TooltipContentProps) => <Readout tooltip={tooltip} rows={rows} step={step} />}
+        content={(tooltip: TooltipContentProps) => (
+          <Readout tooltip={tooltip} rows={rows} step={step} yMax={yMax} />
+        )}
         cursor={{ className: 'rtt-cursor' }}
         // Rows where the line breaks still have something to say (lost heartbeats, or no samples at all).
         filterNull={false}
@@ -111,7 +116,7 @@ function Grid({ yTicks }: { yTicks: readonly number[] }) {
  * Lost heartbeats and suspect buckets as one path each, not an element per mark: a day can hold hundreds
  * of them per leg, and ten legs share the page.
  */
-function Marks({ lost, suspect }: Pick<RttChartShape, 'lost' | 'suspect'>) {
+function Marks({ lost, suspect, clipped }: Pick<RttChartShape, 'lost' | 'suspect' | 'clipped'>) {
   const x = useXAxisScale();
   const plot = usePlotArea();
   if (!x || !plot) return null;
@@ -121,18 +126,32 @@ function Marks({ lost, suspect }: Pick<RttChartShape, 'lost' | 'suspect'>) {
     const x1 = Math.max(x(run.to) ?? 0, x0 + 1);
     suspectPath += `M${x0.toFixed(1)} ${plot.y}H${x1.toFixed(1)}V${plot.y + plot.height}H${x0.toFixed(1)}Z`;
   }
+  // Lost heartbeats rise from the bottom edge; clipped buckets point up from the top: two places, two shapes.
   let lostPath = '';
+  const bottom = plot.y + plot.height;
   for (const mark of lost) {
     const at = x(mark.t);
     if (at === undefined) continue;
-    lostPath += `M${(at - 1).toFixed(1)} ${plot.y}h2v${LOST_TICK_PX}h-2Z`;
+    lostPath += `M${(at - 1).toFixed(1)} ${bottom}h2v-${LOST_TICK_PX}h-2Z`;
+  }
+  let clippedPath = '';
+  let lastCaret = Number.NEGATIVE_INFINITY;
+  for (const mark of clipped) {
+    const at = x(mark.t);
+    // One caret per few pixels is enough to say "above the scale here".
+    if (at === undefined || at - lastCaret < 4) continue;
+    lastCaret = at;
+    clippedPath += `M${at.toFixed(1)} ${plot.y}${CLIP_CARET}`;
   }
   return (
     <>
       <ZIndexLayer zIndex={SUSPECT_Z}>
         {suspectPath && <path className="rtt-suspect" d={suspectPath} />}
       </ZIndexLayer>
-      <ZIndexLayer zIndex={LOST_Z}>{lostPath && <path className="rtt-lost" d={lostPath} />}</ZIndexLayer>
+      <ZIndexLayer zIndex={LOST_Z}>
+        {lostPath && <path className="rtt-lost" d={lostPath} data-testid="rtt-lost" />}
+        {clippedPath && <path className="rtt-clipped" d={clippedPath} data-testid="rtt-clipped" />}
+      </ZIndexLayer>
     </>
   );
 }
@@ -142,10 +161,12 @@ function Readout({
   tooltip,
   rows,
   step,
+  yMax,
 }: {
   tooltip: TooltipContentProps;
   rows: readonly RttChartRow[];
   step: number;
+  yMax: number;
 }) {
   if (!tooltip.active || tooltip.activeIndex == null) return null;
   const row = rows[Number(tooltip.activeIndex)];
@@ -182,6 +203,9 @@ function Readout({
       ) : (
         <span className="rtt-readout-empty">no heartbeat answered</span>
       )}
+      {bucket.p99 !== null && bucket.p99 > yMax && (
+        <div className="rtt-readout-clipped">{`above the scale (${formatRttTick(yMax)}): drawn clipped`}</div>
+      )}
       {bucket.lost > 0 && (
         <div className="rtt-readout-lost">{`${bucket.lost} heartbeat${bucket.lost === 1 ? '' : 's'} lost`}</div>
       )}
@@ -194,6 +218,26 @@ function Readout({
   );
 }
 
-function formatAxis(ms: number): string {
-  return ms >= 1_000 ? `${ms / 1_000} s` : `${ms} ms`;
+/** The y ticks' labels with their units, at the left edge over a halo so the bands stay readable. */
+function YTicks({ yTicks }: { yTicks: readonly number[] }) {
+  const y = useYAxisScale();
+  const plot = usePlotArea();
+  if (!y || !plot) return null;
+  return (
+    <ZIndexLayer zIndex={DefaultZIndexes.label}>
+      <g className="rtt-y-ticks" data-testid="rtt-y-ticks">
+        {yTicks.map((tick, index) => {
+          const at = y(tick);
+          if (at === undefined) return null;
+          // The top label hangs below its line, the bottom one sits above it, the middle is centred.
+          const baseline = index === yTicks.length - 1 ? at + 10 : index === 0 ? at - 2 : at + 3.5;
+          return (
+            <text key={tick} className="rtt-axis-label" x={plot.x + 3} y={baseline}>
+              {formatRttTick(tick)}
+            </text>
+          );
+        })}
+      </g>
+    </ZIndexLayer>
+  );
 }

@@ -34,7 +34,7 @@ export function DropDetails({ session }: { session: Session }) {
       <div className="drop-details-head">
         <span
           className="cause-chip"
-          style={{ background: session.cause ? causeColor(session.cause) : undefined }}
+          style={{ borderLeftColor: session.cause ? causeColor(session.cause) : undefined }}
         >
           {session.cause ? CAUSE_LABELS[session.cause] : 'closed by hopwatch'}
         </span>

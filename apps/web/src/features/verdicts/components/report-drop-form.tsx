@@ -1,7 +1,7 @@
 // "A user reported a drop at…": asks GET /api/attribute for that moment and shows its verdict like any other.
 import type { LegView } from '@hopwatch/shared/protocol';
 import { type FormEvent, useState } from 'react';
-import { toLocalInput } from '../../../components/ui/format';
+import { fromLocalInput, toLocalInput } from '../../../components/ui/format';
 import { useAttribute } from '../api/get-attribute';
 import { VerdictCard } from './verdict-card';
 
@@ -20,7 +20,7 @@ export function ReportDropForm({
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    const ms = new Date(text).getTime();
+    const ms = fromLocalInput(text);
     if (Number.isFinite(ms)) setAt(ms);
   }
 

@@ -2,6 +2,8 @@
 // signatures that explain the mechanism with their evidence and the knobs to change.
 import type { LegView, SignatureMatch, Verdict } from '@hopwatch/shared/protocol';
 import { formatDateTime } from '../../../components/ui/format';
+import { offsetOf, useZoneMode } from '../../../lib/time-zone';
+import { zoneClockTimes } from '../../../lib/zone-text';
 import { VerdictEvidenceList } from '../../evidence/components/verdict-evidence';
 import { PathDiagram } from './path-diagram';
 
@@ -59,7 +61,7 @@ export function VerdictCard({
           {verdict.signatures.length > 0 && (
             <ul className="signatures">
               {verdict.signatures.map((signature) => (
-                <SignatureItem key={signature.id} signature={signature} />
+                <SignatureItem key={signature.id} signature={signature} at={verdict.at} />
               ))}
             </ul>
           )}
@@ -87,7 +89,8 @@ function LegLists({ verdict }: { verdict: Verdict }) {
   );
 }
 
-function SignatureItem({ signature }: { signature: SignatureMatch }) {
+function SignatureItem({ signature, at }: { signature: SignatureMatch; at: number }) {
+  const zone = useZoneMode();
   return (
     <li className="signature" data-signature={signature.id}>
       <div className="signature-head">
@@ -97,7 +100,8 @@ function SignatureItem({ signature }: { signature: SignatureMatch }) {
       {signature.evidence.length > 0 && (
         <ul className="signature-evidence">
           {signature.evidence.map((line) => (
-            <li key={line}>{line}</li>
+            // The server writes UTC clock times; the page shows its own zone.
+            <li key={line}>{zoneClockTimes(line, at, (t) => offsetOf(zone, t))}</li>
           ))}
         </ul>
       )}
