@@ -33,6 +33,7 @@ export class StoreFeed {
   #cursor: number;
   #timer: NodeJS.Timeout | null = null;
   #closed = false;
+  #failing = false;
 
   constructor(options: StoreFeedOptions) {
     this.#source = options.source;
@@ -70,10 +71,13 @@ export class StoreFeed {
     try {
       page = await this.#source.after(this.#cursor, FEED_PAGE);
     } catch (error) {
-      if (!this.#closed) this.#onError(error);
+      // Polled ten times a second: a store that is away is reported once per outage, not per poll.
+      if (!this.#closed && !this.#failing) this.#onError(error);
+      this.#failing = true;
       this.#schedule(this.#pollMs);
       return;
     }
+    this.#failing = false;
     for (const stored of page) {
       if (this.#closed) return;
       if (stored.seq <= this.#cursor) continue;

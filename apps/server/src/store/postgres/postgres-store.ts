@@ -233,6 +233,8 @@ export class PostgresStore implements Store {
   #flushing: Promise<void> | null = null;
   #nextFlush: Promise<void> | null = null;
   #reserving = false;
+  /** the last flush failed: the next failures are not reported again until one succeeds */
+  #failing = false;
   #timer: NodeJS.Timeout | null = null;
   #closed = false;
 
@@ -697,7 +699,10 @@ export class PostgresStore implements Store {
         await this.#writeBatch(batch, minutes, lowWater, true);
       });
     } catch (error) {
-      this.#onError(error, `flush of ${rows} rows failed; retrying`);
+      // Flushes run every 100 ms even when idle (the writer's heartbeat): while the database is away, say so
+      // once, not ten times a second.
+      if (!this.#failing) this.#onError(error, `flush of ${rows} rows failed; retrying`);
+      this.#failing = true;
       if (rows + pendingRows(this.#pending) > MAX_PENDING_ROWS) {
         this.#onError(new Error(`gave up ${rows} rows: ${messageOf(error)}`), 'flush');
       } else {
@@ -705,6 +710,8 @@ export class PostgresStore implements Store {
       }
       return;
     }
+    if (this.#failing) this.#onError(new Error('the database answers again'), 'flush recovered');
+    this.#failing = false;
     this.#minutes.rolled(minutes);
   }
 
@@ -845,7 +852,8 @@ export class PostgresStore implements Store {
           if (start !== undefined && !this.#closed) this.#blocks.addSpare(start);
         },
         (error: unknown) => {
-          if (!this.#closed) this.#onError(error, 'reserving a block of seq');
+          // While the database is away the failing flushes have said so already.
+          if (!this.#closed && !this.#failing) this.#onError(error, 'reserving a block of seq');
         },
       )
       .finally(() => {

@@ -1,6 +1,7 @@
 // Two PostgresStores on one real database, as two instances would hold them: seq never collides, a follower
 // of the log (StoreFeed) sees every instance's events once and in order, a dead writer stops holding the
 // watermark back.
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EventBus } from '../../events/bus.js';
 import { StoreFeed } from '../../events/store-feed.js';
@@ -84,5 +85,44 @@ describe('two writers on one store', () => {
     await vi.waitFor(async () => expect((await vps.store.after(0, 10)).map((e) => e.seq)).toContain(late), {
       timeout: 15_000,
     });
+  });
+});
+
+describe('a database that goes away', () => {
+  it('keeps what was published, says so once, and writes it all once the database is back', async () => {
+    const url = await (server as PostgresServer).createDatabase();
+    const database = new URL(url).pathname.slice(1);
+    const errors: string[] = [];
+    const store = await openPostgresStore(url, {
+      retentionMs: 86_400_000,
+      vantage: 'home',
+      onError: (_error, context) => errors.push(context),
+    });
+    open.push(store);
+    const bus = new EventBus(store);
+    bus.subscribe((stored) => store.project(stored));
+    const admin = new pg.Client({ connectionString: url.replace(`/${database}`, '/postgres') });
+    await admin.connect();
+    try {
+      await admin.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS false`);
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [
+        database,
+      ]);
+      const published = [1, 2, 3].map((i) => bus.publish(rtt('api', 'home-lb', 'h', T0 + i, i)).seq);
+      await vi.waitFor(() => expect(errors.filter((c) => c.startsWith('flush of'))).toHaveLength(1), {
+        timeout: 15_000,
+      });
+      // More flushes fail meanwhile (each read asks for one): none of them is reported again.
+      for (let i = 0; i < 3; i += 1) await expect(store.sessions({ limit: 1 })).rejects.toThrow();
+      await admin.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS true`);
+      await vi.waitFor(async () => expect((await store.after(0, 10)).map((e) => e.seq)).toEqual(published), {
+        timeout: 15_000,
+      });
+      expect(errors.filter((c) => c.startsWith('flush of'))).toHaveLength(1);
+      expect(errors).toContain('flush recovered');
+    } finally {
+      await admin.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS true`).catch(() => {});
+      await admin.end();
+    }
   });
 });
