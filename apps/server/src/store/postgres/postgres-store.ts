@@ -20,7 +20,6 @@ import {
   type Verdict,
 } from '@hopwatch/shared/protocol';
 import {
-  bucketSamples,
   bucketStart,
   chooseStep,
   mergePoints,
@@ -391,8 +390,8 @@ export class PostgresStore implements Store {
     const { where, params } = filters([
       ['target = $', query.target],
       ['leg = $', query.leg],
-      ['opened_at <= $', finiteOrNull(query.to)],
-      ['(closed_at IS NULL OR closed_at >= $)', finiteOrNull(query.from)],
+      ['opened_at <= $', floorOrNull(query.to)],
+      ['(closed_at IS NULL OR closed_at >= $)', ceilOrNull(query.from)],
     ]);
     params.push(clampLimit(query.limit, MAX_SESSIONS_PAGE));
     const { rows } = await this.#pool.query<SessionRow>(
@@ -416,7 +415,12 @@ export class PostgresStore implements Store {
       'SELECT l.target, l.leg, s.session_id, s.ts, s.hb_seq, s.rtt_ms, s.suspect FROM rtt_samples s ' +
         'JOIN legs l ON l.id = s.leg_id WHERE l.target = $1 AND ($2::text IS NULL OR l.leg = $2) ' +
         'AND s.ts >= $3 AND s.ts < $4 ORDER BY l.id, s.ts, s.event_seq',
-      [String(query.target), query.leg ?? null, finiteOrNull(query.from) ?? 0, finiteOrNull(query.to) ?? 0],
+      [
+        String(query.target),
+        query.leg ?? null,
+        Math.ceil(finiteOrNull(query.from) ?? 0),
+        Math.ceil(finiteOrNull(query.to) ?? 0),
+      ],
     );
     return rows.map((row) => ({
       target: row.target,
@@ -440,10 +444,13 @@ export class PostgresStore implements Store {
     to: number;
     stepMs?: number;
   }): Promise<RttResponse> {
-    const { from, to, stepMs } = query;
-    if (!Number.isFinite(from) || !Number.isFinite(to)) {
-      throw new RangeError(`rtt range must be finite epoch ms, got from=${from} to=${to}`);
+    const { stepMs } = query;
+    if (!Number.isFinite(query.from) || !Number.isFinite(query.to)) {
+      throw new RangeError(`rtt range must be finite epoch ms, got from=${query.from} to=${query.to}`);
     }
+    // Whole milliseconds: the columns are BIGINT (ts >= 1.5 is ts >= 2).
+    const from = Math.ceil(query.from);
+    const to = Math.ceil(query.to);
     await this.#settled();
     const rawHorizon = this.#now() - this.#retention.rawRetentionMs;
     let step = chooseStep({
@@ -466,8 +473,7 @@ export class PostgresStore implements Store {
     ) {
       step = chooseStep({ from, to, requestedMs: stepMs, minMs: RTT_ROLLUP_MS });
     }
-    if (step < RTT_ROLLUP_MS)
-      return { step, points: bucketSamples(await this.#samples(legId, from, to), step) };
+    if (step < RTT_ROLLUP_MS) return { step, points: await this.#buckets(legId, from, to, step) };
     const writtenTo = rolledTo === null ? firstMinute : Math.min(to, Math.max(rolledTo, firstMinute));
     const { rows } = await this.#pool.query<RttPoint>(
       'SELECT minute AS t, n, min, p50, p99, max, lost, suspect FROM rtt_rollup ' +
@@ -476,7 +482,7 @@ export class PostgresStore implements Store {
     );
     const minutes: RttPoint[] = rows;
     if (writtenTo < to) {
-      minutes.push(...bucketSamples(await this.#samples(legId, writtenTo, to), RTT_ROLLUP_MS));
+      minutes.push(...(await this.#buckets(legId, writtenTo, to, RTT_ROLLUP_MS)));
     }
     return { step, points: mergePoints(minutes, step) };
   }
@@ -485,7 +491,7 @@ export class PostgresStore implements Store {
     await this.#settled();
     const { rows } = await this.#pool.query<StallRecord>(
       'SELECT ts, delay_ms AS "delayMs" FROM stalls WHERE ts >= $1 AND ts <= $2 ORDER BY ts',
-      [finiteOrNull(query.from) ?? 0, finiteOrNull(query.to) ?? 0],
+      [ceilOrNull(query.from) ?? 0, floorOrNull(query.to) ?? 0],
     );
     return rows;
   }
@@ -494,8 +500,8 @@ export class PostgresStore implements Store {
     await this.#settled();
     const { where, params } = filters([
       ['target = $', query.target],
-      ['at >= $', finiteOrNull(query.from)],
-      ['at <= $', finiteOrNull(query.to)],
+      ['at >= $', ceilOrNull(query.from)],
+      ['at <= $', floorOrNull(query.to)],
     ]);
     params.push(clampLimit(query.limit, MAX_VERDICTS_PAGE));
     const { rows } = await this.#pool.query<{ body: Verdict }>(
@@ -790,12 +796,22 @@ export class PostgresStore implements Store {
     return rows.map((row) => ({ ts: row.ts, rttMs: row.rtt_ms, suspect: row.suspect }));
   }
 
-  async #samples(legId: number, from: number, to: number): Promise<RttObservation[]> {
-    const { rows } = await this.#pool.query<{ ts: number; rtt_ms: number | null; suspect: boolean }>(
-      'SELECT ts, rtt_ms, suspect FROM rtt_samples WHERE leg_id = $1 AND ts >= $2 AND ts < $3 ORDER BY ts, event_seq',
-      [legId, from, to],
+  /**
+   * Raw heartbeats bucketed by `step` in the database: the same exact statistics as `summarize` (nearest-rank
+   * percentiles: percentile_disc takes the ceil(p × n)-th value, as series/buckets.ts does), without sending
+   * every row to Node: a 5 h range is 18,000 rows, a few hundred buckets.
+   */
+  async #buckets(legId: number, from: number, to: number, step: number): Promise<RttPoint[]> {
+    const { rows } = await this.#pool.query<RttPoint>(
+      'SELECT (ts / $4) * $4 AS t, COUNT(rtt_ms)::int AS n, MIN(rtt_ms) AS min, ' +
+        'percentile_disc(0.5) WITHIN GROUP (ORDER BY rtt_ms) AS p50, ' +
+        'percentile_disc(0.99) WITHIN GROUP (ORDER BY rtt_ms) AS p99, MAX(rtt_ms) AS max, ' +
+        '(COUNT(*) - COUNT(rtt_ms))::int AS lost, COUNT(*) FILTER (WHERE suspect)::int AS suspect ' +
+        'FROM rtt_samples WHERE leg_id = $1 AND ts >= $2 AND ts < $3 GROUP BY 1 ORDER BY 1',
+      // Integer bounds for BIGINT columns: ts >= 1.5 is ts >= 2 for whole milliseconds.
+      [legId, Math.ceil(from), Math.ceil(to), step],
     );
-    return rows.map((row) => ({ ts: row.ts, rttMs: row.rtt_ms, suspect: row.suspect }));
+    return rows;
   }
 
   async #heartbeatsIn(
@@ -937,6 +953,17 @@ function filters(list: readonly [string, string | number | null | undefined][]):
     clauses.push(fragment.replace('$', `$${params.length}`));
   }
   return { where: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', params };
+}
+
+/** Bounds for BIGINT columns of whole milliseconds, or null for a filter that is not set. */
+function ceilOrNull(value: number | undefined): number | null {
+  const finite = finiteOrNull(value);
+  return finite === null ? null : Math.ceil(finite);
+}
+
+function floorOrNull(value: number | undefined): number | null {
+  const finite = finiteOrNull(value);
+  return finite === null ? null : Math.floor(finite);
 }
 
 function legKey(target: string, leg: string): string {

@@ -554,6 +554,33 @@ export function describeStoreContract(backend: StoreBackend): void {
         expect(await f.store.incidents({ limit: 10 })).toEqual([]);
       });
 
+      it('takes bounds in fractional milliseconds as the instants they are', async () => {
+        const f = await open({ now: () => T0 + 10 * MINUTE });
+        f.publish(sessionOpen('api', 'edge', 's', T0), rtt('api', 'edge', 's', T0 + 1_000, 7), {
+          kind: 'prober_stall',
+          ts: T0,
+          target: null,
+          leg: null,
+          delayMs: 1_500,
+          thresholdMs: 1_000,
+        });
+        expect(await f.store.stalls({ from: T0 - 0.5, to: T0 + 0.5 })).toEqual([{ ts: T0, delayMs: 1_500 }]);
+        expect(await f.store.stalls({ from: T0 + 0.5, to: T0 + 1.5 })).toEqual([]);
+        expect((await f.store.sessions({ from: T0 + 0.5, to: T0 + 0.5, limit: 5 })).map((s) => s.id)).toEqual(
+          ['s'],
+        );
+        expect(await f.store.rttSamples({ target: 'api', from: T0 + 999.5, to: T0 + 1_000.5 })).toHaveLength(
+          1,
+        );
+        const series = await f.store.rttSeries({
+          target: 'api',
+          leg: 'edge',
+          from: T0 + 0.5,
+          to: T0 + 60_000.5,
+        });
+        expect(series.points.reduce((sum, p) => sum + p.n, 0)).toBe(1);
+      });
+
       it('reports events after close instead of throwing into the prober', async () => {
         const f = await open();
         await f.store.close();
