@@ -66,8 +66,8 @@ test('a reset on lb drops edge and lb, and the verdict names lb; the Share link 
     'data-cause',
     /reset|abnormal_close|connect_failed/,
   );
-  // The verdict lands when the correlation window (timeout + 5 s) has passed.
-  const verdict = page.locator('[data-testid="verdict"][data-suspects~="lb"]').first();
+  // The verdict shows at once, provisional; it is final when the correlation window (timeout + 5 s) has passed.
+  const verdict = page.locator('[data-testid="verdict"][data-suspects~="lb"][data-final="true"]').first();
   await expect(verdict).toBeVisible({ timeout: 30_000 });
   await expect(verdict.getByTestId('path-diagram').locator('[data-suspect="true"]')).toHaveText(['lb']);
   // The app leg never crosses lb: it must have stayed clean, with no drop.

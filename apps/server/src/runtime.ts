@@ -7,6 +7,8 @@ import { EvidenceSource } from './evidence/evidence-source.js';
 import { VerdictEvidence } from './evidence/verdict-evidence.js';
 import { type Lab, labFaultFields, startLab } from './lab/lab.js';
 import { LiveHub } from './live/hub.js';
+import { logIncidents } from './outages/incident-log.js';
+import { OutageTracker } from './outages/outage-tracker.js';
 import { type ProbeLogger, Prober } from './probe/prober.js';
 import { ThreadedProber } from './probe/prober-thread.js';
 import type { ProberHandle } from './probe/types.js';
@@ -31,6 +33,8 @@ export interface Runtime {
   judge: Judge;
   /** the targets' Prometheus evidence series, cached; also attached to verdicts as they are published */
   evidence: EvidenceSource;
+  /** each leg's up/down condition and outage, from its sessions; publishes `outage` events */
+  outages: OutageTracker;
   /** holds the legs of config.targets; `apply()` takes a reloaded config */
   prober: ProberHandle;
   /** stops every part; sessions hopwatch closes here are not drops */
@@ -38,7 +42,7 @@ export interface Runtime {
 }
 
 export interface RuntimeOptions {
-  /** where the "ws close" line per session goes (docs/spec.md#3-command-line); silent when absent */
+  /** where the "ws close", "outage start/end" and "verdict" lines go (docs/spec.md#3-command-line); silent when absent */
   logger?: ProbeLogger;
   /**
    * Runs the prober in a worker thread of its own (probe/prober-thread.ts), as the CLI does, so its RTTs do not
@@ -110,11 +114,16 @@ export async function createRuntime(
     source: evidence,
     targets: () => runtime.config.targets,
   });
+  const outages = new OutageTracker({ bus, ...(options.logger ? { logger: options.logger } : {}) });
+  // A previous run's open outages end now, before the legs' first sessions can begin new ones.
+  await outages.endOrphaned(store, Date.now());
+  const stopIncidentLog = options.logger ? logIncidents(bus, options.logger) : () => {};
   // Started last: every consumer of its events is subscribed by now.
   const proberOptions = {
     targets: config.targets,
     bus,
     stallThresholdMs: config.prober.stallThresholdMs,
+    conditionOf: (target: string, leg: string) => outages.condition(target, leg),
     ...(options.logger ? { logger: options.logger } : {}),
   };
   const prober = options.proberThread ? new ThreadedProber(proberOptions) : new Prober(proberOptions);
@@ -129,12 +138,15 @@ export async function createRuntime(
     lab,
     judge,
     evidence,
+    outages,
     prober,
     async close() {
       // First: legs close with cause null while the lab's hops are still up, so shutdown is no drop.
       await prober.stop();
       judge.close();
       verdictEvidence.close();
+      outages.close();
+      stopIncidentLog();
       hub.close();
       await shared?.close();
       stopPruning();

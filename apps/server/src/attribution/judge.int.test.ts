@@ -32,13 +32,17 @@ afterEach(() => {
   judge = null;
 });
 
+/** `verdicts`: every verdict published, provisional and final; `finals`: the final ones. */
 function start(fx: StoreFixture, options: Partial<JudgeOptions> = {}) {
   const verdicts: Verdict[] = [];
+  const finals: Verdict[] = [];
   fx.bus.subscribe(({ event }) => {
-    if (event.kind === 'verdict') verdicts.push(event.verdict);
+    if (event.kind !== 'verdict') return;
+    verdicts.push(event.verdict);
+    if (event.verdict.final) finals.push(event.verdict);
   });
   judge = new Judge({ bus: fx.bus, store: fx.store, targets: () => [LAB], ...options });
-  return { judge, verdicts };
+  return { judge, verdicts, finals };
 }
 
 /** A leg up since `from` with every heartbeat answered until `to` (samples may lie in the future). */
@@ -100,9 +104,9 @@ function slowReads(fx: StoreFixture, held = Number.POSITIVE_INFINITY) {
 }
 
 describe('Judge', () => {
-  it('publishes a verdict once the window passes, and the store serves it', async () => {
+  it('publishes a provisional verdict at once and the final one once the window passes; the store serves it', async () => {
     const fx = openStore();
-    const { verdicts } = start(fx);
+    const { verdicts, finals } = start(fx);
     const now = Date.now();
     const ids = ['edge', 'lb', 'app'].map((leg) => legUp(fx, leg, now - 5_000, now + 2_000));
     dropLeg(fx, 'edge', ids[0]!, now - 5_000, now);
@@ -110,8 +114,12 @@ describe('Judge', () => {
     expect(judge?.pending).toBe(1);
     expect(verdicts).toEqual([]);
 
-    await until(() => verdicts.length === 1, 'a verdict');
-    const [verdict] = verdicts;
+    // Both drops came together: one provisional verdict holds them, under the id the final one keeps.
+    await until(() => verdicts.length >= 1, 'a provisional verdict');
+    expect(verdicts[0]).toMatchObject({ final: false, dropped: ['edge', 'lb'], suspects: ['lb'] });
+    await until(() => finals.length === 1, 'the final verdict');
+    expect(verdicts.filter((v) => !v.final).every((v) => v.id === finals[0]!.id)).toBe(true);
+    const [verdict] = finals;
     expect(verdict).toMatchObject({
       kind: 'cluster',
       target: 'lab',
@@ -123,6 +131,7 @@ describe('Judge', () => {
       confidence: 'high',
       summary: 'lb: edge and lb dropped together while app stayed up',
       sessionIds: [ids[0], ids[1]],
+      final: true,
     });
     expect(verdict!.judgedAt).toBeGreaterThanOrEqual(now + 20 + WINDOW_MS);
     expect(verdict!.signatures.map((s) => s.id)).toEqual(['mass-drop']);
@@ -130,19 +139,45 @@ describe('Judge', () => {
     expect(await fx.store.verdicts({ target: 'lab', limit: 10 })).toEqual([verdict]);
   });
 
-  it('re-judges a cluster a late drop joins: same id, new judgedAt', async () => {
+  it('judges a provisional verdict again once the clean legs have answered since the drops', async () => {
     const fx = openStore();
-    const { verdicts } = start(fx);
+    // A window long enough that the recheck (a heartbeat interval after the drops) comes before the final.
+    const slow = { ...LAB, correlationWindowMs: 3_000 };
+    const { verdicts } = start(fx, { targets: () => [slow] });
+    const now = Date.now();
+    const ids = ['edge', 'lb', 'app'].map((leg) => legUp(fx, leg, now - 5_000, now - 50));
+    dropLeg(fx, 'edge', ids[0]!, now - 5_000, now);
+    dropLeg(fx, 'lb', ids[1]!, now - 5_000, now);
+    await until(() => verdicts.length >= 1, 'the first provisional verdict');
+    expect(verdicts[0]).toMatchObject({ final: false, unknown: ['app'], confidence: 'low' });
+    expect(verdicts[0]!.reasons?.app).toBe('no heartbeat answered since the drops yet');
+    // app answers after the drops
+    fx.publish(rtt('lab', 'app', ids[2]!, now + 50, 2, { seq: 999 }));
+    await until(() => verdicts.some((v) => v.clean.includes('app')), 'the verdict with app clean');
+    const rechecked = verdicts.find((v) => v.clean.includes('app'));
+    expect(rechecked).toMatchObject({
+      final: false,
+      suspects: ['lb'],
+      confidence: 'high',
+      id: verdicts[0]!.id,
+    });
+    await until(() => verdicts.some((v) => v.final), 'the final verdict', 10_000);
+    expect(verdicts.find((v) => v.final)).toMatchObject({ suspects: ['lb'], confidence: 'high' });
+  });
+
+  it('re-judges a final cluster a late drop joins: same id, new judgedAt, still final', async () => {
+    const fx = openStore();
+    const { finals } = start(fx);
     const now = Date.now();
     const ids = ['edge', 'lb', 'app'].map((leg) => legUp(fx, leg, now - 5_000, now + 3_000));
     dropLeg(fx, 'edge', ids[0]!, now - 5_000, now);
     dropLeg(fx, 'lb', ids[1]!, now - 5_000, now);
-    await until(() => verdicts.length === 1, 'the first verdict');
+    await until(() => finals.length === 1, 'the first verdict');
 
     // app's drop is reported late, but it happened within the window of the others.
     dropLeg(fx, 'app', ids[2]!, now - 5_000, now + WINDOW_MS - 50);
-    await until(() => verdicts.length === 2, 'the second verdict');
-    const [first, second] = verdicts;
+    await until(() => finals.length === 2, 'the second verdict');
+    const [first, second] = finals;
     expect(second!.id).toBe(first!.id);
     expect(second!.judgedAt).toBeGreaterThan(first!.judgedAt);
     expect(second).toMatchObject({ dropped: ['edge', 'lb', 'app'], clean: [], suspects: ['app'] });
@@ -153,21 +188,21 @@ describe('Judge', () => {
 
   it('judges drops more than a window apart as separate clusters', async () => {
     const fx = openStore();
-    const { verdicts } = start(fx);
+    const { finals } = start(fx);
     const now = Date.now();
     const ids = ['edge', 'lb', 'app'].map((leg) => legUp(fx, leg, now - 5_000, now + 5_000));
     dropLeg(fx, 'edge', ids[0]!, now - 5_000, now);
-    await until(() => verdicts.length === 1, 'the first verdict');
+    await until(() => finals.length === 1, 'the first verdict');
     const later = Date.now();
     dropLeg(fx, 'lb', ids[1]!, now - 5_000, later);
-    await until(() => verdicts.length === 2, 'the second verdict');
-    expect(verdicts.map((v) => v.dropped)).toEqual([['edge'], ['lb']]);
-    expect(new Set(verdicts.map((v) => v.id)).size).toBe(2);
+    await until(() => finals.length === 2, 'the second verdict');
+    expect(finals.map((v) => v.dropped)).toEqual([['edge'], ['lb']]);
+    expect(new Set(finals.map((v) => v.id)).size).toBe(2);
   });
 
   it("a down leg's failed retries neither delay its verdict nor start new clusters", async () => {
     const fx = openStore();
-    const { verdicts } = start(fx);
+    const { verdicts, finals } = start(fx);
     const now = Date.now();
     const ids = ['edge', 'lb', 'app'].map((leg) => legUp(fx, leg, now - 5_000, now + 5_000));
     dropLeg(fx, 'edge', ids[0]!, now - 5_000, now);
@@ -177,13 +212,13 @@ describe('Judge', () => {
       const at = Date.now();
       dropLeg(fx, 'edge', `edge-retry-${i}`, at, at, 'connect_failed');
     }
-    expect(verdicts).toHaveLength(1);
-    expect(verdicts[0]).toMatchObject({
+    await until(() => finals.length === 1, 'the final verdict');
+    expect(new Set(verdicts.map((v) => v.id)).size).toBe(1);
+    expect(finals[0]).toMatchObject({
       dropped: ['edge'],
       suspects: ['edge', 'edge:entry'],
       sessionIds: [ids[0]],
     });
-    expect(verdicts[0]!.judgedAt).toBeLessThan(now + WINDOW_MS + 1_000);
     expect(judge?.pending).toBe(0);
 
     // Once edge is back up, its next failure is a drop again.
@@ -193,26 +228,35 @@ describe('Judge', () => {
     expect(judge?.pending).toBe(1);
   });
 
-  it('a flapping leg still gets verdicts on time: a cluster stops growing at its maximum span', async () => {
+  it('a flapping leg gets final verdicts while it flaps: a cluster takes drops for one window only', async () => {
     const fx = openStore();
-    const { verdicts } = start(fx);
+    const { finals } = start(fx);
     const now = Date.now();
-    const ids = ['lb', 'app'].map((leg) => legUp(fx, leg, now - 5_000, now + 10_000));
+    const ids = ['lb', 'app'].map((leg) => legUp(fx, leg, now - 5_000, now + 20_000));
     const drops: number[] = [];
-    // edge comes up and is cut again every 300ms, for longer than MAX_SPAN_WINDOWS windows
-    for (let i = 0; i < 10; i += 1) {
+    let finalsWhileFlapping = 0;
+    // edge comes up and is cut again every 150ms, each drop within the window of the one before
+    for (let i = 0; i < 40; i += 1) {
       const at = Date.now();
       drops.push(at);
-      dropLeg(fx, 'edge', `edge-flap-${i}`, at - 250, at);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      dropLeg(fx, 'edge', `edge-flap-${i}`, at - 100, at);
+      finalsWhileFlapping = finals.length;
+      await new Promise((resolve) => setTimeout(resolve, 150));
     }
-    await until(() => verdicts.length === 2, 'a verdict for each cluster');
-    const [first, second] = verdicts;
-    expect(first!.sessionIds.length + second!.sessionIds.length).toBe(10);
-    // judged one window after its own last drop, not early when the next cluster began
-    const firstLast = drops[first!.sessionIds.length - 1]!;
-    expect(first!.judgedAt).toBeGreaterThanOrEqual(firstLast + WINDOW_MS);
-    expect(first!.to).toBe(firstLast + WINDOW_MS);
+    expect(finalsWhileFlapping).toBeGreaterThan(0);
+    await until(() => judge?.pending === 0, 'every cluster final');
+    expect(finals.reduce((n, v) => n + v.sessionIds.length, 0)).toBe(40);
+    for (const verdict of finals) {
+      // its drops lie within one window of its first, so it was due within two windows of it
+      const span = verdict.to - verdict.from - 2 * WINDOW_MS;
+      expect(span).toBeLessThanOrEqual(WINDOW_MS);
+      expect(verdict.judgedAt).toBeGreaterThanOrEqual(verdict.at);
+    }
+    // the first is judged one window after its own last drop, not early when the next cluster began
+    const first = finals[0]!;
+    const firstLast = drops[first.sessionIds.length - 1]!;
+    expect(first.judgedAt).toBeGreaterThanOrEqual(firstLast + WINDOW_MS);
+    expect(first.to).toBe(firstLast + WINDOW_MS);
     expect(ids).toHaveLength(2);
   });
 
@@ -290,7 +334,7 @@ describe('Judge', () => {
   it('a judgment a late drop superseded while the store was read publishes nothing', async () => {
     const fx = openStore();
     const reads = slowReads(fx, 1); // only the first judgment's first read waits
-    const { verdicts } = start(fx, { store: reads.store });
+    const { verdicts, finals } = start(fx, { store: reads.store });
     const now = Date.now();
     const ids = ['edge', 'lb', 'app'].map((leg) => legUp(fx, leg, now - 5_000, now + 3_000));
     dropLeg(fx, 'edge', ids[0]!, now - 5_000, now);
@@ -300,8 +344,8 @@ describe('Judge', () => {
     await until(() => verdicts.length === 1, 'the second judgment');
     reads.release();
     await until(() => reads.waiting === 0, 'the first judgment to be answered');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(verdicts.map((v) => v.dropped)).toEqual([['edge', 'lb']]);
+    await until(() => finals.length === 1, 'the final verdict');
+    expect(verdicts.map((v) => v.dropped)).toEqual(verdicts.map(() => ['edge', 'lb']));
     expect((await fx.store.verdicts({ target: 'lab', limit: 10 })).map((v) => v.dropped)).toEqual([
       ['edge', 'lb'],
     ]);
@@ -337,29 +381,33 @@ describe('Judge', () => {
     });
   });
 
-  it('without the lease, waits one more window for the holder and judges only if no verdict came', async () => {
+  it('without the lease, publishes no provisional verdict and judges only if the holder stayed silent', async () => {
     const fx = openStore();
     const { verdicts } = start(fx, { mayJudge: () => false });
     const now = Date.now();
     const ids = ['edge', 'lb', 'app'].map((leg) => legUp(fx, leg, now - 5_000, now + 3_000));
     dropLeg(fx, 'edge', ids[0]!, now - 5_000, now);
     await until(() => verdicts.length === 1, 'its own verdict once the holder stayed silent');
-    // Never before a second window passed: the holder had that long to publish.
+    expect(verdicts[0]!.final).toBe(true);
+    // Never before a second window passed after it became final: the holder had that long to publish.
     expect(verdicts[0]!.judgedAt).toBeGreaterThanOrEqual(now + 2 * WINDOW_MS);
     expect(verdicts[0]!.suspects).toEqual(['edge', 'edge:entry']);
+    await until(() => judge?.standingBy === 0, 'nothing left waiting');
+    expect(verdicts).toHaveLength(1);
   });
 
-  it('without the lease, publishes nothing for a cluster the holder judged', async () => {
+  it('without the lease, publishes nothing for a cluster the holder made final', async () => {
     const fx = openStore();
     const { verdicts } = start(fx, { mayJudge: () => false });
     const now = Date.now();
     const ids = ['edge', 'lb', 'app'].map((leg) => legUp(fx, leg, now - 5_000, now + 3_000));
     dropLeg(fx, 'edge', ids[0]!, now - 5_000, now);
     const [drop] = await fx.store.sessions({ target: 'lab', leg: 'edge', limit: 1 });
-    // The holder's verdict on the same cluster, as another instance's would arrive through the store.
+    // The holder's final verdict on the same cluster, as another instance's would arrive through the store.
     const holder = { ...verdictFor(drop!), judgedAt: now + WINDOW_MS };
     fx.publish({ kind: 'verdict', ts: holder.judgedAt, target: 'lab', leg: null, verdict: holder });
-    await until(() => judge?.pending === 0, 'the cluster settled');
+    await until(() => judge?.pending === 0, 'the cluster final');
+    await until(() => judge?.standingBy === 0, 'the wait for the holder over');
     expect(verdicts).toEqual([holder]);
   });
 });
@@ -382,5 +430,6 @@ function verdictFor(drop: Session): Verdict {
     sessionIds: [drop.id],
     judgedAt: 0,
     evidence: [],
+    final: true,
   };
 }

@@ -92,8 +92,13 @@ describe('attribution end to end', () => {
     const killedAt = Date.now();
     await lb.close();
 
+    // First provisional, naming lb among its suspects; then final under the same id.
     await until(() => verdicts.length > 0, 'a verdict', VERDICT_DEADLINE_MS);
-    const [verdict] = verdicts;
+    expect(verdicts[0]).toMatchObject({ kind: 'cluster', final: false });
+    expect(verdicts[0]!.suspects).toContain('lb');
+    await until(() => verdicts.some((v) => v.final), 'the final verdict', VERDICT_DEADLINE_MS);
+    const verdict = verdicts.find((v) => v.final);
+    expect(verdict!.id).toBe(verdicts[0]!.id);
     expect(verdict).toMatchObject({
       kind: 'cluster',
       target: 'path',
@@ -112,11 +117,10 @@ describe('attribution end to end', () => {
     const { drops } = dropsResponseSchema.parse(response.json());
     expect(drops[0]).toEqual(verdict);
 
-    await until(
-      () => live!.messages.some((m) => m.type === 'event' && m.event.kind === 'verdict'),
-      'the verdict on the live stream',
-    );
-    const relayed = live.messages.find((m) => m.type === 'event' && m.event.kind === 'verdict');
+    const isFinal = (m: LiveTestClient['messages'][number]) =>
+      m.type === 'event' && m.event.kind === 'verdict' && m.event.verdict.final;
+    await until(() => live!.messages.some(isFinal), 'the verdict on the live stream');
+    const relayed = live.messages.find(isFinal);
     expect(relayed?.type === 'event' && relayed.event.kind === 'verdict' && relayed.event.verdict).toEqual(
       verdict,
     );

@@ -126,7 +126,8 @@ async function watchLab(name: string) {
     lab,
     prober,
     judge,
-    verdicts: () => [...verdicts.values()].sort((a, b) => a.at - b.at),
+    /** final verdicts, oldest first (provisional ones are published first and replaced under the same id) */
+    verdicts: () => [...verdicts.values()].filter((v) => v.final).sort((a, b) => a.at - b.at),
     drops,
     /** resolves once every leg has been up for `ms` */
     async upFor(expect: ExpectStatic, ms: number) {

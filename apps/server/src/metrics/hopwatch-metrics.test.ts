@@ -1,4 +1,4 @@
-import type { HopEvent, Session } from '@hopwatch/shared/protocol';
+import type { HopEvent, Session, Verdict } from '@hopwatch/shared/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EventBus } from '../events/bus.js';
 import { closedSession, rtt } from '../store/test-support/store-fixture.js';
@@ -47,6 +47,9 @@ describe('createMetrics', () => {
     for (const name of [
       'hopwatch_leg_up',
       'hopwatch_leg_drops_total',
+      'hopwatch_leg_connect_failures_total',
+      'hopwatch_leg_outage_seconds',
+      'hopwatch_verdicts_total',
       'hopwatch_rtt_seconds',
       'hopwatch_session_duration_seconds',
       'hopwatch_heartbeats_lost_total',
@@ -79,15 +82,31 @@ describe('createMetrics', () => {
     expect(await sample(metrics, 'hopwatch_leg_up{target="t3",leg="edge"}')).toBe(0);
   });
 
-  it('counts drops by cause and observes their durations, but not hopwatch-ended sessions or attempts', async () => {
+  it('counts established sessions lost by cause and observes their durations; failed attempts are connect failures', async () => {
     build();
     bus.publish(closeEvent(dropped({ cause: 'reset', durationMs: 100_000 })));
     bus.publish(closeEvent(dropped({ cause: 'reset', durationMs: 99_000 })));
     bus.publish(closeEvent(dropped({ cause: null, durationMs: 5_000 })));
     bus.publish(closeEvent(dropped({ cause: 'connect_failed', durationMs: 0, closedAt: 0 })));
     expect(await sample(metrics, 'hopwatch_leg_drops_total{target="t3",leg="edge",cause="reset"}')).toBe(2);
+    bus.publish(
+      closeEvent(dropped({ cause: 'handshake_rejected', httpStatus: 403, durationMs: 0, closedAt: 0 })),
+    );
+    bus.publish(closeEvent(dropped({ cause: 'connect_failed', durationMs: 0, closedAt: 0 })));
     expect(
       await sample(metrics, 'hopwatch_leg_drops_total{target="t3",leg="edge",cause="connect_failed"}'),
+    ).toBeNull();
+    expect(
+      await sample(
+        metrics,
+        'hopwatch_leg_connect_failures_total{target="t3",leg="edge",cause="connect_failed"}',
+      ),
+    ).toBe(2);
+    expect(
+      await sample(
+        metrics,
+        'hopwatch_leg_connect_failures_total{target="t3",leg="edge",cause="handshake_rejected"}',
+      ),
     ).toBe(1);
     expect(await sample(metrics, 'hopwatch_session_duration_seconds_count{target="t3",leg="edge"}')).toBe(2);
     expect(
@@ -96,6 +115,80 @@ describe('createMetrics', () => {
     expect(
       await sample(metrics, 'hopwatch_session_duration_seconds_bucket{le="60",target="t3",leg="edge"}'),
     ).toBe(0);
+  });
+
+  it('observes ended outages in seconds, not open ones', async () => {
+    build();
+    const outage = {
+      target: 't3',
+      leg: 'edge',
+      since: 1_000,
+      until: null,
+      durationMs: null,
+      firstCause: 'heartbeat_timeout' as const,
+      lastCause: 'connect_failed' as const,
+      attempts: 3,
+      lastError: null,
+      lastHttpStatus: null,
+    };
+    bus.publish({ kind: 'outage', ts: 1_000, target: 't3', leg: 'edge', outage });
+    expect(await sample(metrics, 'hopwatch_leg_outage_seconds_count{target="t3",leg="edge"}')).toBeNull();
+    bus.publish({
+      kind: 'outage',
+      ts: 73_000,
+      target: 't3',
+      leg: 'edge',
+      outage: { ...outage, until: 73_000, durationMs: 72_000 },
+    });
+    expect(await sample(metrics, 'hopwatch_leg_outage_seconds_count{target="t3",leg="edge"}')).toBe(1);
+    expect(await sample(metrics, 'hopwatch_leg_outage_seconds_bucket{le="60",target="t3",leg="edge"}')).toBe(
+      0,
+    );
+    expect(await sample(metrics, 'hopwatch_leg_outage_seconds_bucket{le="120",target="t3",leg="edge"}')).toBe(
+      1,
+    );
+  });
+
+  it('counts each final cluster verdict once per suspect; provisional ones and reports not at all', async () => {
+    build();
+    const verdict: Verdict = {
+      id: 'cluster:t3:s1',
+      target: 't3',
+      kind: 'cluster',
+      evidence: [],
+      at: 1,
+      from: 0,
+      to: 2,
+      dropped: ['edge', 'lb'],
+      clean: ['app'],
+      unknown: [],
+      suspects: ['lb', 'lb:entry'],
+      confidence: 'high',
+      signatures: [],
+      summary: '',
+      sessionIds: ['s1'],
+      judgedAt: 3,
+      final: false,
+    };
+    const publish = (v: Verdict) =>
+      bus.publish({ kind: 'verdict', ts: v.judgedAt, target: 't3', leg: null, verdict: v });
+    publish(verdict);
+    expect(
+      await sample(metrics, 'hopwatch_verdicts_total{target="t3",suspect="lb",confidence="high"}'),
+    ).toBeNull();
+    publish({ ...verdict, final: true });
+    publish({ ...verdict, final: true, judgedAt: 4 });
+    publish({ ...verdict, id: 'reported:t3:1', kind: 'reported', final: true });
+    publish({ ...verdict, id: 'cluster:t3:s2', suspects: [], confidence: 'inconclusive', final: true });
+    expect(await sample(metrics, 'hopwatch_verdicts_total{target="t3",suspect="lb",confidence="high"}')).toBe(
+      1,
+    );
+    expect(
+      await sample(metrics, 'hopwatch_verdicts_total{target="t3",suspect="lb:entry",confidence="high"}'),
+    ).toBe(1);
+    expect(
+      await sample(metrics, 'hopwatch_verdicts_total{target="t3",suspect="",confidence="inconclusive"}'),
+    ).toBe(1);
   });
 
   it('observes answered RTT in seconds, counts lost heartbeats, and leaves suspect samples out', async () => {

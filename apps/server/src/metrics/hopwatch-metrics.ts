@@ -14,6 +14,11 @@ export const RTT_BUCKETS_S = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0
 export const SESSION_DURATION_BUCKETS_S = [
   1, 5, 10, 30, 60, 100, 110, 120, 300, 350, 600, 1_800, 3_600, 7_200, 21_600, 43_200, 86_400,
 ];
+/**
+ * Outage lengths from a second (a drop and a quick reconnect) to a day, with the reconnect backoff's reach
+ * (60 s max) and the 2-minute HopwatchLegDown threshold as edges.
+ */
+export const OUTAGE_DURATION_BUCKETS_S = [1, 2, 5, 10, 30, 60, 120, 300, 600, 1_800, 3_600, 14_400, 86_400];
 /** Event-loop delays of a stalled prober; 1 s is the default stallThreshold, which the alert rules use. */
 export const EVENT_LOOP_DELAY_BUCKETS_S = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
@@ -43,10 +48,31 @@ export function createMetrics(sources: MetricsSources): HopwatchMetrics {
   });
   const drops = new Counter({
     name: 'hopwatch_leg_drops_total',
-    help: 'Sessions the path ended (hopwatch ending them is not a drop), by cause',
+    help: 'Established sessions the path ended (failed attempts and hopwatch ending them are not drops), by cause',
     labelNames: ['target', 'leg', 'cause'] as const,
     registers: [registry],
   });
+  const connectFailures = new Counter({
+    name: 'hopwatch_leg_connect_failures_total',
+    help: 'Connection attempts that failed before a session was established (the retries of a leg that is down)',
+    labelNames: ['target', 'leg', 'cause'] as const,
+    registers: [registry],
+  });
+  const outageDuration = new Histogram({
+    name: 'hopwatch_leg_outage_seconds',
+    help: 'Length of ended outages: from the drop (or first failed attempt) until a session was established again',
+    labelNames: ['target', 'leg'] as const,
+    buckets: OUTAGE_DURATION_BUCKETS_S,
+    registers: [registry],
+  });
+  const verdicts = new Counter({
+    name: 'hopwatch_verdicts_total',
+    help: 'Final verdicts on drop clusters, one per suspect segment (suspect="" when there is none)',
+    labelNames: ['target', 'suspect', 'confidence'] as const,
+    registers: [registry],
+  });
+  /** final verdicts already counted: a late drop re-judges a final verdict under the same id */
+  const countedVerdicts = new Set<string>();
   const rtt = new Histogram({
     name: 'hopwatch_rtt_seconds',
     help: 'Heartbeat round-trip time; samples taken while hopwatch itself stalled are left out',
@@ -92,9 +118,28 @@ export function createMetrics(sources: MetricsSources): HopwatchMetrics {
       case 'session_close': {
         const { session } = event;
         if (session.cause === null) return; // hopwatch closed it: not a drop
-        drops.inc({ target: event.target, leg: event.leg, cause: session.cause });
-        if (!ATTEMPT_CAUSES.includes(session.cause) && session.durationMs !== null) {
+        const labels = { target: event.target, leg: event.leg, cause: session.cause };
+        if (ATTEMPT_CAUSES.includes(session.cause)) {
+          connectFailures.inc(labels);
+          return;
+        }
+        drops.inc(labels);
+        if (session.durationMs !== null) {
           sessionDuration.observe({ target: event.target, leg: event.leg }, session.durationMs / 1_000);
+        }
+        return;
+      }
+      case 'outage':
+        if (event.outage.durationMs !== null) {
+          outageDuration.observe({ target: event.target, leg: event.leg }, event.outage.durationMs / 1_000);
+        }
+        return;
+      case 'verdict': {
+        const { verdict } = event;
+        if (!verdict.final || verdict.kind !== 'cluster' || countedVerdicts.has(verdict.id)) return;
+        rememberBounded(countedVerdicts, verdict.id);
+        for (const suspect of verdict.suspects.length > 0 ? verdict.suspects : ['']) {
+          verdicts.inc({ target: verdict.target, suspect, confidence: verdict.confidence });
         }
         return;
       }
@@ -106,10 +151,19 @@ export function createMetrics(sources: MetricsSources): HopwatchMetrics {
         eventLoopDelay.observe(event.delayMs / 1_000);
         return;
       case 'session_open':
-      case 'verdict':
         return;
     }
   });
 
   return { registry, close: unsubscribe };
+}
+
+/** Verdict ids remembered against double counting; far more than clusters re-judged within their window. */
+const COUNTED_VERDICTS_CAP = 10_000;
+
+function rememberBounded(ids: Set<string>, id: string): void {
+  ids.add(id);
+  if (ids.size <= COUNTED_VERDICTS_CAP) return;
+  const oldest = ids.values().next();
+  if (!oldest.done) ids.delete(oldest.value);
 }

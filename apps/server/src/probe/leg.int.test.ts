@@ -43,7 +43,8 @@ describe('a leg against an echo server', () => {
     const [closed] = h.closes();
     expect(closed).toMatchObject({ id: open.sessionId, cause: null, suspect: false });
     expect(closed!.durationMs).toBeGreaterThan(0);
-    expect(h.of('leg_state').at(-1)).toMatchObject({ state: 'down', retryAt: null });
+    // hopwatch ended the session: no drop, so no outage; a leg watched again starts connecting
+    expect(h.of('leg_state').at(-1)).toMatchObject({ state: 'connecting', retryAt: null });
     // the far side saw a clean close, not a dropped connection
     await expect.poll(() => echo.connections[0]?.readyState).toBe(3);
     expect(h.logLines).toEqual([
@@ -74,8 +75,10 @@ describe('a leg against an echo server', () => {
     const second = await h.waitFor('session_open', (e) => e.sessionId !== first.sessionId);
     expect(second.sessionId).toMatch(/^lab\/edge\/2-/);
     const states = h.of('leg_state').map((e) => e.state);
-    expect(states).toEqual(['connecting', 'up', 'down', 'connecting', 'up']);
+    // the retry happens while the leg is down: it stays down, since the drop, until the session opens
+    expect(states).toEqual(['connecting', 'up', 'down', 'down', 'up']);
     const down = h.of('leg_state')[2]!;
+    expect(h.of('leg_state')[3]).toMatchObject({ state: 'down', since: down.since, retryAt: null });
     expect(down.retryAt).toBeGreaterThanOrEqual(down.ts);
     // reconnect.initial is 50 ms: the first retry waits at most that (full jitter)
     expect(down.retryAt! - down.ts).toBeLessThanOrEqual(50);

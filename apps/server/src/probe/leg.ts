@@ -10,10 +10,15 @@
 //
 // `end()` is the only place a session's cause is decided; socket events, the watchdog, the connect and
 // open-step timers and stop() all go through it, and it releases every timer of the attempt.
+//
+// The phase above is the leg's machinery; the state its leg_state events announce is the outage machine's
+// (packages/shared/src/outages), fed the same session events the server's outage tracker sees: up or down,
+// connecting only before the first session, and a `since` that failed retries never move.
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
-import type { HopEvent, LegState, Session } from '@hopwatch/shared/protocol';
+import { initialCondition, type LegCondition, nextCondition } from '@hopwatch/shared/outages';
+import type { HopEvent, Session } from '@hopwatch/shared/protocol';
 import { backoffDelay, heartbeatSlot } from '@hopwatch/shared/time';
 import WebSocket from 'ws';
 import type { LegConfig } from '../config/types.js';
@@ -47,6 +52,11 @@ export interface LegOptions {
   alpnChecks: AlpnChecks | null;
   /** for backoff jitter */
   random?: () => number;
+  /**
+   * where the leg's condition stands when it starts: a leg a reload replaced goes on with its predecessor's
+   * (a down leg stays in its outage); default connecting since now
+   */
+  condition?: LegCondition | null;
   /** how long a close hopwatch chose (stop, reload) may wait for the far side's close frame */
   closeTimeoutMs?: number;
 }
@@ -90,8 +100,7 @@ export class Leg {
   /** where in every heartbeat interval this leg beats: its own, across reconnects and reloads */
   readonly #slot: number;
   #phase: LegPhase = 'idle';
-  #state: LegState = 'down';
-  #since = Date.now();
+  #condition: LegCondition = initialCondition(Date.now());
   #attempt: Attempt | null = null;
   #attempts = 0;
   /** exponent of the next backoff delay; reset after a session that outlived `reconnect.max` */
@@ -111,6 +120,7 @@ export class Leg {
     this.#closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
     this.#alpnEndpoint = safeAlpnEndpoint(options.config);
     this.#slot = heartbeatSlot(`${options.target}\u0000${options.config.name}`);
+    if (options.condition) this.#condition = options.condition;
   }
 
   start(): void {
@@ -144,8 +154,8 @@ export class Leg {
     return {
       target: this.target,
       leg: this.config.name,
-      state: this.#state,
-      since: this.#since,
+      state: this.#condition.state,
+      since: this.#condition.since,
       sessionId: attempt && this.#phase === 'open' ? attempt.id : null,
       lastReplyAt: this.#phase === 'open' ? (attempt?.heartbeat?.lastReplyAt ?? null) : null,
     };
@@ -157,7 +167,7 @@ export class Leg {
     this.#retryTimer = null;
     this.#phase = 'connecting';
     this.#attempts += 1;
-    this.#setState('connecting', null);
+    this.#announceState(null);
     const attempt: Attempt = {
       id: `${this.target}/${this.config.name}/${this.#attempts}-${randomBytes(4).toString('hex')}`,
       ws: null,
@@ -322,7 +332,8 @@ export class Leg {
       sessionId: attempt.id,
       handshake: attempt.timing.result(this.#alpnProbe()),
     });
-    this.#setState('up', null);
+    this.#condition = nextCondition(this.#condition, { type: 'open', at: attempt.openedAt }).condition;
+    this.#announceState(null);
     const heartbeat = new Heartbeat(this.config.heartbeat, {
       ping: (payload) => {
         attempt.lastFrameAt = Date.now();
@@ -397,6 +408,7 @@ export class Leg {
       handshake: attempt.timing.result(this.#alpnProbe()),
     };
     this.#publish({ kind: 'session_close', ts: now, target: this.target, leg: this.config.name, session });
+    this.#condition = nextCondition(this.#condition, { type: 'close', session }).condition;
   }
 
   /** The attempt's socket is closed: wait and reconnect, or finish stopping. Runs once per attempt. */
@@ -412,28 +424,26 @@ export class Leg {
     const delay = backoffDelay(this.config.reconnect, this.#backoffStep, this.#random);
     this.#backoffStep += 1;
     this.#phase = 'waiting';
-    this.#setState('down', Date.now() + delay);
+    this.#announceState(Date.now() + delay);
     this.#retryTimer = setTimeout(() => this.#connect(), delay);
   }
 
   #finishStop(): void {
     this.#phase = 'stopped';
-    this.#setState('down', null);
+    this.#announceState(null);
     this.#resolveStopped?.();
     this.#resolveStopped = null;
   }
 
-  #setState(state: LegState, retryAt: number | null): void {
-    const now = Date.now();
-    if (state !== this.#state) this.#since = now;
-    this.#state = state;
+  /** Publishes the outage machine's state at every phase change; `retryAt` while waiting to reconnect. */
+  #announceState(retryAt: number | null): void {
     this.#publish({
       kind: 'leg_state',
-      ts: now,
+      ts: Date.now(),
       target: this.target,
       leg: this.config.name,
-      state,
-      since: this.#since,
+      state: this.#condition.state,
+      since: this.#condition.since,
       retryAt,
     });
   }

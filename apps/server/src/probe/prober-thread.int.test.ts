@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { legConfig, probeSuite, target } from './test-support/harness.js';
-import { wsServer } from './test-support/servers.js';
+import { closedPort, wsServer } from './test-support/servers.js';
 
 const workerUrl = new URL('../../dist/probe/prober-worker.js', import.meta.url);
 if (!existsSync(fileURLToPath(workerUrl))) {
@@ -81,6 +81,29 @@ describe('the prober thread', () => {
         .map((line) => line.leg)
         .sort(),
     ).toEqual(['added', 'kept', 'removed']);
-    expect(h.prober.status().every((s) => s.state === 'down' && s.sessionId === null)).toBe(true);
+    // as the in-process prober: a stopped prober runs no legs
+    expect(h.prober.status()).toEqual([]);
+  });
+
+  it('starts a leg from the outage tracker’s condition: a down leg stays in its outage, since unmoved', async () => {
+    const port = await closedPort();
+    const since = Date.now() - 60_000;
+    const outage = {
+      since,
+      attempts: 3,
+      firstCause: 'reset' as const,
+      lastCause: 'connect_failed' as const,
+      lastError: 'ECONNREFUSED',
+      lastHttpStatus: null,
+    };
+    const h = probe([{ name: 'down', url: `ws://127.0.0.1:${port}/ws` }], {
+      workerUrl,
+      conditionOf: (_target, leg) => (leg === 'down' ? { state: 'down', since, outage } : null),
+    });
+    expect(h.prober.status()).toMatchObject([{ leg: 'down', state: 'down', since }]);
+    await h.waitForCount('session_close', 2);
+    await h.waitForCount('leg_state', 3);
+    expect(h.of('leg_state').every((e) => e.state === 'down' && e.since === since)).toBe(true);
+    expect(h.prober.status()).toMatchObject([{ leg: 'down', state: 'down', since }]);
   });
 });

@@ -13,6 +13,7 @@
 // synchronous. A worker that dies is started again with the current targets; its open sessions are closed
 // as orphans at the next start, as after a crash.
 import { Worker } from 'node:worker_threads';
+import { initialCondition, type LegCondition } from '@hopwatch/shared/outages';
 import type { HopEvent } from '@hopwatch/shared/protocol';
 import type { TargetConfig } from '../config/types.js';
 import { legKey, type ProbeLogger, sessionCloseFields } from './prober.js';
@@ -24,9 +25,12 @@ export interface ProberThreadSettings {
   alpnCheckIntervalMs?: number;
 }
 
+/** Each leg's condition as the outage tracker knows it, by legKey: a leg the worker (re)starts goes on from it. */
+export type LegConditions = Record<string, LegCondition>;
+
 export type ToWorker =
-  | { type: 'start'; targets: TargetConfig[]; settings: ProberThreadSettings }
-  | { type: 'apply'; targets: TargetConfig[] }
+  | { type: 'start'; targets: TargetConfig[]; settings: ProberThreadSettings; conditions: LegConditions }
+  | { type: 'apply'; targets: TargetConfig[]; conditions: LegConditions }
   | { type: 'stop' };
 
 export type FromWorker =
@@ -38,6 +42,8 @@ export interface ThreadedProberOptions extends ProberThreadSettings {
   bus: { publish(event: HopEvent): unknown };
   /** receives the "ws close" line per session; silent when absent */
   logger?: ProbeLogger;
+  /** a leg's condition as the outage tracker knows it (see ProberOptions.conditionOf) */
+  conditionOf?: (target: string, leg: string) => LegCondition | null;
   /** the built worker script; defaults to prober-worker.js beside this file */
   workerUrl?: URL;
 }
@@ -75,7 +81,7 @@ export class ThreadedProber implements ProberHandle {
     this.#targets = targets;
     if (!this.#worker) return;
     this.#mirrorTargets(targets);
-    this.#post({ type: 'apply', targets });
+    this.#post({ type: 'apply', targets, conditions: this.#conditions(targets) });
   }
 
   status(): LegStatus[] {
@@ -83,7 +89,12 @@ export class ThreadedProber implements ProberHandle {
   }
 
   #spawn(): void {
-    const { bus: _bus, logger: _logger, workerUrl, targets: _targets, ...settings } = this.#options;
+    const { stallThresholdMs, closeTimeoutMs, alpnCheckIntervalMs, workerUrl } = this.#options;
+    const settings: ProberThreadSettings = {
+      stallThresholdMs,
+      ...(closeTimeoutMs ? { closeTimeoutMs } : {}),
+      ...(alpnCheckIntervalMs ? { alpnCheckIntervalMs } : {}),
+    };
     const worker = new Worker(workerUrl ?? DEFAULT_WORKER_URL);
     this.#worker = worker;
     worker.on('message', (message: FromWorker) => {
@@ -99,7 +110,23 @@ export class ThreadedProber implements ProberHandle {
       this.#mirrorTargets(this.#targets);
       this.#spawn();
     });
-    this.#post({ type: 'start', targets: this.#targets, settings });
+    this.#post({
+      type: 'start',
+      targets: this.#targets,
+      settings,
+      conditions: this.#conditions(this.#targets),
+    });
+  }
+
+  #conditions(targets: TargetConfig[]): LegConditions {
+    const conditions: LegConditions = {};
+    for (const target of targets) {
+      for (const leg of target.legs) {
+        const condition = this.#options.conditionOf?.(target.name, leg.name);
+        if (condition) conditions[legKey(target.name, leg.name)] = condition;
+      }
+    }
+    return conditions;
   }
 
   #post(message: ToWorker): void {
@@ -123,20 +150,24 @@ export class ThreadedProber implements ProberHandle {
     }
   }
 
-  /** Legs not yet heard of are `down` since now, as a Leg is before it starts; removed legs disappear. */
+  /**
+   * Legs not yet heard of stand where a Leg stands before it starts: at the tracker's condition, or connecting
+   * since now; removed legs disappear.
+   */
   #mirrorTargets(targets: TargetConfig[]): void {
     const next = new Map<string, LegStatus>();
     const now = Date.now();
     for (const target of targets) {
       for (const leg of target.legs) {
         const key = legKey(target.name, leg.name);
+        const condition = this.#options.conditionOf?.(target.name, leg.name) ?? initialCondition(now);
         next.set(
           key,
           this.#legs.get(key) ?? {
             target: target.name,
             leg: leg.name,
-            state: 'down',
-            since: now,
+            state: condition.state,
+            since: condition.since,
             sessionId: null,
             lastReplyAt: null,
           },
@@ -158,10 +189,6 @@ export class ThreadedProber implements ProberHandle {
       worker.postMessage({ type: 'stop' } satisfies ToWorker);
     });
     await worker.terminate();
-    for (const status of this.#legs.values()) {
-      status.state = 'down';
-      status.sessionId = null;
-      status.lastReplyAt = null;
-    }
+    this.#legs.clear();
   }
 }

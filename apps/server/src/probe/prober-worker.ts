@@ -3,12 +3,14 @@
 import { parentPort } from 'node:worker_threads';
 import type { HopEvent } from '@hopwatch/shared/protocol';
 import { legKey, Prober } from './prober.js';
-import type { FromWorker, ToWorker } from './prober-thread.js';
+import type { FromWorker, LegConditions, ToWorker } from './prober-thread.js';
 
 const port = parentPort;
 if (!port) throw new Error('prober-worker.js runs in a worker thread (see prober-thread.ts)');
 
 let prober: Prober | null = null;
+/** the outage tracker's conditions, as of the last start or apply */
+let conditions: LegConditions = {};
 let events: HopEvent[] = [];
 /** legs whose status a session or state event changed since the last batch */
 const touched = new Map<string, { target: string; leg: string }>();
@@ -40,9 +42,11 @@ port.on('message', (message: ToWorker) => {
     case 'start': {
       if (prober) return;
       const { settings } = message;
+      conditions = message.conditions;
       prober = new Prober({
         targets: message.targets,
         bus: { publish },
+        conditionOf: (target, leg) => conditions[legKey(target, leg)] ?? null,
         stallThresholdMs: settings.stallThresholdMs,
         ...(settings.closeTimeoutMs ? { closeTimeoutMs: settings.closeTimeoutMs } : {}),
         ...(settings.alpnCheckIntervalMs ? { alpnCheckIntervalMs: settings.alpnCheckIntervalMs } : {}),
@@ -51,6 +55,7 @@ port.on('message', (message: ToWorker) => {
       return;
     }
     case 'apply':
+      conditions = message.conditions;
       prober?.apply(message.targets);
       return;
     case 'stop':

@@ -41,6 +41,28 @@ describe('apply (config reload)', () => {
     expect(h.prober.status()[0]!.sessionId).toBe(opened.get('kept'));
   });
 
+  it("a leg started where the outage tracker left it: a down leg's reload does not move its since", async () => {
+    const port = await closedPort();
+    const outage = {
+      since: 1_000,
+      attempts: 4,
+      firstCause: 'heartbeat_timeout' as const,
+      lastCause: 'connect_failed' as const,
+      lastError: 'ECONNREFUSED',
+      lastHttpStatus: null,
+    };
+    const h = probe(
+      { name: 'dead', url: `ws://127.0.0.1:${port}/ws` },
+      { conditionOf: () => ({ state: 'down', since: 1_000, outage }) },
+    );
+    await h.waitForCount('session_close', 2);
+    expect(h.of('leg_state').length).toBeGreaterThan(2);
+    expect(h.of('leg_state').map((e) => [e.state, e.since])).toEqual(
+      h.of('leg_state').map(() => ['down', 1_000]),
+    );
+    expect(h.prober.status()[0]).toMatchObject({ state: 'down', since: 1_000 });
+  });
+
   it('stop() waits for legs still closing after a reload, and closes every session with cause null', async () => {
     const echo = servers.add(await wsServer());
     const h = probe([
@@ -73,7 +95,8 @@ describe('many legs', () => {
     expect(connecting).toBeGreaterThan(0);
     expect(connecting).toBeLessThan(250);
     await h.prober.stop();
-    const started = h.of('leg_state').filter((e) => e.state === 'connecting').length;
+    // every leg that started announces its stop; the queued ones never started, so they say nothing
+    const started = new Set(h.of('leg_state').map((e) => e.leg)).size;
     expect(started).toBe(connecting);
 
     const all = probe(legs);

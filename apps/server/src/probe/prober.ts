@@ -1,6 +1,7 @@
 // The prober: every leg of every target, the stall monitor that keeps hopwatch's own stalls out of the
 // evidence, the shared h2/ALPN checks, and the JSON log line per session close (docs/spec.md#3-command-line).
 import { isDeepStrictEqual } from 'node:util';
+import type { LegCondition } from '@hopwatch/shared/outages';
 import type { HopEvent, Session } from '@hopwatch/shared/protocol';
 import type { LegConfig, TargetConfig } from '../config/types.js';
 import { AlpnChecks } from './alpn-probe.js';
@@ -24,6 +25,8 @@ export interface ProberOptions {
   logger?: ProbeLogger;
   /** for backoff jitter */
   random?: () => number;
+  /** a leg's condition as the outage tracker knows it, so a leg a reload replaces goes on from there */
+  conditionOf?: (target: string, leg: string) => LegCondition | null;
   /** how long a close hopwatch chose (stop, reload) may wait for the far side */
   closeTimeoutMs?: number;
   /** how often a wss endpoint's h2/ALPN support is checked again */
@@ -121,6 +124,7 @@ export class Prober implements ProberHandle {
       stallMonitor: this.stallMonitor,
       alpnChecks: this.#alpnChecks,
       ...(this.#options.random ? { random: this.#options.random } : {}),
+      condition: this.#options.conditionOf?.(entry.target, entry.config.name) ?? null,
       ...(this.#options.closeTimeoutMs ? { closeTimeoutMs: this.#options.closeTimeoutMs } : {}),
     });
     this.#legs.set(key, leg);

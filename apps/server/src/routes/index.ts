@@ -37,6 +37,7 @@ export async function registerRoutes(app: FastifyInstance, options: RouteOptions
     store: runtime.store,
     lastSeq: () => runtime.events.lastSeq(),
     legStatus: () => runtime.prober.status(),
+    legCondition: (target, leg) => runtime.outages.condition(target, leg),
     now: Date.now,
   } satisfies ApiSources);
   await app.register(dropsRoutes, { targets, store: runtime.store });

@@ -4,6 +4,7 @@
 import type {
   HopEvent,
   Incident,
+  Outage,
   RttResponse,
   Session,
   StoredEvent,
@@ -14,6 +15,7 @@ import { type Db, messageOf, openDatabase, readMeta, writeMeta } from './db.js';
 import { EventLog } from './events.js';
 import { IncidentTable } from './incidents.js';
 import { LegRegistry } from './legs.js';
+import { OutageTable } from './outages.js';
 import {
   DEFAULT_RAW_RETENTION_MS,
   type PruneTask,
@@ -24,7 +26,7 @@ import {
 import { RttTable } from './rtt.js';
 import { SessionTable } from './sessions.js';
 import { StallTable } from './stalls.js';
-import type { PruneResult, RttSample, SessionQuery, StallRecord, Store } from './store.js';
+import type { OutageQuery, PruneResult, RttSample, SessionQuery, StallRecord, Store } from './store.js';
 import { VerdictTable } from './verdicts.js';
 
 export const FLUSH_INTERVAL_MS = 100;
@@ -60,6 +62,7 @@ export class SqliteStore implements Store {
   readonly #rtt: RttTable;
   readonly #verdicts: VerdictTable;
   readonly #stalls: StallTable;
+  readonly #outages: OutageTable;
   readonly #incidents: IncidentTable;
   readonly #writers: readonly BatchedWriter[];
   readonly #flushTransaction: (closing: boolean) => void;
@@ -87,9 +90,18 @@ export class SqliteStore implements Store {
     });
     this.#verdicts = new VerdictTable(db, { report });
     this.#stalls = new StallTable(db, { report });
+    this.#outages = new OutageTable(db, { report });
     this.#incidents = new IncidentTable(db, { now: this.#now });
     // Legs first: RTT rows refer to their ids.
-    this.#writers = [this.#legs, this.#events, this.#sessions, this.#rtt, this.#verdicts, this.#stalls];
+    this.#writers = [
+      this.#legs,
+      this.#events,
+      this.#sessions,
+      this.#rtt,
+      this.#verdicts,
+      this.#stalls,
+      this.#outages,
+    ];
     this.#flushTransaction = db.transaction((closing: boolean) => {
       for (const writer of this.#writers) writer.write(closing);
       writeMeta(db, LAST_SEQ, this.#lastSeq);
@@ -135,6 +147,9 @@ export class SqliteStore implements Store {
           break;
         case 'prober_stall':
           this.#stalls.queue(event);
+          break;
+        case 'outage':
+          this.#outages.queue(event.outage);
           break;
         case 'leg_state':
           // Live state only; it stays in the event log and is not projected.
@@ -194,6 +209,11 @@ export class SqliteStore implements Store {
     return this.#verdicts.query(query);
   }
 
+  async outages(query: OutageQuery): Promise<Outage[]> {
+    this.flush();
+    return this.#outages.query(query);
+  }
+
   async createIncident(incident: Omit<Incident, 'id' | 'createdAt'>): Promise<Incident> {
     return this.#incidents.create(incident);
   }
@@ -238,6 +258,7 @@ export class SqliteStore implements Store {
       (limit) => this.#sessions.pruneSome(full, limit),
       (limit) => this.#verdicts.pruneSome(full, limit),
       (limit) => this.#stalls.pruneSome(full, limit),
+      (limit) => this.#outages.pruneSome(full, limit),
     ];
     for (const leg of this.#legs.all()) {
       tasks.push((limit) => this.#rtt.pruneChunksSome(leg.id, raw, limit));

@@ -1,7 +1,7 @@
 // The one narrow storage interface, implemented by SQLite (store/sqlite-store.ts) and by PostgreSQL for
 // several hopwatch instances sharing one store (store/postgres/), without touching callers. Both are held to
 // one contract suite (store.contract.int.test.ts).
-import type { Incident, RttResponse, Session, StoredEvent, Verdict } from '@hopwatch/shared/protocol';
+import type { Incident, Outage, RttResponse, Session, StoredEvent, Verdict } from '@hopwatch/shared/protocol';
 import type { EventSequencer } from '../events/bus.js';
 
 /** Replays stored events after a sequence number (the live hub's resume); tests may pass an array. */
@@ -23,6 +23,17 @@ export interface SessionQuery {
   /** sessions overlapping [from, to] (open ones count as lasting until now) */
   from?: number;
   to?: number;
+  limit: number;
+}
+
+export interface OutageQuery {
+  target?: string;
+  leg?: string;
+  /** outages overlapping [from, to] (open ones count as lasting until now) */
+  from?: number;
+  to?: number;
+  /** only outages still open (until null): the tracker's restart recovery asks for these */
+  open?: boolean;
   limit: number;
 }
 
@@ -51,7 +62,10 @@ export interface StallRecord {
  * (docs/storage.md).
  */
 export interface Store extends EventSequencer, EventReplay {
-  /** Projects one sequenced event into sessions, RTT, verdicts and stalls. Called for every bus event. */
+  /**
+   * Projects one sequenced event into sessions, RTT, verdicts, stalls and outages. Called for every bus event.
+   * An `outage` event carries the whole outage as it stands: keep the latest per (target, leg, since).
+   */
   project(stored: StoredEvent): void;
   sessions(query: SessionQuery): Promise<Session[]>;
   /** Raw heartbeats in [from, to), each leg's in time order; meant for short ranges (the raw window is 48 h). */
@@ -68,6 +82,11 @@ export interface Store extends EventSequencer, EventReplay {
   /** Queues a verdict like its `verdict` event does (the same id twice keeps the later one). */
   saveVerdict(verdict: Verdict): void;
   verdicts(query: { target?: string; from?: number; to?: number; limit: number }): Promise<Verdict[]>;
+  /**
+   * Outages newest first by `since`, as their latest `outage` event left them (`until` null while open).
+   * Retention deletes ended outages like sessions; open ones are kept.
+   */
+  outages(query: OutageQuery): Promise<Outage[]>;
   /** Written at once, not batched: the caller answers with the id. */
   createIncident(incident: Omit<Incident, 'id' | 'createdAt'>): Promise<Incident>;
   incident(id: string): Promise<Incident | null>;

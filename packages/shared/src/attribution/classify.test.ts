@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyLeg, type LegClassification } from './classify.js';
+import { acrossTheDrops, classifyLeg, type LegClassification } from './classify.js';
 import { drop, heartbeats, legFacts, S, session, T0 } from './test-support/fixtures.js';
 import type { Drop, HeartbeatSample } from './types.js';
 
@@ -98,5 +98,97 @@ describe('classifyLeg', () => {
     ],
   ])('%s', (_name, c, expected) => {
     expect(classify(c)).toEqual({ leg: 'edge', ...expected });
+  });
+});
+
+// Issue #11: a hop killed a few seconds after the legs connected. The leg that stayed up connected inside the
+// window, yet it answered across the drops: it is clean, judged at the drops, not over the whole window.
+describe('clean is judged at the drops', () => {
+  const lb = legFacts('lb', ['lb', 'app'], { intervalMs: 2 * S, timeoutMs: 4 * S });
+  const app = legFacts('app', ['app'], { intervalMs: 2 * S, timeoutMs: 4 * S });
+  const wide = { from: T0 - 11 * S, to: T0 + 11 * S };
+  const fresh = session({ leg: 'app', openedAt: T0 - 3 * S });
+  const reset = drop('lb', T0, { cause: 'reset', durationMs: 3 * S });
+  const timeout = drop('lb', T0, { cause: 'heartbeat_timeout', durationMs: 30 * S });
+
+  function judge(drops: Drop[], sessions: ReturnType<typeof session>[], samples: HeartbeatSample[]) {
+    const across = acrossTheDrops(drops, [lb, app], wide);
+    return classifyLeg({
+      leg: app,
+      window: wide,
+      drops: [],
+      sessions,
+      samples,
+      ...(across ? { across } : {}),
+    });
+  }
+
+  it.each<[string, Drop[], ReturnType<typeof session>[], HeartbeatSample[], Omit<LegClassification, 'leg'>]>([
+    [
+      'connected 3 s before a reset, answered through it and after',
+      [reset],
+      [fresh],
+      heartbeats(fresh, T0 - 2 * S, T0 + 4 * S, 2 * S),
+      { state: 'clean', reason: 'up, every heartbeat answered' },
+    ],
+    [
+      'connected 3 s before a reset, but no reply since the drop yet (a provisional verdict)',
+      [reset],
+      [fresh],
+      heartbeats(fresh, T0 - 2 * S, T0 - 1, 2 * S),
+      { state: 'unknown', reason: 'no heartbeat answered since the drops yet' },
+    ],
+    [
+      'a heartbeat timeout: the cut may lie timeout + interval before it, the leg connected after that',
+      [timeout],
+      [fresh],
+      heartbeats(fresh, T0 - 2 * S, T0 + 4 * S, 2 * S),
+      { state: 'unknown', reason: 'connecting during the window' },
+    ],
+    [
+      'a heartbeat timeout, the leg up from before the possible cut and answering',
+      [timeout],
+      [session({ leg: 'app', openedAt: T0 - 7 * S, id: 'app-7' })],
+      heartbeats({ leg: 'app', id: 'app-7' }, T0 - 6 * S, T0 + 2 * S, 2 * S),
+      { state: 'clean', reason: 'up, every heartbeat answered' },
+    ],
+    [
+      'the heartbeat due at the drop was lost',
+      [reset],
+      [fresh],
+      heartbeats(fresh, T0 - 2 * S, T0 + 4 * S, 2 * S, (i) => (i === 1 ? null : 20)),
+      { state: 'unknown', reason: '1 heartbeat lost' },
+    ],
+    [
+      'a lost heartbeat after the first reply past the drops belongs to the next cluster',
+      [reset],
+      [fresh],
+      heartbeats(fresh, T0 - 2 * S, T0 + 6 * S, 2 * S, (i) => (i === 3 ? null : 20)),
+      { state: 'clean', reason: 'up, every heartbeat answered' },
+    ],
+    [
+      'closed before the last drop',
+      [reset, drop('lb', T0 + 2 * S, { cause: 'reset' })],
+      [session({ leg: 'app', openedAt: T0 - 3 * S, closedAt: T0 + S, id: 'app-c' })],
+      heartbeats({ leg: 'app', id: 'app-c' }, T0 - 2 * S, T0 + S, 2 * S),
+      { state: 'unknown', reason: 'closed during the window' },
+    ],
+  ])('%s', (_name, drops, sessions, samples, expected) => {
+    expect(judge(drops, sessions, samples)).toEqual({ leg: 'app', ...expected });
+  });
+
+  it('spans from the earliest possible cut to the last drop, inside the window', () => {
+    expect(acrossTheDrops([reset], [lb, app], wide)).toEqual({ from: T0, to: T0 });
+    expect(acrossTheDrops([timeout, drop('lb', T0 + 3 * S)], [lb, app], wide)).toEqual({
+      from: T0 - 6 * S,
+      to: T0 + 3 * S,
+    });
+    expect(
+      acrossTheDrops([drop('lb', T0 - 10 * S, { cause: 'heartbeat_timeout' })], [lb, app], wide),
+    ).toEqual({
+      from: wide.from,
+      to: T0 - 10 * S,
+    });
+    expect(acrossTheDrops([], [lb, app], wide)).toBeUndefined();
   });
 });

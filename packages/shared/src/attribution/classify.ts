@@ -1,6 +1,9 @@
 // Each leg over a judged window is `dropped`, `clean` or `unknown` (docs/spec.md#1-concepts):
 //   dropped  it has a drop in the cluster that hopwatch did not take while stalled
-//   clean    one session was up through the whole window, and every heartbeat in it was answered
+//   clean    one session was up across the drops (from the earliest moment the path may have been cut to the
+//            last drop), every heartbeat from then until its first reply after the drops was answered, and
+//            replies came at least every interval + timeout. When it connected does not matter: a leg that
+//            connected a second before the cut and answered through it is as good a witness as an old one.
 //   unknown  everything else: connecting, already down, heartbeats lost, or samples taken while hopwatch stalled
 // Only a clean leg exonerates the segments it covers, so anything short of proof of life is unknown, never clean.
 
@@ -28,6 +31,34 @@ export interface LegWindowEvidence {
   sessions: readonly Session[];
   /** the leg's heartbeats; those outside the window are ignored */
   samples: readonly HeartbeatSample[];
+  /**
+   * the span the leg must have been up and answering across to be clean (see acrossTheDrops); default: the
+   * whole window with no reply required after it (a reported drop)
+   */
+  across?: TimeWindow;
+}
+
+/**
+ * The span a clean leg must cover for a cluster: from the earliest moment the path may have been cut to the
+ * last drop. A heartbeat timeout is noticed up to timeout + interval after the cut (the last reply came at
+ * most that long before), any other cause at once. Never wider than the window.
+ */
+export function acrossTheDrops(
+  drops: readonly Drop[],
+  legs: readonly LegFacts[],
+  window: TimeWindow,
+): TimeWindow | undefined {
+  if (drops.length === 0) return undefined;
+  let from = Number.POSITIVE_INFINITY;
+  let to = Number.NEGATIVE_INFINITY;
+  for (const drop of drops) {
+    const leg = legs.find((l) => l.name === drop.leg);
+    const noticedAfter =
+      drop.cause === 'heartbeat_timeout' && leg ? leg.heartbeatTimeoutMs + leg.heartbeatIntervalMs : 0;
+    from = Math.min(from, drop.closedAt - noticedAfter);
+    to = Math.max(to, drop.closedAt);
+  }
+  return { from: Math.max(window.from, from), to: Math.min(window.to, to) };
 }
 
 export function classifyLeg(evidence: LegWindowEvidence): LegClassification {
@@ -41,15 +72,32 @@ export function classifyLeg(evidence: LegWindowEvidence): LegClassification {
     return { leg: leg.name, state: 'unknown', reason: 'dropped while hopwatch itself stalled' };
   }
 
+  // A cluster's legs are judged across its drops and must answer after them; a reported drop's across the
+  // whole window, which ends at most at now.
+  const across = evidence.across ?? window;
+  const replyAfter = evidence.across !== undefined;
   const sessions = evidence.sessions.filter((s) => s.leg === leg.name);
   const through = sessions.find(
-    (s) => s.openedAt <= window.from && (s.closedAt === null || s.closedAt >= window.to),
+    (s) => s.openedAt <= across.from && (s.closedAt === null || s.closedAt >= across.to),
   );
-  if (through === undefined) return { leg: leg.name, state: 'unknown', reason: whyNotUp(sessions, window) };
+  if (through === undefined) return { leg: leg.name, state: 'unknown', reason: whyNotUp(sessions, across) };
 
-  const inWindow = evidence.samples.filter(
-    (s) => s.leg === leg.name && s.sessionId === through.id && s.ts >= window.from && s.ts <= window.to,
+  const ofSession = evidence.samples.filter(
+    (s) => s.leg === leg.name && s.sessionId === through.id && s.ts >= across.from && s.ts <= window.to,
   );
+  // The proof of life after the drops: the first reply at or after the last one. Later heartbeats are for
+  // the next cluster to judge.
+  const proof = ofSession
+    .filter((s) => s.rttMs !== null && !s.suspect && s.ts >= across.to)
+    .reduce<HeartbeatSample | undefined>(
+      (first, s) => (first === undefined || s.ts < first.ts ? s : first),
+      undefined,
+    );
+  if (replyAfter && proof === undefined) {
+    return { leg: leg.name, state: 'unknown', reason: 'no heartbeat answered since the drops yet' };
+  }
+  const end = replyAfter && proof ? proof.ts : across.to;
+  const inWindow = ofSession.filter((s) => s.ts <= end);
   const suspect = inWindow.filter((s) => s.suspect).length;
   if (suspect > 0) {
     return {
@@ -66,7 +114,7 @@ export function classifyLeg(evidence: LegWindowEvidence): LegClassification {
   // Lost heartbeats are recorded, but a gap is the proof that nothing went unrecorded: a reply at least every
   // interval + timeout, counting from the window's edges too.
   const allowedGap = leg.heartbeatIntervalMs + leg.heartbeatTimeoutMs;
-  const edges = [window.from, ...answered, window.to];
+  const edges = [across.from, ...answered, end];
   let widest = 0;
   for (let i = 1; i < edges.length; i += 1) widest = Math.max(widest, edges[i]! - edges[i - 1]!);
   if (widest > allowedGap) {

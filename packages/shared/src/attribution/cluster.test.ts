@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   clusterDrops,
   clusterDueAt,
+  FINAL_WITHIN_WINDOWS,
   joinsCluster,
   judgedWindow,
   MAX_SPAN_WINDOWS,
@@ -20,11 +21,14 @@ describe('clusterDrops', () => {
     ['exactly one window apart still joins', [0, W], [[0, W]]],
     ['more than a window apart splits', [0, W + 1], [[0], [W + 1]]],
     [
-      'chains: each within the window of the previous',
+      'chains no further than one window from the first drop, so its verdict is final within two',
       [0, 20_000, 40_000, 60_000],
-      [[0, 20_000, 40_000, 60_000]],
+      [
+        [0, 20_000],
+        [40_000, 60_000],
+      ],
     ],
-    ['order of arrival does not matter', [40_000, 0, 20_000], [[0, 20_000, 40_000]]],
+    ['order of arrival does not matter', [20_000, 0, 10_000], [[0, 10_000, 20_000]]],
   ])('%s', (_name, input, expected) => {
     expect(times(clusterDrops(at(...input), W))).toEqual(expected);
   });
@@ -46,9 +50,9 @@ describe('clusterDrops', () => {
 describe('joinsCluster', () => {
   it.each<[string, number, boolean]>([
     ['a drop inside the cluster', 5_000, true],
-    ['a late drop within the window after the last', 10_000 + W, true],
-    ['a drop just before the first, within the window', -W, true],
-    ['past the window', 10_000 + W + 1, false],
+    ['a late drop within one window of the first', W, true],
+    ['a drop just before the first, within the span', 10_000 - W, true],
+    ['past one window from the first, though within the window after the last', W + 1, false],
     ['before the window', -W - 1, false],
   ])('%s', (_name, drop, joins) => {
     expect(joinsCluster({ firstAt: 0, lastAt: 10_000 }, drop, W)).toBe(joins);
@@ -62,8 +66,13 @@ describe('joinsCluster', () => {
 });
 
 describe('windows', () => {
-  it('a cluster is due one window after its latest drop', () => {
-    expect(clusterDueAt({ firstAt: 100, lastAt: 5_000 }, W)).toBe(5_000 + W);
+  it.each<[string, { firstAt: number; lastAt: number }, number]>([
+    ['one window after its latest drop', { firstAt: 100, lastAt: 5_000 }, 5_000 + W],
+    ['a lone drop: one window after it', { firstAt: 100, lastAt: 100 }, 100 + W],
+    ['never later than two windows after its first drop', { firstAt: 0, lastAt: W + 9_000 }, 2 * W],
+  ])('a cluster is due %s', (_name, span, due) => {
+    expect(clusterDueAt(span, W)).toBe(due);
+    expect(clusterDueAt(span, W)).toBeLessThanOrEqual(span.firstAt + FINAL_WITHIN_WINDOWS * W);
   });
 
   it('a cluster is judged over one window either side', () => {

@@ -2,12 +2,15 @@
 //
 // Clustering chains: a drop joins the cluster when it comes within the window of the cluster's latest drop.
 // A leg that flaps forever (seed 003: sessions cycling every 15-35s against a 25s window) would chain one
-// cluster forever and never get a verdict, so a cluster also closes once it spans MAX_SPAN_WINDOWS windows;
-// the next drop then starts a new one.
+// cluster forever and never get a verdict, so a cluster takes no drop more than MAX_SPAN_WINDOWS windows
+// after its first; the next drop then starts a new one. Its final verdict is thereby due no later than
+// FINAL_WITHIN_WINDOWS windows after its first drop (issue #11: people watch exactly then).
 import type { TimeWindow } from './types.js';
 
 /** A cluster never spans more than this many correlation windows from its first drop to its last. */
-export const MAX_SPAN_WINDOWS = 6;
+export const MAX_SPAN_WINDOWS = 1;
+/** A cluster's final verdict is due at most this many correlation windows after its first drop. */
+export const FINAL_WITHIN_WINDOWS = MAX_SPAN_WINDOWS + 1;
 
 export interface ClusterSpan {
   /** time of the first drop */
@@ -42,9 +45,12 @@ export function clusterDrops<T extends { closedAt: number }>(drops: readonly T[]
   return clusters;
 }
 
-/** When a cluster can be judged: its window has passed with no new drop. */
+/**
+ * When a cluster's verdict is final: its window has passed with no new drop, and never later than
+ * FINAL_WITHIN_WINDOWS windows after its first drop.
+ */
 export function clusterDueAt(span: ClusterSpan, windowMs: number): number {
-  return span.lastAt + windowMs;
+  return Math.min(span.lastAt + windowMs, span.firstAt + FINAL_WITHIN_WINDOWS * windowMs);
 }
 
 /**

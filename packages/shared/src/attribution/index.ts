@@ -13,6 +13,7 @@ export {
   toCulprit,
 } from './catalog.js';
 export {
+  acrossTheDrops,
   classifyLeg,
   LEG_CLASSES,
   type LegClass,
@@ -23,6 +24,7 @@ export {
   type ClusterSpan,
   clusterDrops,
   clusterDueAt,
+  FINAL_WITHIN_WINDOWS,
   joinsCluster,
   judgedWindow,
   MAX_SPAN_WINDOWS,

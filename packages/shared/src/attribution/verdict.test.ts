@@ -250,3 +250,28 @@ describe('verdict shape', () => {
     expect(verdict.summary).toBe('lb: edge and lb dropped together while app stayed up');
   });
 });
+
+describe('reasons', () => {
+  it("says each leg's cause or reason", () => {
+    const verdict = clusterVerdict(T3, { cloudflare: 'dropped', internal: 'down', t3serve: 'clean' });
+    expect(verdict.reasons).toEqual({
+      cloudflare: 'reset',
+      internal: 'already down',
+      t3serve: 'up, every heartbeat answered',
+    });
+  });
+});
+
+describe('final', () => {
+  it('a cluster verdict is final unless the judge says its window is still open; a report is final', () => {
+    const { drops, sessions, samples } = story(T3, T0, {
+      cloudflare: 'dropped',
+      internal: 'clean',
+      t3serve: 'clean',
+    });
+    const facts = { target: T3, drops, sessions, recent: sessions, samples, stalls: [] };
+    expect(judgeCluster(facts, { judgedAt: JUDGED_AT }).final).toBe(true);
+    expect(judgeCluster(facts, { judgedAt: JUDGED_AT, final: false }).final).toBe(false);
+    expect(reportVerdict(T3, { cloudflare: 'clean', internal: 'clean', t3serve: 'clean' }).final).toBe(true);
+  });
+});

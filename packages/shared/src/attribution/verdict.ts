@@ -3,7 +3,7 @@
 // functions with the same kind of facts.
 import type { Session } from '../protocol/session.js';
 import type { Verdict } from '../protocol/verdict.js';
-import { classifyLeg } from './classify.js';
+import { acrossTheDrops, classifyLeg } from './classify.js';
 import { judgedWindow, reportedWindow } from './cluster.js';
 import { judgeConfidence } from './confidence.js';
 import { matchSignatures, proberStalled } from './signatures.js';
@@ -35,8 +35,14 @@ export interface ReportFacts extends JudgeFacts {
   drops: readonly Drop[];
 }
 
-/** The verdict on a drop cluster. `id` stays the same when a late drop makes the server judge it again. */
-export function judgeCluster(facts: ClusterFacts, options: { judgedAt: number; id?: string }): Verdict {
+/**
+ * The verdict on a drop cluster. `id` stays the same when the server judges it again (a drop joined, its
+ * window passed); `final` (default true) says whether its window has passed.
+ */
+export function judgeCluster(
+  facts: ClusterFacts,
+  options: { judgedAt: number; id?: string; final?: boolean },
+): Verdict {
   const drops = [...facts.drops].sort((a, b) => a.closedAt - b.closedAt);
   const first = drops[0];
   const last = drops[drops.length - 1];
@@ -49,6 +55,8 @@ export function judgeCluster(facts: ClusterFacts, options: { judgedAt: number; i
   return compose('cluster', first.closedAt, window, drops, facts, {
     id: options.id ?? clusterVerdictId(facts.target.name, first),
     judgedAt: options.judgedAt,
+    final: options.final ?? true,
+    across: acrossTheDrops(drops, facts.target.legs, window),
   });
 }
 
@@ -61,6 +69,7 @@ export function judgeReport(facts: ReportFacts, options: { judgedAt: number }): 
   return compose('reported', facts.at, window, drops, facts, {
     id: `reported:${facts.target.name}:${facts.at}`,
     judgedAt: options.judgedAt,
+    final: true,
   });
 }
 
@@ -74,7 +83,7 @@ function compose(
   window: TimeWindow,
   drops: readonly Drop[],
   facts: JudgeFacts,
-  identity: { id: string; judgedAt: number },
+  identity: { id: string; judgedAt: number; final: boolean; across?: TimeWindow | undefined },
 ): Verdict {
   const { target } = facts;
   const legs = target.legs.map((leg) =>
@@ -84,6 +93,7 @@ function compose(
       drops: drops.filter((d) => d.leg === leg.name),
       sessions: facts.sessions.filter((s) => s.leg === leg.name),
       samples: facts.samples.filter((s) => s.leg === leg.name),
+      ...(identity.across ? { across: identity.across } : {}),
     }),
   );
   const inState = (state: string) => legs.filter((leg) => leg.state === state).map((leg) => leg.leg);
@@ -114,11 +124,13 @@ function compose(
     unknown,
     suspects,
     confidence: judgeConfidence({ suspects, unknown, proberStalled: stalled }),
+    reasons: Object.fromEntries(legs.map((leg) => [leg.leg, leg.reason])),
     signatures,
     summary: summarize({ kind, suspects, legs, proberStalled: stalled }),
     sessionIds: drops.map((d) => d.id),
     // Attached later, when Prometheus answers (docs/spec.md#9-evidence-from-prometheus): a verdict never waits for it.
     evidence: [],
     judgedAt: identity.judgedAt,
+    final: identity.final,
   };
 }

@@ -133,6 +133,7 @@ describe('withEvidence', () => {
     id: 'v1',
     target: 't',
     kind: 'cluster',
+    final: true,
     at: AT,
     from: WINDOW.from,
     to: WINDOW.to,

@@ -1,6 +1,7 @@
 // HTTP API response and request shapes (docs/spec.md#4-http-api). The server builds them, the dashboard parses them.
 import { z } from 'zod';
 import { legStateSchema, storedEventSchema } from './events.js';
+import { legOutageSchema } from './outage.js';
 import { sessionSchema } from './session.js';
 import { verdictSchema } from './verdict.js';
 
@@ -20,7 +21,10 @@ export type HeartbeatMode = z.infer<typeof heartbeatModeSchema>;
 
 export const legStatsSchema = z.object({
   uptimeRatio1h: z.number().nullable(),
+  /** established sessions the path ended in the last hour */
   drops1h: z.number().int(),
+  /** failed connection attempts (connect_failed, handshake_rejected) in the last hour */
+  failedAttempts1h: z.number().int(),
   rttP50Ms: z.number().nullable(),
   rttP99Ms: z.number().nullable(),
 });
@@ -35,8 +39,12 @@ export const legViewSchema = z.object({
   /** every segment the leg crosses, including its private `<leg>:entry` */
   covers: z.array(z.string()),
   heartbeat: z.object({ mode: heartbeatModeSchema, intervalMs: z.number(), timeoutMs: z.number() }),
+  /** up or down; connecting only before the leg's very first session and after a reload */
   state: legStateSchema,
+  /** when the current up or down period began: failed retries never move it */
   since: z.number(),
+  /** the open outage while the leg is down, else null */
+  outage: legOutageSchema.nullable(),
   stats: legStatsSchema,
 });
 export type LegView = z.infer<typeof legViewSchema>;

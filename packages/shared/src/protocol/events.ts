@@ -1,6 +1,7 @@
 // Prober and attribution events: the one stream that storage, metrics and the live relay all consume.
 // A tagged union on `kind`; the names are contract (docs/spec.md#4-http-api).
 import { z } from 'zod';
+import { outageSchema } from './outage.js';
 import { handshakeSchema, type Session, sessionSchema } from './session.js';
 import { verdictSchema } from './verdict.js';
 
@@ -55,6 +56,18 @@ export const legStateEventSchema = z.object({
   retryAt: z.number().nullable(),
 });
 
+/**
+ * A leg's outage began, took one more failed attempt, or ended (`outage.until` set). Published by the
+ * server's outage tracker from the session events; the store keeps the latest of each outage.
+ */
+export const outageEventSchema = z.object({
+  kind: z.literal('outage'),
+  ts: z.number(),
+  target: z.string(),
+  leg: z.string(),
+  outage: outageSchema,
+});
+
 export const verdictEventSchema = z.object({
   kind: z.literal('verdict'),
   ts: z.number(),
@@ -80,6 +93,7 @@ export const hopEventSchema = z.discriminatedUnion('kind', [
   legStateEventSchema,
   verdictEventSchema,
   proberStallEventSchema,
+  outageEventSchema,
 ]);
 
 export type SessionOpenEvent = z.infer<typeof sessionOpenEventSchema>;
@@ -87,6 +101,7 @@ export type SessionCloseEvent = z.infer<typeof sessionCloseEventSchema>;
 export type RttEvent = z.infer<typeof rttEventSchema>;
 export type LegStateEvent = z.infer<typeof legStateEventSchema>;
 export type VerdictEvent = z.infer<typeof verdictEventSchema>;
+export type OutageEvent = z.infer<typeof outageEventSchema>;
 export type ProberStallEvent = z.infer<typeof proberStallEventSchema>;
 export type HopEvent = z.infer<typeof hopEventSchema>;
 export type HopEventKind = HopEvent['kind'];

@@ -4,5 +4,6 @@ export * from './causes.js';
 export * from './events.js';
 export * from './evidence.js';
 export * from './live.js';
+export * from './outage.js';
 export * from './session.js';
 export * from './verdict.js';

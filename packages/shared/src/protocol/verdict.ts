@@ -55,10 +55,20 @@ export const verdictSchema = z.object({
   confidence: confidenceSchema,
   signatures: z.array(signatureMatchSchema),
   summary: z.string(),
+  /**
+   * why each leg is in its list, by leg name: a dropped leg's causes ("heartbeat_timeout"), an unknown leg's
+   * reason ("already down"), a clean leg's proof. Absent from verdicts stored before it existed.
+   */
+  reasons: z.record(z.string(), z.string()).optional(),
   /** ids of the dropped sessions in the cluster */
   sessionIds: z.array(z.string()),
   judgedAt: z.number(),
   /** Prometheus series above their threshold around the drops; attached after judging (docs/spec.md#9-evidence-from-prometheus) */
   evidence: z.array(verdictEvidenceSchema).default([]),
+  /**
+   * false while the cluster's window is still open (the verdict may change as drops join), true once it has
+   * passed. Verdicts stored before this field existed were all final.
+   */
+  final: z.boolean().default(true),
 });
 export type Verdict = z.infer<typeof verdictSchema>;

@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { eventsRoutes } from './events/index.js';
 import { incidentsRoutes } from './incidents/index.js';
+import { outagesRoutes } from './outages/index.js';
 import { rttRoutes } from './rtt/index.js';
 import { sessionsRoutes } from './sessions/index.js';
 import type { ApiSources } from './sources.js';
@@ -14,4 +15,5 @@ export async function apiRoutes(app: FastifyInstance, sources: ApiSources): Prom
   await app.register(rttRoutes, sources);
   await app.register(eventsRoutes, sources);
   await app.register(incidentsRoutes, sources);
+  await app.register(outagesRoutes, sources);
 }

@@ -140,7 +140,32 @@ CREATE TABLE target_legs (
 `,
 };
 
-export const PG_MIGRATIONS: readonly PgMigration[] = [initial];
+// Leg outages (the outage tracker's `outage` events), as SQLite's migration 004: the latest state of each,
+// keyed by target, leg and start; `vantage` says whose tracker owns an open one.
+const outages: PgMigration = {
+  version: 2,
+  name: 'outages',
+  sql: `
+CREATE TABLE outages (
+  target           TEXT NOT NULL,
+  leg              TEXT NOT NULL,
+  since            BIGINT NOT NULL,
+  until            BIGINT,
+  first_cause      TEXT NOT NULL,
+  last_cause       TEXT NOT NULL,
+  attempts         INTEGER NOT NULL,
+  last_error       TEXT,
+  last_http_status INTEGER,
+  vantage          TEXT NOT NULL,
+  PRIMARY KEY (target, leg, since)
+);
+CREATE INDEX outages_by_since ON outages (since);
+CREATE INDEX outages_by_until ON outages (until);
+CREATE INDEX outages_open ON outages (vantage) WHERE until IS NULL;
+`,
+};
+
+export const PG_MIGRATIONS: readonly PgMigration[] = [initial, outages];
 
 /** Applies what is missing; `where` names the database (password redacted) in errors. */
 export async function migratePostgres(

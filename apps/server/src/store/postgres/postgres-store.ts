@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import {
   type HopEvent,
   type Incident,
+  type Outage,
   type RttPoint,
   type RttResponse,
   type Session,
@@ -31,11 +32,12 @@ import pg from 'pg';
 import { clampLimit, finiteOrNull, messageOf, StoreError } from '../db.js';
 import { MAX_EVENTS_PAGE } from '../events.js';
 import { draftIncident, MAX_INCIDENTS_PAGE, newIncidentId } from '../incidents.js';
+import { MAX_OUTAGES_PAGE, type OutageRow, fromRow as outageFromRow } from '../outages.js';
 import { DEFAULT_RAW_RETENTION_MS, PRUNE_STEP_ROWS, retentionCutoffs, rttEventCutoff } from '../retention.js';
 import { RAW_SERIES_MAX_ROWS, ROLLUPS_PER_FLUSH } from '../rtt.js';
 import { fromRow, MAX_SESSIONS_PAGE, SESSION_COLUMNS, type SessionRow, toRow } from '../sessions.js';
 import { DEFAULT_ROLLUP_GRACE_MS, FLUSH_INTERVAL_MS, FLUSH_ROWS, MAX_PENDING_ROWS } from '../sqlite-store.js';
-import type { PruneResult, RttSample, SessionQuery, StallRecord, Store } from '../store.js';
+import type { OutageQuery, PruneResult, RttSample, SessionQuery, StallRecord, Store } from '../store.js';
 import { MAX_VERDICTS_PAGE } from '../verdicts.js';
 import { type InsertSpec, insertRows, isRowError } from './batch-insert.js';
 import { PRUNE_LOCK, SEQ_LOCK } from './locks.js';
@@ -94,6 +96,7 @@ interface Batch {
   samples: SampleRow[];
   verdicts: Verdict[];
   stalls: StallRecord[];
+  outages: Outage[];
 }
 
 /** Opens the pool, migrates, registers this instance as a writer and reserves its first block of seq. */
@@ -203,6 +206,31 @@ const VERDICT_INSERT: InsertSpec<Verdict> = {
   toRow: (v) => [String(v.id), String(v.target), finiteOrNull(v.at), JSON.stringify(v)],
 };
 
+function outageInsert(vantage: string): InsertSpec<Outage> {
+  return {
+    context: 'outage',
+    sql:
+      'INSERT INTO outages (target, leg, since, until, first_cause, last_cause, attempts, last_error, ' +
+      'last_http_status, vantage) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], ' +
+      '$5::text[], $6::text[], $7::int[], $8::text[], $9::int[], $10::text[]) ' +
+      'ON CONFLICT (target, leg, since) DO UPDATE SET until = excluded.until, last_cause = excluded.last_cause, ' +
+      'attempts = excluded.attempts, last_error = excluded.last_error, last_http_status = excluded.last_http_status',
+    columns: 10,
+    toRow: (o) => [
+      String(o.target),
+      String(o.leg),
+      finiteOrNull(o.since),
+      finiteOrNull(o.until),
+      String(o.firstCause),
+      String(o.lastCause),
+      Math.max(0, Math.trunc(o.attempts)),
+      o.lastError,
+      finiteOrNull(o.lastHttpStatus),
+      vantage,
+    ],
+  };
+}
+
 function stallInsert(vantage: string): InsertSpec<StallRecord> {
   return {
     context: 'prober stall',
@@ -228,6 +256,7 @@ export class PostgresStore implements Store {
   readonly #sessionOpens: InsertSpec<Session>;
   readonly #sessionCloses: InsertSpec<Session>;
   readonly #stallInsert: InsertSpec<StallRecord>;
+  readonly #outageInsert: InsertSpec<Outage>;
   #pending: Batch = emptyBatch();
   #flushing: Promise<void> | null = null;
   #nextFlush: Promise<void> | null = null;
@@ -258,6 +287,7 @@ export class PostgresStore implements Store {
     this.#sessionOpens = sessionInsert(true, this.#vantage);
     this.#sessionCloses = sessionInsert(false, this.#vantage);
     this.#stallInsert = stallInsert(this.#vantage);
+    this.#outageInsert = outageInsert(this.#vantage);
     this.#reserveSpare();
     this.#armTimer();
   }
@@ -333,6 +363,9 @@ export class PostgresStore implements Store {
           break;
         case 'prober_stall':
           this.#pending.stalls.push({ ts: event.ts, delayMs: event.delayMs });
+          break;
+        case 'outage':
+          this.#pending.outages.push(event.outage);
           break;
         case 'leg_state':
           return;
@@ -511,6 +544,28 @@ export class PostgresStore implements Store {
     return rows.map((row) => row.body);
   }
 
+  /**
+   * As SQLite's; `open: true` (the outage tracker's restart recovery) asks for this vantage's open outages
+   * only: another instance's are still going on, and its own tracker ends them.
+   */
+  async outages(query: OutageQuery): Promise<Outage[]> {
+    await this.#settled();
+    const { where, params } = filters([
+      ['target = $', query.target],
+      ['leg = $', query.leg],
+      ['(until IS NULL OR until >= $)', ceilOrNull(query.from)],
+      ['since <= $', floorOrNull(query.to)],
+      ['until IS NULL AND vantage = $', query.open ? this.#vantage : null],
+    ]);
+    params.push(clampLimit(query.limit, MAX_OUTAGES_PAGE));
+    const { rows } = await this.#pool.query<OutageRow>(
+      'SELECT target, leg, since, until, first_cause, last_cause, attempts, last_error, last_http_status ' +
+        `FROM outages ${where} ORDER BY since DESC, target, leg LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map(outageFromRow);
+  }
+
   async createIncident(incident: Omit<Incident, 'id' | 'createdAt'>): Promise<Incident> {
     const draft = draftIncident(incident, this.#now());
     for (let attempt = 0; ; attempt += 1) {
@@ -582,6 +637,11 @@ export class PostgresStore implements Store {
       ['DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE closed_at < $1 LIMIT $2)', full],
       ['DELETE FROM verdicts WHERE id IN (SELECT id FROM verdicts WHERE at < $1 LIMIT $2)', full],
       ['DELETE FROM stalls WHERE ctid IN (SELECT ctid FROM stalls WHERE ts < $1 LIMIT $2)', full],
+      // Open outages are kept whatever their age: they are still going on.
+      [
+        'DELETE FROM outages WHERE ctid IN (SELECT ctid FROM outages WHERE until IS NOT NULL AND until < $1 LIMIT $2)',
+        full,
+      ],
       // A raw minute goes once the whole minute is older than the cutoff.
       [
         'DELETE FROM rtt_samples WHERE ctid IN (SELECT ctid FROM rtt_samples WHERE ts < $1 LIMIT $2)',
@@ -749,6 +809,7 @@ export class PostgresStore implements Store {
       await insertRows(client, ROLLUP_INSERT, rollups, options);
       await insertRows(client, VERDICT_INSERT, lastVerdicts(batch.verdicts), options);
       await insertRows(client, this.#stallInsert, batch.stalls, options);
+      await insertRows(client, this.#outageInsert, lastOutages(batch.outages), options);
       await client.query(
         'INSERT INTO writers (id, vantage, low_water, seen_at) VALUES ($1, $2, $3, now()) ' +
           'ON CONFLICT (id) DO UPDATE SET low_water = excluded.low_water, seen_at = excluded.seen_at',
@@ -904,7 +965,7 @@ const INCIDENT_SELECT =
   'SELECT id, target, from_ts AS "from", to_ts AS "to", title, note, created_at AS "createdAt" FROM incidents';
 
 function emptyBatch(): Batch {
-  return { events: [], sessions: [], samples: [], verdicts: [], stalls: [] };
+  return { events: [], sessions: [], samples: [], verdicts: [], stalls: [], outages: [] };
 }
 
 function pendingRows(batch: Batch): number {
@@ -913,7 +974,8 @@ function pendingRows(batch: Batch): number {
     batch.sessions.length +
     batch.samples.length +
     batch.verdicts.length +
-    batch.stalls.length
+    batch.stalls.length +
+    batch.outages.length
   );
 }
 
@@ -924,6 +986,7 @@ function concatBatches(a: Batch, b: Batch): Batch {
     samples: [...a.samples, ...b.samples],
     verdicts: [...a.verdicts, ...b.verdicts],
     stalls: [...a.stalls, ...b.stalls],
+    outages: [...a.outages, ...b.outages],
   };
 }
 
@@ -932,6 +995,13 @@ function lastById(writes: readonly SessionWrite[], open: boolean): Session[] {
   const byId = new Map<string, Session>();
   for (const write of writes) if (write.open === open) byId.set(String(write.session.id), write.session);
   return [...byId.values()];
+}
+
+/** One row per outage (target, leg, since): the latest state wins, as the upsert needs. */
+function lastOutages(outages: readonly Outage[]): Outage[] {
+  const byKey = new Map<string, Outage>();
+  for (const outage of outages) byKey.set(`${outage.target}\u0000${outage.leg}\u0000${outage.since}`, outage);
+  return [...byKey.values()];
 }
 
 function lastVerdicts(verdicts: readonly Verdict[]): Verdict[] {

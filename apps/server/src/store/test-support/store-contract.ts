@@ -1,7 +1,7 @@
 // The Store contract as one suite, run against every backend (store/store.contract.int.test.ts): what any
 // caller may rely on, whatever holds the data. Backend specifics (files on disk, WAL, schema refusals, the
 // seq watermark) are tested beside each backend.
-import { RTT_MAX_POINTS, type Verdict } from '@hopwatch/shared/protocol';
+import { type HopEvent, type Outage, RTT_MAX_POINTS, type Verdict } from '@hopwatch/shared/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EventBus } from '../../events/bus.js';
 import type { Store } from '../store.js';
@@ -57,8 +57,33 @@ function verdict(id: string, target: string, at: number): Verdict {
     sessionIds: ['s1'],
     judgedAt: at + 5_000,
     evidence: [],
+    final: true,
   };
 }
+
+function outage(leg: string, since: number, more: Partial<Outage> = {}): Outage {
+  return {
+    target: 'lab',
+    leg,
+    since,
+    until: null,
+    durationMs: null,
+    firstCause: 'heartbeat_timeout',
+    lastCause: 'heartbeat_timeout',
+    attempts: 0,
+    lastError: null,
+    lastHttpStatus: null,
+    ...more,
+  };
+}
+
+const event = (o: Outage): HopEvent => ({
+  kind: 'outage',
+  ts: o.until ?? o.since,
+  target: o.target,
+  leg: o.leg,
+  outage: o,
+});
 
 export function describeStoreContract(backend: StoreBackend): void {
   describe(`Store contract: ${backend.name}`, () => {
@@ -481,6 +506,71 @@ export function describeStoreContract(backend: StoreBackend): void {
         expect(steps.length).toBeGreaterThan(3);
         expect(await f.store.after(0, 1_000)).toEqual([]);
         expect(await f.store.rttSamples({ target: 'api', from: 0, to: clock })).toEqual([]);
+      });
+    });
+
+    describe('outages', () => {
+      it('keeps the latest state of each outage, newest first, across a restart', async () => {
+        const f = await open();
+        f.publish(
+          event(outage('lb', T0)),
+          event(outage('lb', T0, { attempts: 1, lastCause: 'connect_failed', lastError: 'ETIMEDOUT' })),
+          event(outage('edge', T0 + 10)),
+          event(
+            outage('lb', T0, {
+              attempts: 2,
+              lastCause: 'handshake_rejected',
+              lastHttpStatus: 403,
+              until: T0 + 25_000,
+              durationMs: 25_000,
+            }),
+          ),
+        );
+        await f.reopen();
+        expect(await f.store.outages({ limit: 10 })).toEqual([
+          outage('edge', T0 + 10),
+          outage('lb', T0, {
+            attempts: 2,
+            lastCause: 'handshake_rejected',
+            lastError: null,
+            lastHttpStatus: 403,
+            until: T0 + 25_000,
+            durationMs: 25_000,
+          }),
+        ]);
+      });
+
+      it('filters by target, leg, time and openness, and honours the limit', async () => {
+        const f = await open();
+        f.publish(
+          event(outage('lb', T0, { until: T0 + 1_000, durationMs: 1_000 })),
+          event(outage('lb', T0 + 60_000)),
+          event(outage('app', T0 + 30_000, { until: T0 + 31_000, durationMs: 1_000 })),
+          event({ ...outage('lb', T0 + 5_000), target: 'other' }),
+        );
+        const since = async (q: Parameters<typeof f.store.outages>[0]) =>
+          (await f.store.outages(q)).map((o) => `${o.target}/${o.leg}@${o.since - T0}`);
+        expect(await since({ target: 'lab', leg: 'lb', limit: 10 })).toEqual(['lab/lb@60000', 'lab/lb@0']);
+        expect(await since({ target: 'lab', from: T0 + 2_000, limit: 10 })).toEqual([
+          'lab/lb@60000',
+          'lab/app@30000',
+        ]);
+        expect(await since({ target: 'lab', to: T0 + 30_500, limit: 10 })).toEqual([
+          'lab/app@30000',
+          'lab/lb@0',
+        ]);
+        expect(await since({ open: true, limit: 10 })).toEqual(['lab/lb@60000', 'other/lb@5000']);
+        expect(await since({ limit: 1 })).toEqual(['lab/lb@60000']);
+      });
+
+      it('retention deletes ended outages past it and keeps open ones, however old', async () => {
+        const f = await open({ retentionMs: DAY_MS });
+        f.publish(
+          event(outage('lb', T0, { until: T0 + 1_000, durationMs: 1_000 })),
+          event(outage('app', T0)),
+        );
+        await f.store.prune(T0 + 2 * DAY_MS);
+        expect((await f.store.outages({ limit: 10 })).map((o) => o.leg)).toEqual(['app']);
       });
     });
 

@@ -5,19 +5,24 @@ import { memo, useMemo, useState } from 'react';
 import { type DropMarkView, SessionStrip } from '../../components/charts/session-strip';
 import { LegHeader } from '../../features/legs/components/leg-header';
 import { legWindowStats } from '../../features/legs/leg-stats';
+import { LegOutageBands } from '../../features/outages/components/outage-band';
 import { RttBandChart } from '../../features/rtt/components/rtt-band-chart';
 import { useRttChart } from '../../features/rtt/use-rtt-chart';
 import type { SessionsPage } from '../../features/timeline/api/get-sessions';
 import { DropDetails } from '../../features/timeline/components/drop-details';
 import { shapeTimeline, stateAt } from '../../features/timeline/timeline-shape';
 import type { TimeScale } from '../../lib/time-scale';
+import type { QueryRange } from '../../lib/view-window';
 
 export const STRIP_HEIGHT = 26;
 /** At least 80 px: ticks with units and the band's shape must read at 1080p. */
 export const CHART_HEIGHT = 88;
 
 export interface LegRowProps {
+  target: string;
   leg: LegView;
+  /** the window's query range, for the leg's outages */
+  range: QueryRange;
   sessions: SessionsPage | undefined;
   rtt: RttResponse | undefined;
   error: Error | null;
@@ -74,6 +79,14 @@ export const LegRow = memo(function LegRow(props: LegRowProps) {
               highlighted={highlighted}
               onDropHover={(drop, x) => setHovered(drop ? { drop, x } : null)}
               onDropSelect={(drop) => props.onSelectDrop(drop.sessionId)}
+            />
+            <LegOutageBands
+              target={props.target}
+              leg={leg.name}
+              range={props.range}
+              scale={scale}
+              now={now}
+              height={STRIP_HEIGHT}
             />
             <RttBandChart
               width={scale.width}

@@ -111,7 +111,9 @@ export function TargetWindow({ target, window, selectedDrop, onSelectDrop, zoom 
               {group.legs.map(({ leg, index }) => (
                 <LegRow
                   key={leg.name}
+                  target={target.name}
                   leg={leg}
+                  range={range}
                   sessions={sessionQueries[index]?.data}
                   rtt={rttQueries[index]?.data}
                   error={sessionQueries[index]?.error ?? rttQueries[index]?.error ?? null}

@@ -59,6 +59,14 @@ describe('legWindowStats', () => {
     expect(legWindowStats(shape, [], 100)).toMatchObject({ drops: 2, lastDropAt: 60 });
   });
 
+  it("counts established sessions lost, not a down leg's failed retries", () => {
+    const shape = {
+      segments: [{ from: 0, to: 100, state: 'down' }],
+      drops: [{ at: 20 }, { at: 30, attempt: true }, { at: 40, attempt: true }, { at: 70, attempt: true }],
+    };
+    expect(legWindowStats(shape, [], 100)).toMatchObject({ drops: 1, lastDropAt: 20 });
+  });
+
   it('summarises RTT over the window: weighted median, worst p99, lost heartbeats', () => {
     const stats = legWindowStats(
       { segments: [], drops: [] },

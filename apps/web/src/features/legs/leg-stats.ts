@@ -6,8 +6,8 @@ import { mergePoints } from '@hopwatch/shared/series';
 /** What the stats read of a leg's strip (features/timeline/timeline-shape.ts produces it). */
 export interface LegStrip {
   segments: readonly { from: number; to: number; state: string }[];
-  /** oldest first */
-  drops: readonly { at: number }[];
+  /** oldest first; `attempt`: a failed connection attempt, a retry of a leg that is down, not a drop */
+  drops: readonly { at: number; attempt?: boolean }[];
 }
 
 export interface LegWindowStats {
@@ -16,6 +16,7 @@ export interface LegWindowStats {
    * no session and no drop before it (hopwatch not running) or older than the fetched page does not count.
    */
   uptimeRatio: number | null;
+  /** established sessions lost in the window; a down leg's failed retries are not drops (issue #11) */
   drops: number;
   /** the time of the newest drop in the window */
   lastDropAt: number | null;
@@ -39,10 +40,11 @@ export function legWindowStats(shape: LegStrip, points: readonly RttPoint[], end
     points.map((p) => ({ ...p, t: 0 })),
     1,
   )[0];
+  const established = shape.drops.filter((drop) => !drop.attempt);
   return {
     uptimeRatio: known > 0 ? up / known : null,
-    drops: shape.drops.length,
-    lastDropAt: shape.drops[shape.drops.length - 1]?.at ?? null,
+    drops: established.length,
+    lastDropAt: established[established.length - 1]?.at ?? null,
     rttP50Ms: whole?.p50 ?? null,
     rttP99Ms: whole?.p99 ?? null,
     lostHeartbeats: whole?.lost ?? 0,

@@ -1,6 +1,7 @@
 import {
   EMPTY_HANDSHAKE,
   type HopEvent,
+  type Outage,
   type RttResponse,
   type TargetView,
   type Verdict,
@@ -8,6 +9,7 @@ import {
 import { QueryClient } from '@tanstack/react-query';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { targetKeys } from '../../features/legs/api/get-targets';
+import { outageKeys } from '../../features/outages/api/get-outages';
 import { rttKeys } from '../../features/rtt/api/get-rtt';
 import { type SessionsPage, sessionKeys } from '../../features/timeline/api/get-sessions';
 import { dropKeys } from '../../features/verdicts/api/get-drops';
@@ -38,6 +40,7 @@ function verdict(id: string, at: number): Verdict {
     sessionIds: [],
     judgedAt: at,
     evidence: [],
+    final: true,
   };
 }
 
@@ -54,7 +57,8 @@ const target: TargetView = {
       heartbeat: { mode: 'ping', intervalMs: 1_000, timeoutMs: 3_000 },
       state: 'up',
       since: NOW - 60_000,
-      stats: { uptimeRatio1h: 1, drops1h: 0, rttP50Ms: 1, rttP99Ms: 2 },
+      outage: null,
+      stats: { uptimeRatio1h: 1, drops1h: 0, failedAttempts1h: 0, rttP50Ms: 1, rttP99Ms: 2 },
     },
   ],
 };
@@ -232,5 +236,39 @@ describe('applyLiveEvent', () => {
       state: 'down',
       since: NOW,
     });
+  });
+
+  it('outage events keep the leg open outage and the live outage windows current; history is left alone', () => {
+    for (const range of [LIVE, FIXED])
+      client.setQueryData<Outage[]>(outageKeys.list('lab', 'edge', range), []);
+    const open: Outage = {
+      target: 'lab',
+      leg: 'edge',
+      since: NOW - 5_000,
+      until: null,
+      durationMs: null,
+      firstCause: 'heartbeat_timeout',
+      lastCause: 'connect_failed',
+      attempts: 2,
+      lastError: 'ETIMEDOUT',
+      lastHttpStatus: null,
+    };
+    const event = (outage: Outage) => ({
+      kind: 'outage' as const,
+      ts: NOW,
+      target: 'lab',
+      leg: 'edge',
+      outage,
+    });
+    applyLiveEvent(client, event(open), NOW);
+    expect(client.getQueryData<TargetView[]>(targetKeys.all)?.[0]?.legs[0]?.outage).toMatchObject({
+      since: NOW - 5_000,
+      attempts: 2,
+    });
+    const ended = { ...open, until: NOW, durationMs: 5_000, attempts: 3 };
+    applyLiveEvent(client, event(ended), NOW);
+    expect(client.getQueryData<TargetView[]>(targetKeys.all)?.[0]?.legs[0]?.outage).toBeNull();
+    expect(client.getQueryData<Outage[]>(outageKeys.list('lab', 'edge', LIVE))).toEqual([ended]);
+    expect(client.getQueryData<Outage[]>(outageKeys.list('lab', 'edge', FIXED))).toEqual([]);
   });
 });

@@ -1,9 +1,15 @@
 // Writes the live stream into the React Query cache: the only way live data reaches the views (no parallel
 // store, no polling). Each event kind updates the live-window queries it belongs to; windows fixed in the
 // past are history and are left alone.
-import type { HopEvent, RttResponse, Verdict } from '@hopwatch/shared/protocol';
+import type { HopEvent, Outage, RttResponse, Verdict } from '@hopwatch/shared/protocol';
 import type { Query, QueryClient, QueryKey } from '@tanstack/react-query';
-import { targetKeys, targetsQueryOptions, withLegState } from '../../features/legs/api/get-targets';
+import {
+  targetKeys,
+  targetsQueryOptions,
+  withLegOutage,
+  withLegState,
+} from '../../features/legs/api/get-targets';
+import { outageKeys, withOutage } from '../../features/outages/api/get-outages';
 import { rttKeys, withRttSample } from '../../features/rtt/api/get-rtt';
 import {
   type SessionsPage,
@@ -61,6 +67,15 @@ export function applyLiveEvent(queryClient: QueryClient, event: HopEvent, now: n
     case 'verdict':
       updateLiveWindows<Verdict[]>(queryClient, dropKeys.target(event.target), (verdicts, start) =>
         withVerdict(verdicts, event.verdict, start),
+      );
+      return;
+    case 'outage':
+      queryClient.setQueryData(
+        targetsQueryOptions().queryKey,
+        (targets) => targets && withLegOutage(targets, event),
+      );
+      updateLiveWindows<Outage[]>(queryClient, outageKeys.leg(event.target, event.leg), (outages, start) =>
+        withOutage(outages, event.outage, start),
       );
       return;
     case 'prober_stall':

@@ -157,12 +157,15 @@ export function story(target: TargetFacts, at: number, legs: Record<string, LegS
     const openedAt = kind === 'connecting' ? at + 3 * S : at - 3_600 * S;
     const up = session({ leg: name, target: target.name, openedAt });
     out.sessions.push(up);
-    const lostAt = kind === 'lost-heartbeat' ? 3 : -1;
-    const suspectAt = kind === 'stalled-heartbeat' ? 3 : -1;
+    // The spoiled heartbeat is the first at or after the drop: that is when a clean leg must answer.
+    const from = Math.max(openedAt, at - span);
+    const atDrop = Math.ceil((at - from) / every);
+    const lostAt = kind === 'lost-heartbeat' ? atDrop : -1;
+    const suspectAt = kind === 'stalled-heartbeat' ? atDrop : -1;
     out.samples.push(
       ...heartbeats(
         up,
-        Math.max(openedAt, at - span),
+        from,
         at + span,
         every,
         (i) => (i === lostAt ? null : 20),

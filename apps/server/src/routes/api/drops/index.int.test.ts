@@ -39,6 +39,7 @@ function verdict(id: string, at: number, suspects: string[]): Verdict {
     sessionIds: [`${id}-s`],
     judgedAt: at + 5_000,
     evidence: [],
+    final: true,
   };
 }
 

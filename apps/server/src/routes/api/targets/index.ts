@@ -37,6 +37,9 @@ export async function targetsRoutes(app: FastifyInstance, sources: ApiSources): 
               limit: SESSIONS_PER_HOUR_CAP,
             });
             const legStatus = status.get(`${target.name}\u0000${leg.name}`);
+            // The outage tracker knows the leg from its sessions; before the first, the prober's connecting.
+            const condition = sources.legCondition(target.name, leg.name);
+            const remote = remoteLegState(sessions, now);
             return {
               name: leg.name,
               url: redactUrl(leg.url),
@@ -47,10 +50,10 @@ export async function targetsRoutes(app: FastifyInstance, sources: ApiSources): 
                 intervalMs: leg.heartbeat.intervalMs,
                 timeoutMs: leg.heartbeat.timeoutMs,
               },
-              // A leg without prober status is another vantage's: its sessions tell its state.
-              ...(legStatus
-                ? { state: legStatus.state, since: legStatus.since }
-                : remoteLegState(sessions, now)),
+              // The outage tracker, then the prober; a leg neither knows is another vantage's: its sessions tell.
+              state: condition?.state ?? legStatus?.state ?? remote.state,
+              since: condition?.since ?? legStatus?.since ?? remote.since,
+              outage: condition?.state === 'down' ? condition.outage : null,
               stats: legStats(
                 sessions,
                 samples.filter((s) => s.leg === leg.name),

@@ -21,10 +21,10 @@ function sample(minutesAgo: number, rttMs: number | null, suspect = false): RttS
 }
 
 describe('legStats', () => {
-  it.each([
-    ['no sessions: unknown', [], null, 0],
-    ['one session open all hour', [session(NOW - 3 * 3_600_000, null)], 1, 0],
-    ['up for the first half hour, then dropped', [session(NOW - 2 * 3_600_000, NOW - 30 * MIN)], 0.5, 1],
+  it.each<[string, Session[], number | null, number, number]>([
+    ['no sessions: unknown', [], null, 0, 0],
+    ['one session open all hour', [session(NOW - 3 * 3_600_000, null)], 1, 0, 0],
+    ['up for the first half hour, then dropped', [session(NOW - 2 * 3_600_000, NOW - 30 * MIN)], 0.5, 1, 0],
     [
       'a hopwatch that started 10 minutes ago and was up 5 of them',
       [
@@ -32,15 +32,43 @@ describe('legStats', () => {
         session(NOW - 5 * MIN, NOW - 5 * MIN, 'connect_failed'),
       ],
       0.5,
-      2,
+      1,
+      1,
     ],
-    ['only failed attempts', [session(NOW - 20 * MIN, NOW - 20 * MIN, 'connect_failed')], 0, 1],
-    ['a session closed by hopwatch is not a drop', [session(NOW - 30 * MIN, NOW - 15 * MIN, null)], 0.5, 0],
-    ['a drop before the hour does not count', [session(NOW - 3 * 3_600_000, NOW - 2 * 3_600_000)], null, 0],
-  ])('%s', (_name, sessions, uptime, drops) => {
-    const stats = legStats(sessions as Session[], [], NOW);
+    ['only failed attempts', [session(NOW - 20 * MIN, NOW - 20 * MIN, 'connect_failed')], 0, 0, 1],
+    [
+      'one outage: a drop and five retries is one drop',
+      [
+        session(NOW - 50 * MIN, NOW - 40 * MIN, 'heartbeat_timeout'),
+        ...[1, 2, 3, 4].map((m) =>
+          session(NOW - 40 * MIN + m * 1_000, NOW - 40 * MIN + m * 1_000, 'connect_failed'),
+        ),
+        session(NOW - 39 * MIN, NOW - 39 * MIN, 'handshake_rejected'),
+        session(NOW - 38 * MIN, null),
+      ],
+      (10 + 38) / 50,
+      1,
+      5,
+    ],
+    [
+      'a session closed by hopwatch is not a drop',
+      [session(NOW - 30 * MIN, NOW - 15 * MIN, null)],
+      0.5,
+      0,
+      0,
+    ],
+    [
+      'a drop before the hour does not count',
+      [session(NOW - 3 * 3_600_000, NOW - 2 * 3_600_000)],
+      null,
+      0,
+      0,
+    ],
+  ])('%s', (_name, sessions, uptime, drops, failedAttempts) => {
+    const stats = legStats(sessions, [], NOW);
     expect(stats.uptimeRatio1h).toBe(uptime);
     expect(stats.drops1h).toBe(drops);
+    expect(stats.failedAttempts1h).toBe(failedAttempts);
   });
 
   it('takes RTT percentiles over answered, non-suspect samples of the last 15 minutes', () => {

@@ -4,6 +4,7 @@ import type { LegState, LegView } from '@hopwatch/shared/protocol';
 import { formatAge, formatDateTime, formatMs, formatRatio } from '../../../components/ui/format';
 import { StateBadge } from '../../../components/ui/state-badge';
 import { formatClock } from '../../../lib/live/live-link';
+import { describeOutage } from '../../outages/outage-text';
 import type { LegWindowStats } from '../leg-stats';
 
 export interface LegHeaderProps {
@@ -31,6 +32,11 @@ export function LegHeader({ leg, state, since, now, stats }: LegHeaderProps) {
         {since !== null && (
           <span className="leg-since" title={formatDateTime(since)}>
             since {formatClock(since)} ({formatAge(now - since)})
+          </span>
+        )}
+        {since !== null && state === 'down' && leg.outage && (
+          <span className="leg-outage" data-testid="leg-outage">
+            {describeOutage(leg.outage, now)}
           </span>
         )}
       </div>

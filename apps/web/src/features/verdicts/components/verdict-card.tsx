@@ -5,6 +5,7 @@ import { formatDateTime } from '../../../components/ui/format';
 import { offsetOf, useZoneMode } from '../../../lib/time-zone';
 import { zoneClockTimes } from '../../../lib/zone-text';
 import { VerdictEvidenceList } from '../../evidence/components/verdict-evidence';
+import { finality, legReasons } from '../verdict-text';
 import { PathDiagram } from './path-diagram';
 
 export interface VerdictCardProps {
@@ -26,10 +27,11 @@ export function VerdictCard({
 }: VerdictCardProps) {
   return (
     <article
-      className={`verdict-card${selected ? ' verdict-card--selected' : ''}`}
+      className={`verdict-card${selected ? ' verdict-card--selected' : ''}${verdict.final ? '' : ' verdict-card--provisional'}`}
       data-testid="verdict"
       data-verdict={verdict.id}
       data-suspects={verdict.suspects.join(' ')}
+      data-final={verdict.final}
     >
       <header className="verdict-head">
         <button type="button" className="verdict-time" onClick={onSelect} disabled={!onSelect}>
@@ -38,6 +40,11 @@ export function VerdictCard({
         </button>
         <span className={`confidence confidence--${verdict.confidence}`}>{verdict.confidence}</span>
       </header>
+      {!verdict.final && (
+        <p className="verdict-provisional" data-testid="verdict-provisional">
+          {finality(verdict)}
+        </p>
+      )}
       <p className="verdict-summary">{verdict.summary}</p>
       <VerdictEvidenceList evidence={verdict.evidence} />
       <p className="verdict-suspects">
@@ -82,7 +89,17 @@ function LegLists({ verdict }: { verdict: Verdict }) {
       {groups.map(([label, legs]) => (
         <div key={label}>
           <dt className={`verdict-legs-${label}`}>{label}</dt>
-          <dd>{legs.length > 0 ? legs.join(', ') : '—'}</dd>
+          <dd>
+            {legs.length > 0
+              ? legReasons(verdict, legs).map(({ leg, reason }, index) => (
+                  <span key={leg} className="verdict-leg" data-leg={leg}>
+                    {index > 0 && ', '}
+                    {leg}
+                    {reason !== null && <span className="verdict-leg-reason"> ({reason})</span>}
+                  </span>
+                ))
+              : '—'}
+          </dd>
         </div>
       ))}
     </dl>

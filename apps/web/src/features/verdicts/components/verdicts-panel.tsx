@@ -2,6 +2,7 @@
 // expanded and scrolled into view, the newest is expanded otherwise.
 import type { LegView, Verdict } from '@hopwatch/shared/protocol';
 import { useEffect, useRef } from 'react';
+import { ConfidenceLegend } from './confidence-legend';
 import { VerdictCard } from './verdict-card';
 
 export interface VerdictsPanelProps {
@@ -42,6 +43,7 @@ export function VerdictsPanel({
   const shown = verdicts.slice(0, MAX_SHOWN);
   return (
     <div className="verdict-list">
+      <ConfidenceLegend />
       {shown.map((verdict, index) => {
         const selected = verdict.id === selectedId;
         return (
