@@ -12,7 +12,7 @@ const available = readdirSync(dir)
   .sort();
 
 /** Names that run several benches: `npm run bench -- api` covers both halves of the API budget. */
-const GROUPS = { api: ['api-storage', 'api-live'] };
+const GROUPS = { api: ['api-storage', 'api-storage-postgres', 'api-live'] };
 
 const [name, ...args] = process.argv.slice(2);
 if (name !== undefined && !available.includes(name) && !(name in GROUPS)) {

@@ -9,10 +9,10 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
+import { fmt, positiveInt, quantile, summary, timeAsync } from './lib/stats.mjs';
+import { writeLoad } from './lib/write-load.mjs';
 
 const server = new URL('../../apps/server/dist/', import.meta.url);
 const { openSqliteStore } = await import(new URL('store/sqlite-store.js', server).href);
@@ -45,7 +45,7 @@ const from = to - HOURS * HOUR;
 try {
   await fill();
   await queries();
-  await writeLoad();
+  await writeLoadOnSqlite();
 } finally {
   if (args.keep) console.log(`kept ${dir}`);
   else rmSync(dir, { recursive: true, force: true });
@@ -118,7 +118,7 @@ async function queries() {
     console.log(`series over ${HOURS} h: step ${series.step / 1_000} s, ${series.points.length} points`);
     rows.push([
       'store.rttSeries, full range',
-      await timeAsync(() => store.rttSeries({ target: TARGET, leg, from, to })),
+      await timeAsync(() => store.rttSeries({ target: TARGET, leg, from, to }), RUNS),
     ]);
     // The heaviest range still drawn from raw rows: just under RAW_SERIES_MAX_ROWS heartbeats at 1 s.
     const raw = Math.min(HOURS, 5);
@@ -127,7 +127,7 @@ async function queries() {
     const source = rawSeries.step < 60_000 ? 'raw rows' : 'rollups';
     rows.push([
       `store.rttSeries, last ${raw} h (${rawSeries.step / 1_000} s buckets from ${source})`,
-      await timeAsync(() => store.rttSeries({ target: TARGET, leg, from: rawFrom, to })),
+      await timeAsync(() => store.rttSeries({ target: TARGET, leg, from: rawFrom, to }), RUNS),
     ]);
   } finally {
     await store.close();
@@ -166,65 +166,28 @@ async function queries() {
   }
 }
 
-/**
- * LOAD_LEGS legs heartbeating once a second in real time, spread evenly over the second as real legs
- * drift apart, while the event loop's delay is sampled: what the prober would suffer from storage.
- */
-async function writeLoad() {
+/** LOAD_LEGS legs heartbeating once a second in real time while the event loop's delay is sampled. */
+async function writeLoadOnSqlite() {
   const loadPath = join(dir, 'load.db');
   const store = openSqliteStore(loadPath, { retentionMs: 30 * 24 * HOUR });
   const bus = new EventBus(store);
   bus.subscribe((stored) => store.project(stored));
-  const TICK_MS = 10;
-  const delay = monitorEventLoopDelay({ resolution: 10 });
-  let published = 0;
-  let leg = 0;
-  let seq = 0;
-  const started = performance.now();
-  delay.enable();
-  // Publishes whatever is due by the clock, so a late timer catches up instead of lowering the load.
-  const timer = setInterval(() => {
-    const ts = Date.now();
-    const due = Math.floor(((performance.now() - started) / 1_000) * LOAD_LEGS) - published;
-    for (let i = 0; i < due; i += 1) {
-      const name = `leg-${leg}`;
-      bus.publish({
-        kind: 'rtt',
-        ts,
-        target: TARGET,
-        leg: name,
-        sessionId: `${name}-s1`,
-        seq,
-        rttMs: 9.5,
-        suspect: false,
-      });
-      published += 1;
-      leg += 1;
-      if (leg === LOAD_LEGS) {
-        leg = 0;
-        seq += 1;
+  await writeLoad({
+    store,
+    bus,
+    legs: LOAD_LEGS,
+    seconds: LOAD_SECONDS,
+    target: TARGET,
+    label: '',
+    async stored() {
+      const reader = new Database(loadPath, { readonly: true });
+      try {
+        return reader.prepare('SELECT COUNT(*) AS n FROM events').get().n;
+      } finally {
+        reader.close();
       }
-    }
-  }, TICK_MS);
-  await sleep(LOAD_SECONDS * 1_000);
-  clearInterval(timer);
-  delay.disable();
-  const elapsedS = (performance.now() - started) / 1_000;
-  await store.close();
-  const reader = new Database(loadPath, { readonly: true });
-  const stored = reader.prepare('SELECT COUNT(*) AS n FROM events').get().n;
-  reader.close();
-  const ms = (ns) => ns / 1e6;
-  console.log('');
-  console.log(
-    `write load: ${LOAD_LEGS.toLocaleString('en')} legs at 1 s for ${LOAD_SECONDS} s ` +
-      `(${Math.round(published / elapsedS).toLocaleString('en')} heartbeats/s published)`,
-  );
-  console.log(
-    `  event-loop delay beyond the 10 ms sampling: p50 ${fmt(Math.max(0, ms(delay.percentile(50)) - 10))}, ` +
-      `p99 ${fmt(Math.max(0, ms(delay.percentile(99)) - 10))}, max ${fmt(Math.max(0, ms(delay.max) - 10))}`,
-  );
-  console.log(`  stored ${stored.toLocaleString('en')} of ${published.toLocaleString('en')} heartbeats`);
+    },
+  });
 }
 
 /** Through the real app (routes, validation, JSON) with app.inject, if the build has the route. */
@@ -258,7 +221,7 @@ async function timeHttp(leg) {
     const result = await timeAsync(async () => {
       const response = await app.inject({ method: 'GET', url });
       if (response.statusCode !== 200) throw new Error(`GET /api/rtt answered ${response.statusCode}`);
-    });
+    }, RUNS);
     return { ...result, points };
   } finally {
     await app.close();
@@ -277,42 +240,10 @@ function time(fn) {
   return summary(ms);
 }
 
-async function timeAsync(fn) {
-  const ms = [];
-  for (let i = 0; i < RUNS; i += 1) {
-    const start = performance.now();
-    await fn();
-    ms.push(performance.now() - start);
-  }
-  return summary(ms);
-}
-
-function summary(ms) {
-  return { p50: quantile(ms, 0.5), max: Math.max(...ms) };
-}
-
-function quantile(values, p) {
-  const sorted = Array.from(values).sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
-}
-
-function fmt(ms) {
-  return `${ms < 10 ? ms.toFixed(2) : ms.toFixed(1)} ms`;
-}
-
 function walSize() {
   try {
     return statSync(`${path}-wal`).size;
   } catch {
     return 0;
   }
-}
-
-function positiveInt(text, flag) {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) {
-    console.error(`${flag} must be a positive integer, got ${text}`);
-    process.exit(2);
-  }
-  return value;
 }

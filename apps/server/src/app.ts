@@ -1,6 +1,7 @@
 // Builds the hopwatch HTTP app from a runtime. Never listens: server.ts does, and tests use inject().
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import { DEFAULT_VANTAGE } from './config/defaults.js';
 import { LiveProtocolErrors } from './live/protocol-errors.js';
 import { createMetrics } from './metrics/hopwatch-metrics.js';
 import { installAuth } from './plugins/auth.js';
@@ -88,6 +89,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     legs: () => runtime.config.targets.flatMap((t) => t.legs.map((l) => ({ target: t.name, leg: l.name }))),
   });
   metrics.registry.registerMetric(liveErrors.counter);
+  // Instances sharing a store each export their own legs; the label tells their series apart.
+  if (runtime.config.storage.postgres !== null || runtime.config.vantage !== DEFAULT_VANTAGE) {
+    metrics.registry.setDefaultLabels({ vantage: runtime.config.vantage });
+  }
   app.addHook('onClose', async () => metrics.close());
   await registerRoutes(app, {
     runtime,

@@ -1,7 +1,7 @@
 // The long-lived parts of a running hopwatch, wired once: the event bus, the live hub, and (as they land)
 // storage, the prober, the judge and the lab. app.ts turns a runtime into routes.
 import { Judge } from './attribution/judge.js';
-import type { HopwatchConfig } from './config/types.js';
+import type { HopwatchConfig, TargetConfig } from './config/types.js';
 import { EventBus } from './events/bus.js';
 import { EvidenceSource } from './evidence/evidence-source.js';
 import { VerdictEvidence } from './evidence/verdict-evidence.js';
@@ -12,13 +12,20 @@ import { OutageTracker } from './outages/outage-tracker.js';
 import { type ProbeLogger, Prober } from './probe/prober.js';
 import { ThreadedProber } from './probe/prober-thread.js';
 import type { ProberHandle } from './probe/types.js';
+import { PostgresStore } from './store/postgres/postgres-store.js';
 import { startPruning } from './store/retention.js';
-import { openSqliteStore } from './store/sqlite-store.js';
+import { SqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
+import { openStore } from './vantages/open-store.js';
+import { joinVantages, type SharedVantages } from './vantages/shared-vantages.js';
 
 export interface Runtime {
   config: HopwatchConfig;
   bus: EventBus;
+  /** what dashboards and the judge follow: the bus, or with a shared store every vantage's events */
+  events: Pick<EventBus, 'subscribe' | 'lastSeq'>;
+  /** the targets as every vantage sees them (with one SQLite store: config.targets) */
+  targets(): TargetConfig[];
   hub: LiveHub;
   store: Store;
   /** the built-in lab when it runs (its target is the last of config.targets), else null */
@@ -50,7 +57,7 @@ export async function createRuntime(
   fileConfig: HopwatchConfig,
   options: RuntimeOptions = {},
 ): Promise<Runtime> {
-  const store = openSqliteStore(fileConfig.storage.sqlite, { retentionMs: fileConfig.storage.retentionMs });
+  const store = await openStore(fileConfig);
   // The lab starts before the prober: its ports make its target, which the prober watches like any other.
   let lab: Lab | null = null;
   try {
@@ -78,10 +85,36 @@ export async function createRuntime(
       session,
     });
   }
-  const hub = new LiveHub({ bus, replay: store, durable: store });
+  let shared: SharedVantages | null = null;
+  let started = false;
+  try {
+    // Until the runtime exists its config is `config`; afterwards a reload's targets are recorded too.
+    shared =
+      store instanceof PostgresStore
+        ? await joinVantages(store, () => (started ? runtime.config.targets : config.targets))
+        : null;
+  } catch (error) {
+    await lab?.close();
+    await store.close();
+    throw error;
+  }
+  const events = shared?.feed ?? bus;
+  const targets = () => (shared ? shared.targets(runtime.config.targets) : runtime.config.targets);
+  // One instance: the hub relays only what the store has committed (DurableLog), so a seq a dashboard saw is
+  // never reused after a kill -9. Shared PostgreSQL: the feed already carries only committed events.
+  const hub = new LiveHub({
+    bus: events,
+    replay: store,
+    ...(store instanceof SqliteStore ? { durable: store } : {}),
+  });
   const stopPruning = startPruning(store);
   // Reads runtime.config on every drop, so a reload's targets and correlation windows apply at once.
-  const judge = new Judge({ bus, store, targets: () => runtime.config.targets });
+  const judge = new Judge({
+    bus,
+    store,
+    targets,
+    ...(shared ? { events: shared.feed, mayJudge: () => shared?.lease.held === true } : {}),
+  });
   const evidence = new EvidenceSource({ config: () => runtime.config });
   const verdictEvidence = new VerdictEvidence({
     bus,
@@ -105,6 +138,8 @@ export async function createRuntime(
   const runtime: Runtime = {
     config,
     bus,
+    events,
+    targets,
     hub,
     store,
     lab,
@@ -120,11 +155,13 @@ export async function createRuntime(
       outages.close();
       stopIncidentLog();
       hub.close();
+      await shared?.close();
       stopPruning();
       await lab?.close();
       // Last: every part closed before it may still publish (the prober's own session_close events).
       await store.close();
     },
   };
+  started = true;
   return runtime;
 }

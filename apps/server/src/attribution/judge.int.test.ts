@@ -1,6 +1,7 @@
 // The judge on a real event bus and a real SQLite store, fed the events the prober publishes, with a short
 // correlation window so verdicts come within a second.
-import type { Cause, HopEvent, Verdict } from '@hopwatch/shared/protocol';
+import { clusterVerdictId, type Drop } from '@hopwatch/shared/attribution';
+import type { Cause, HopEvent, Session, Verdict } from '@hopwatch/shared/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TargetConfig } from '../config/types.js';
 import { labTarget } from '../lab/lab-config.js';
@@ -379,4 +380,56 @@ describe('Judge', () => {
       });
     });
   });
+
+  it('without the lease, publishes no provisional verdict and judges only if the holder stayed silent', async () => {
+    const fx = openStore();
+    const { verdicts } = start(fx, { mayJudge: () => false });
+    const now = Date.now();
+    const ids = ['edge', 'lb', 'app'].map((leg) => legUp(fx, leg, now - 5_000, now + 3_000));
+    dropLeg(fx, 'edge', ids[0]!, now - 5_000, now);
+    await until(() => verdicts.length === 1, 'its own verdict once the holder stayed silent');
+    expect(verdicts[0]!.final).toBe(true);
+    // Never before a second window passed after it became final: the holder had that long to publish.
+    expect(verdicts[0]!.judgedAt).toBeGreaterThanOrEqual(now + 2 * WINDOW_MS);
+    expect(verdicts[0]!.suspects).toEqual(['edge', 'edge:entry']);
+    await until(() => judge?.standingBy === 0, 'nothing left waiting');
+    expect(verdicts).toHaveLength(1);
+  });
+
+  it('without the lease, publishes nothing for a cluster the holder made final', async () => {
+    const fx = openStore();
+    const { verdicts } = start(fx, { mayJudge: () => false });
+    const now = Date.now();
+    const ids = ['edge', 'lb', 'app'].map((leg) => legUp(fx, leg, now - 5_000, now + 3_000));
+    dropLeg(fx, 'edge', ids[0]!, now - 5_000, now);
+    const [drop] = await fx.store.sessions({ target: 'lab', leg: 'edge', limit: 1 });
+    // The holder's final verdict on the same cluster, as another instance's would arrive through the store.
+    const holder = { ...verdictFor(drop!), judgedAt: now + WINDOW_MS };
+    fx.publish({ kind: 'verdict', ts: holder.judgedAt, target: 'lab', leg: null, verdict: holder });
+    await until(() => judge?.pending === 0, 'the cluster final');
+    await until(() => judge?.standingBy === 0, 'the wait for the holder over');
+    expect(verdicts).toEqual([holder]);
+  });
 });
+
+function verdictFor(drop: Session): Verdict {
+  return {
+    id: clusterVerdictId('lab', drop as Drop),
+    target: 'lab',
+    kind: 'cluster',
+    at: drop.closedAt ?? 0,
+    from: drop.closedAt ?? 0,
+    to: drop.closedAt ?? 0,
+    dropped: ['edge'],
+    clean: ['lb', 'app'],
+    unknown: [],
+    suspects: ['edge', 'edge:entry'],
+    confidence: 'high',
+    signatures: [],
+    summary: 'judged by the lease holder',
+    sessionIds: [drop.id],
+    judgedAt: 0,
+    evidence: [],
+    final: true,
+  };
+}

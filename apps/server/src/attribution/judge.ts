@@ -43,7 +43,17 @@ import type { EventBus } from '../events/bus.js';
 import { type EvidenceStore, gatherFacts, targetFacts } from './facts.js';
 
 export interface JudgeOptions {
+  /** where verdicts are published, and (without `events`) where drops are watched */
   bus: EventBus;
+  /** where drops are watched when not the bus: a shared store's feed of every vantage's events */
+  events?: Pick<EventBus, 'subscribe'>;
+  /**
+   * Whether this instance judges now (instances sharing a store: the one holding the judge's lease). When
+   * not, it publishes no provisional verdict, and a cluster that became final waits one more window for the
+   * holder's final verdict and is judged here only if none came: a holder that died is replaced within one
+   * correlation window.
+   */
+  mayJudge?: () => boolean;
   store: EvidenceStore;
   /** the targets as configured now: a reload may add, change or remove them */
   targets: () => readonly TargetConfig[];
@@ -70,7 +80,12 @@ interface Cluster {
   due: NodeJS.Timeout | null;
   /** judgments begun; one that finds this changed when the store answers was superseded */
   judgments: number;
+  /** not the leaseholder when it became final: it waited one more window for the holder's final verdict */
+  waitedForHolder: boolean;
 }
+
+/** final verdict ids remembered to know the leaseholder judged a cluster */
+const VERDICTS_REMEMBERED = 10_000;
 
 export class Judge {
   readonly #store: EvidenceStore;
@@ -85,6 +100,11 @@ export class Judge {
   /** `target/leg` of legs whose last session ended in a drop and that have not opened one since */
   readonly #down = new Set<string>();
   readonly #unsubscribe: () => void;
+  readonly #mayJudge: () => boolean;
+  /** ids of final verdicts seen on the stream (another instance's too), oldest first, bounded */
+  readonly #finalSeen = new Set<string>();
+  /** timers of clusters waiting for the leaseholder's verdict; cleared on close */
+  readonly #holderWaits = new Set<NodeJS.Timeout>();
   #closed = false;
 
   constructor(options: JudgeOptions) {
@@ -93,7 +113,8 @@ export class Judge {
     this.#targets = options.targets;
     this.#now = options.now ?? Date.now;
     this.#onError = options.onError ?? defaultOnError;
-    this.#unsubscribe = options.bus.subscribe((stored) => this.#onEvent(stored.event));
+    this.#mayJudge = options.mayJudge ?? (() => true);
+    this.#unsubscribe = (options.events ?? options.bus).subscribe((stored) => this.#onEvent(stored.event));
   }
 
   /** The verdict on a drop a user reported at `at`; judged now, with what is known now, and not stored. */
@@ -109,10 +130,17 @@ export class Judge {
     return [...this.#clusters.values()].filter((c) => c.phase === 'provisional').length;
   }
 
+  /** Final clusters waiting one more window for the leaseholder's verdict, for tests and diagnostics. */
+  get standingBy(): number {
+    return this.#holderWaits.size;
+  }
+
   close(): void {
     this.#closed = true;
     this.#unsubscribe();
     for (const cluster of this.#clusters.values()) clearTimers(cluster);
+    for (const timer of this.#holderWaits) clearTimeout(timer);
+    this.#holderWaits.clear();
     this.#clusters.clear();
     this.#latest.clear();
     this.#down.clear();
@@ -120,6 +148,10 @@ export class Judge {
 
   #onEvent(event: HopEvent): void {
     if (this.#closed) return;
+    if (event.kind === 'verdict') {
+      if (event.verdict.final !== false) this.#rememberFinal(String(event.verdict.id));
+      return;
+    }
     if (event.kind === 'session_open') {
       this.#down.delete(`${event.target}/${event.leg}`);
       return;
@@ -159,6 +191,7 @@ export class Judge {
         recheck: null,
         due: null,
         judgments: 0,
+        waitedForHolder: false,
       };
       this.#clusters.set(cluster.id, cluster);
       this.#latest.set(target.name, cluster);
@@ -217,6 +250,7 @@ export class Judge {
   async #judge(cluster: Cluster, final: boolean): Promise<void> {
     const target = this.#target(cluster.target);
     if (target === null) return;
+    if (!this.#mayJudge() && !this.#standIn(cluster, final, target.correlationWindowMs)) return;
     cluster.judgments += 1;
     const judgment = cluster.judgments;
     // Fixed before the store is read: a drop joining meanwhile is judged next time.
@@ -230,6 +264,30 @@ export class Judge {
     } catch (error) {
       // After close the store may be closing too; a read it cut short is nobody's concern any more.
       if (!this.#closed) this.#onError(error, `judging drop cluster ${cluster.id}`);
+    }
+  }
+
+  /**
+   * Without the lease: whether to judge anyway. Provisional verdicts are the holder's; a final one is judged
+   * here only one window after it became final and only if the holder's final verdict has not come.
+   */
+  #standIn(cluster: Cluster, final: boolean, windowMs: number): boolean {
+    if (!final) return false;
+    if (cluster.waitedForHolder) return !this.#finalSeen.has(cluster.id);
+    cluster.waitedForHolder = true;
+    const timer = setTimeout(() => {
+      this.#holderWaits.delete(timer);
+      if (!this.#closed) void this.#judge(cluster, true);
+    }, windowMs);
+    this.#holderWaits.add(timer);
+    return false;
+  }
+
+  #rememberFinal(id: string): void {
+    this.#finalSeen.add(id);
+    if (this.#finalSeen.size > VERDICTS_REMEMBERED) {
+      const oldest = this.#finalSeen.values().next().value;
+      if (oldest !== undefined) this.#finalSeen.delete(oldest);
     }
   }
 

@@ -1,6 +1,7 @@
 // The `hopwatch check-config` report: what each leg crosses, and what that coverage can and cannot tell apart.
 // Secrets are redacted: this text ends up pasted in tickets and chat.
 import { formatDuration } from '@hopwatch/shared/time';
+import { DEFAULT_VANTAGE } from './defaults.js';
 import { redactHeaders, redactUrl } from './redact.js';
 import { LAST_MILE } from './resolve.js';
 import type { HopwatchConfig, LegConfig, PrometheusConfig, TargetConfig } from './types.js';
@@ -15,7 +16,9 @@ export function formatCheckReport(config: HopwatchConfig, warnings: readonly str
       : `config valid, with ${count} (below): ${config.source ?? '(built-in lab)'}`,
     `server: ${server.host}:${server.port}, authToken ${server.authToken === '' ? 'not set' : 'set'}, ` +
       `allowedOrigins: ${server.allowedOrigins.length === 0 ? 'none' : server.allowedOrigins.join(', ')}`,
-    `storage: ${storage.sqlite}, retention ${formatDuration(storage.retentionMs)}`,
+    `storage: ${storage.postgres === null ? storage.sqlite : `postgres ${redactUrl(storage.postgres)}`}, ` +
+      `retention ${formatDuration(storage.retentionMs)}`,
+    ...(config.vantage === DEFAULT_VANTAGE ? [] : [`vantage: ${config.vantage}`]),
     `lab: ${lab.enabled ? `on, ${describeSchedule(lab.schedule)}` : 'off'}`,
     ...describePrometheus(config.prometheus),
   ];

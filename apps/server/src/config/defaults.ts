@@ -4,6 +4,7 @@ import type { HopwatchConfig } from './types.js';
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_SQLITE = './data/hopwatch.db';
+export const DEFAULT_VANTAGE = 'default';
 export const DEFAULT_RETENTION_MS = 30 * 86_400_000;
 export const DEFAULT_STALL_THRESHOLD_MS = 1_000;
 export const DEFAULT_HEARTBEAT = {
@@ -28,7 +29,8 @@ export function defaultConfig(): HopwatchConfig {
       allowedHosts: [],
       trustProxy: false,
     },
-    storage: { sqlite: DEFAULT_SQLITE, retentionMs: DEFAULT_RETENTION_MS },
+    storage: { sqlite: DEFAULT_SQLITE, postgres: null, retentionMs: DEFAULT_RETENTION_MS },
+    vantage: DEFAULT_VANTAGE,
     prober: { stallThresholdMs: DEFAULT_STALL_THRESHOLD_MS },
     targets: [],
     lab: { enabled: true, schedule: null, heartbeat: { intervalMs: 2_000, timeoutMs: 6_000 } },

@@ -68,7 +68,9 @@ const BAD_CONFIGS: { name: string; yaml: string; env?: Record<string, string>; e
   {
     name: 'unknown key at the top level',
     yaml: config({ top: 'servr: {}' }),
-    errors: ['servr: unknown key (expected one of server, storage, prober, targets, lab, prometheus)'],
+    errors: [
+      'servr: unknown key (expected one of server, storage, vantage, prober, targets, lab, prometheus)',
+    ],
   },
   {
     name: 'unknown key in a nested mapping',
@@ -145,6 +147,23 @@ const BAD_CONFIGS: { name: string; yaml: string; env?: Record<string, string>; e
     name: 'misspelled duration',
     yaml: config({ top: 'storage: { retention: 30 days }' }),
     errors: ['storage.retention: must be a duration like 500ms, 10s, 2m, 1h or 30d (got "30 days")'],
+  },
+  {
+    name: 'both storage backends',
+    yaml: config({ top: 'storage: { sqlite: ./a.db, postgres: "postgres://hop:s3cret@db/hopwatch" }' }),
+    errors: ['storage: set either sqlite or postgres, not both'],
+  },
+  {
+    name: 'a storage.postgres URL of another scheme, its password redacted',
+    yaml: config({ top: 'storage: { postgres: "mysql://hop:s3cret@db/hopwatch" }' }),
+    errors: [
+      'storage.postgres: must start with postgres:// or postgresql:// (got "mysql://***@db/hopwatch")',
+    ],
+  },
+  {
+    name: 'a vantage that is not a name',
+    yaml: config({ top: 'vantage: Home Lab' }),
+    errors: ['vantage: must match [a-z0-9][a-z0-9_-]*: lowercase letters, digits, _ and - (got "Home Lab")'],
   },
   {
     name: 'zero interval',
@@ -370,6 +389,23 @@ targets:
   });
 });
 
+describe('loadConfigText: storage and vantage', () => {
+  it('takes a PostgreSQL URL with its password from the environment, and a vantage', () => {
+    const { config: resolved } = loaded(
+      load(
+        config({
+          top: 'vantage: vps\nstorage: { postgres: "postgres://hop:${PGPASSWORD}@db:5432/hopwatch" }',
+        }),
+        {
+          PGPASSWORD: 's3cret',
+        },
+      ),
+    );
+    expect(resolved.storage.postgres).toBe('postgres://hop:s3cret@db:5432/hopwatch');
+    expect(resolved.vantage).toBe('vps');
+  });
+});
+
 describe('loadConfigText: defaults', () => {
   it('fills every default, and the correlation window from the largest leg timeout plus 5s', () => {
     const { config: resolved, warnings } = loaded(
@@ -386,7 +422,12 @@ describe('loadConfigText: defaults', () => {
       allowedHosts: [],
       trustProxy: false,
     });
-    expect(resolved.storage).toEqual({ sqlite: './data/hopwatch.db', retentionMs: 30 * 86_400_000 });
+    expect(resolved.storage).toEqual({
+      sqlite: './data/hopwatch.db',
+      postgres: null,
+      retentionMs: 30 * 86_400_000,
+    });
+    expect(resolved.vantage).toBe('default');
     expect(resolved.prober).toEqual({ stallThresholdMs: 1_000 });
     expect(resolved.source).toBe('/etc/hopwatch/hopwatch.yaml');
     const target = resolved.targets[0];

@@ -12,6 +12,7 @@ import {
   DEFAULT_RETENTION_MS,
   DEFAULT_SQLITE,
   DEFAULT_STALL_THRESHOLD_MS,
+  DEFAULT_VANTAGE,
   defaultConfig,
 } from './defaults.js';
 import { checkHeaders } from './headers.js';
@@ -75,6 +76,11 @@ export function resolveConfig(
   });
 
   const sqlite = file.storage?.sqlite;
+  const postgres = file.storage?.postgres ?? null;
+  if (sqlite !== undefined && postgres !== null) {
+    error('storage', 'set either sqlite or postgres, not both');
+  }
+  const vantage = file.vantage ?? DEFAULT_VANTAGE;
   return {
     server: {
       host: file.server?.host ?? DEFAULT_HOST,
@@ -86,11 +92,13 @@ export function resolveConfig(
     },
     storage: {
       sqlite: sqlite === undefined ? DEFAULT_SQLITE : fromBase(context.baseDir, sqlite),
+      postgres,
       retentionMs: file.storage?.retention ?? DEFAULT_RETENTION_MS,
     },
     prober: { stallThresholdMs: file.prober?.stallThreshold ?? DEFAULT_STALL_THRESHOLD_MS },
     targets,
     lab: resolveLab(file.lab, targets.length, problems),
+    vantage,
     prometheus: resolvePrometheus(file.prometheus, error),
     source,
   };

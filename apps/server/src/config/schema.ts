@@ -126,6 +126,21 @@ const allowedHost = z.string().check((ctx) => {
   }
 });
 
+/** storage.postgres: a libpq-style URL; shown redacted in every message (it usually carries a password). */
+const postgresUrl = z.string().check((ctx) => {
+  const url = ctx.value;
+  const shown = describeInput(redactUrl(url));
+  if (!/^postgres(ql)?:\/\//i.test(url)) {
+    ctx.issues.push({
+      code: 'custom',
+      message: `must start with postgres:// or postgresql:// (got ${shown})`,
+      input: shown,
+    });
+  } else if (!URL.canParse(url)) {
+    ctx.issues.push({ code: 'custom', message: `is not a valid URL (got ${shown})`, input: shown });
+  }
+});
+
 const origin = z.string().check((ctx) => {
   const url = URL.canParse(ctx.value) ? new URL(ctx.value) : null;
   const plain =
@@ -241,7 +256,13 @@ export const configSchema = mapping({
     allowedHosts: z.array(allowedHost).optional(),
     trustProxy: z.boolean().optional(),
   }).optional(),
-  storage: mapping({ sqlite: nonEmpty().optional(), retention: duration().optional() }).optional(),
+  storage: mapping({
+    sqlite: nonEmpty().optional(),
+    postgres: postgresUrl.optional(),
+    retention: duration().optional(),
+  }).optional(),
+  /** where this instance probes from; instances sharing a PostgreSQL store each have their own */
+  vantage: name().optional(),
   prober: mapping({ stallThreshold: timerDuration().optional() }).optional(),
   targets: z.array(targetSchema).optional(),
   lab: labSchema.optional(),

@@ -95,7 +95,10 @@ export interface HopwatchConfig {
     /** believe X-Forwarded-For/-Proto/-Host (only behind a reverse proxy) */
     trustProxy: boolean;
   };
-  storage: { sqlite: string; retentionMs: number };
+  /** `postgres` (a URL) replaces `sqlite` when set: several instances (vantages) may share it */
+  storage: { sqlite: string; postgres: string | null; retentionMs: number };
+  /** where this instance probes from (default `default`); its legs also cover `vantage:<name>` on PostgreSQL */
+  vantage: string;
   prober: { stallThresholdMs: number };
   targets: TargetConfig[];
   lab: LabConfig;

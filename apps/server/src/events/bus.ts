@@ -20,16 +20,7 @@ export class EventBus {
 
   publish(event: HopEvent): StoredEvent {
     const stored: StoredEvent = { seq: this.#sequencer.append(event), event };
-    for (const listener of this.#listeners) {
-      try {
-        listener(stored);
-      } catch (error) {
-        // One broken consumer must not stop the prober or starve the others.
-        queueMicrotask(() => {
-          throw error;
-        });
-      }
-    }
+    notifyListeners(this.#listeners, stored);
     return stored;
   }
 
@@ -40,6 +31,19 @@ export class EventBus {
 
   lastSeq(): number {
     return this.#sequencer.lastSeq();
+  }
+}
+
+/** Hands an event to every listener; one broken consumer must not stop the producer or starve the others. */
+export function notifyListeners(listeners: Iterable<EventListener>, stored: StoredEvent): void {
+  for (const listener of listeners) {
+    try {
+      listener(stored);
+    } catch (error) {
+      queueMicrotask(() => {
+        throw error;
+      });
+    }
   }
 }
 

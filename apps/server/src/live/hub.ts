@@ -37,7 +37,8 @@ import type { DurableLog, EventReplay } from '../store/store.js';
 import { encodeTextFrames } from './frames.js';
 
 export interface HubOptions {
-  bus: EventBus;
+  /** the events to fan out: the bus, or a shared store's feed of every instance's events (events/store-feed.ts) */
+  bus: Pick<EventBus, 'subscribe' | 'lastSeq'>;
   replay?: EventReplay;
   /** the store's commit point; without one (tests, no storage) every published event counts as durable */
   durable?: DurableLog;
@@ -98,7 +99,7 @@ interface PendingEvent {
 
 export class LiveHub {
   readonly #clients = new Map<WebSocket, LiveClient>();
-  readonly #bus: EventBus;
+  readonly #bus: Pick<EventBus, 'subscribe' | 'lastSeq'>;
   readonly #replay: EventReplay | undefined;
   readonly #durable: DurableLog;
   readonly #maxBuffered: number;

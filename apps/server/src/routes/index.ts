@@ -47,11 +47,12 @@ export async function registerRoutes(app: FastifyInstance, options: RouteOptions
     hosts: options.hosts,
     protocolErrors: options.liveErrors,
   });
-  const targets = () => runtime.config.targets;
+  // Every vantage's targets and legs (with one SQLite store: the config's).
+  const targets = () => runtime.targets();
   await app.register(apiRoutes, {
     targets,
     store: runtime.store,
-    lastSeq: () => runtime.bus.lastSeq(),
+    lastSeq: () => runtime.events.lastSeq(),
     legStatus: () => runtime.prober.status(),
     legCondition: (target, leg) => runtime.outages.condition(target, leg),
     now: Date.now,

@@ -43,25 +43,11 @@ export class IncidentTable {
   }
 
   create(incident: Omit<Incident, 'id' | 'createdAt'>): Incident {
-    const from = finiteOrNull(incident.from);
-    const to = finiteOrNull(incident.to);
-    if (from === null || to === null || to < from) {
-      throw new RangeError(
-        `an incident needs finite epoch ms with from <= to, got ${incident.from}..${incident.to}`,
-      );
-    }
-    const createdAt = this.#now();
+    const draft = draftIncident(incident, this.#now());
     // 50 random bits: a clash is unlikely, but a second draw costs nothing.
     for (let attempt = 0; ; attempt += 1) {
-      const saved: Incident = {
-        id: newIncidentId(),
-        target: String(incident.target),
-        from,
-        to,
-        title: String(incident.title),
-        note: String(incident.note ?? ''),
-        createdAt,
-      };
+      const saved: Incident = { ...draft, id: newIncidentId() };
+      const { from, to, createdAt } = saved;
       try {
         this.#insert.run(saved.id, saved.target, from, to, saved.title, saved.note, createdAt);
         return saved;
@@ -83,6 +69,26 @@ export class IncidentTable {
       ? this.#newest.all(limit)
       : this.#newestOfTarget.all(String(query.target), limit);
   }
+}
+
+/** A valid incident with a fresh id, or a RangeError naming what is wrong (both stores write this). */
+export function draftIncident(incident: Omit<Incident, 'id' | 'createdAt'>, createdAt: number): Incident {
+  const from = finiteOrNull(incident.from);
+  const to = finiteOrNull(incident.to);
+  if (from === null || to === null || to < from) {
+    throw new RangeError(
+      `an incident needs finite epoch ms with from <= to, got ${incident.from}..${incident.to}`,
+    );
+  }
+  return {
+    id: newIncidentId(),
+    target: String(incident.target),
+    from,
+    to,
+    title: String(incident.title),
+    note: String(incident.note ?? ''),
+    createdAt,
+  };
 }
 
 export function newIncidentId(): string {

@@ -7,7 +7,8 @@ import type { OutageQuery } from './store.js';
 
 export const MAX_OUTAGES_PAGE = 10_000;
 
-interface OutageRow {
+/** An outage as its table holds it (the PostgreSQL store uses the same columns). */
+export interface OutageRow {
   target: string;
   leg: string;
   since: number;
@@ -100,7 +101,7 @@ export class OutageTable implements BatchedWriter {
   }
 }
 
-function fromRow(row: OutageRow): Outage {
+export function fromRow(row: OutageRow): Outage {
   return {
     target: row.target,
     leg: row.leg,

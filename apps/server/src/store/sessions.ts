@@ -14,7 +14,8 @@ import type { SessionQuery } from './store.js';
 
 export const MAX_SESSIONS_PAGE = 10_000;
 
-interface SessionRow {
+/** A session as its table holds it (the PostgreSQL store uses the same columns). */
+export interface SessionRow {
   id: string;
   target: string;
   leg: string;
@@ -33,9 +34,10 @@ interface SessionRow {
 
 type SessionWrite = { open: boolean; session: Session };
 
-const COLUMNS =
+export const SESSION_COLUMNS =
   'id, target, leg, opened_at, closed_at, duration_ms, silence_ms, cause, close_code, close_reason, ' +
   'http_status, error, suspect, handshake';
+const COLUMNS = SESSION_COLUMNS;
 const PLACEHOLDERS = COLUMNS.split(',')
   .map(() => '?')
   .join(', ');
@@ -129,7 +131,8 @@ export class SessionTable implements BatchedWriter {
   }
 }
 
-function toRow(s: Session): unknown[] {
+/** Column values in SESSION_COLUMNS order. */
+export function toRow(s: Session): unknown[] {
   return [
     String(s.id),
     String(s.target),
@@ -148,7 +151,7 @@ function toRow(s: Session): unknown[] {
   ];
 }
 
-function fromRow(row: SessionRow): Session {
+export function fromRow(row: SessionRow): Session {
   return {
     id: row.id,
     target: row.target,

@@ -1,6 +1,6 @@
-// The one narrow storage interface. SQLite (store/sqlite-store.ts) implements it today; a PostgreSQL
-// backend for several hopwatch instances sharing one store must be able to implement it without touching
-// callers.
+// The one narrow storage interface, implemented by SQLite (store/sqlite-store.ts) and by PostgreSQL for
+// several hopwatch instances sharing one store (store/postgres/), without touching callers. Both are held to
+// one contract suite (store.contract.int.test.ts).
 import type { Incident, Outage, RttResponse, Session, StoredEvent, Verdict } from '@hopwatch/shared/protocol';
 import type { EventSequencer } from '../events/bus.js';
 
@@ -66,10 +66,11 @@ export interface StallRecord {
  * Reads are asynchronous, so a backend whose client is (PostgreSQL's) implements this without touching
  * callers. Writes stay synchronous: the bus sequences and projects each event before the next one is
  * published, which is what makes every subscriber see events in `seq` order. A backend keeps that by
- * handing out seq and queueing rows in memory, writing them in batches; a PostgreSQL store shared by several
- * instances would hand out seq from blocks its writer reserves from a database sequence (docs/storage.md).
- * seq is never reused: since seq is handed out before the commit, the store also gives the live hub its
- * commit point (DurableLog in live/hub.ts), and the hub relays nothing above it (docs/storage.md).
+ * handing out seq and queueing rows in memory, writing them in batches; the PostgreSQL store hands out seq
+ * from blocks its writer reserves from a database sequence, and reads the log below a commit watermark
+ * (docs/storage.md).
+ * seq is never reused: since seq is handed out before the commit, the SQLite store also gives the live hub its
+ * commit point (DurableLog, below), and the hub relays nothing above it (docs/storage.md).
  */
 export interface Store extends EventSequencer, EventReplay {
   /**

@@ -2,11 +2,13 @@
 // shows it for a live or absolute window; an incident shows it for the incident's window.
 import type { TargetView, Verdict } from '@hopwatch/shared/protocol';
 import { useQueries } from '@tanstack/react-query';
-import { useCallback, useMemo, useRef } from 'react';
+import { Fragment, useCallback, useMemo, useRef } from 'react';
 import { TickGrid, TimeAxis } from '../../components/charts/time-axis';
 import { ZoomBrush } from '../../components/charts/zoom-brush';
 import { CauseLegend } from '../../components/ui/cause-legend';
 import { EvidenceRows } from '../../features/evidence/components/evidence-rows';
+import { VantageHeading } from '../../features/legs/components/vantage-heading';
+import { groupByVantage } from '../../features/legs/vantage-groups';
 import { rttQueryOptions } from '../../features/rtt/api/get-rtt';
 import { useRttBandChart } from '../../features/rtt/components/rtt-band-chart-loader';
 import { type SessionsPage, sessionsQueryOptions } from '../../features/timeline/api/get-sessions';
@@ -56,6 +58,8 @@ export function TargetWindow({ target, window, selectedDrop, onSelectDrop, zoom 
     queries: target.legs.map((leg) => rttQueryOptions(target.name, leg.name, range)),
   });
   const drops = useDrops(target.name, range);
+  // With several vantages sharing a store, each vantage's legs sit together under its name.
+  const legGroups = useMemo(() => groupByVantage(target.legs), [target.legs]);
 
   const selectedVerdict = useMemo(() => findVerdict(drops.data, selectedDrop), [drops.data, selectedDrop]);
   const highlighted = useMemo(
@@ -105,22 +109,27 @@ export function TargetWindow({ target, window, selectedDrop, onSelectDrop, zoom 
           <svg className="leg-rows-grid" width={scale.width} height="100%" aria-hidden="true">
             <TickGrid scale={scale} ticks={ticks} height={4_000} />
           </svg>
-          {target.legs.map((leg, index) => (
-            <LegRow
-              key={leg.name}
-              target={target.name}
-              leg={leg}
-              range={range}
-              sessions={sessionQueries[index]?.data}
-              rtt={rttQueries[index]?.data}
-              error={sessionQueries[index]?.error ?? rttQueries[index]?.error ?? null}
-              scale={scale}
-              now={now}
-              live={live}
-              highlighted={highlighted}
-              selectedSessionId={selectedVerdict ? null : selectedDrop}
-              onSelectDrop={selectSession}
-            />
+          {legGroups.map((group) => (
+            <Fragment key={group.vantage ?? ''}>
+              {legGroups.length > 1 && <VantageHeading vantage={group.vantage} count={group.legs.length} />}
+              {group.legs.map(({ leg, index }) => (
+                <LegRow
+                  key={leg.name}
+                  target={target.name}
+                  leg={leg}
+                  range={range}
+                  sessions={sessionQueries[index]?.data}
+                  rtt={rttQueries[index]?.data}
+                  error={sessionQueries[index]?.error ?? rttQueries[index]?.error ?? null}
+                  scale={scale}
+                  now={now}
+                  live={live}
+                  highlighted={highlighted}
+                  selectedSessionId={selectedVerdict ? null : selectedDrop}
+                  onSelectDrop={selectSession}
+                />
+              ))}
+            </Fragment>
           ))}
           <EvidenceRows target={target.name} range={range} scale={scale} />
         </div>

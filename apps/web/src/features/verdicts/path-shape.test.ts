@@ -71,4 +71,25 @@ describe('shapePath', () => {
       firstColumn: 1,
     });
   });
+
+  it('marks the vantage segments, the outermost of a path shared by several hopwatch instances', () => {
+    const shape = shapePath(
+      ['vantage:home', 'vantage:vps', 'last-mile', 'lb'],
+      [
+        { name: 'home-lb', covers: ['vantage:home', 'lb', 'home-lb:entry'] },
+        { name: 'vps-lb', covers: ['vantage:vps', 'lb', 'vps-lb:entry'] },
+      ],
+      { dropped: ['home-lb'], clean: ['vps-lb'], unknown: [], suspects: ['vantage:home', 'home-lb:entry'] },
+    );
+    expect(shape.columns).toEqual([
+      { segment: 'vantage:home', suspect: true, vantage: true },
+      { segment: 'vantage:vps', suspect: false, vantage: true },
+      { segment: 'last-mile', suspect: false },
+      { segment: 'lb', suspect: false },
+    ]);
+    expect(shape.rows.map((r) => r.covered)).toEqual([
+      [true, false, false, true],
+      [false, true, false, true],
+    ]);
+  });
 });

@@ -2,12 +2,15 @@
 // each leg as the span of segments it covers, marked by what it did (dropped, stayed clean, unknown).
 // Pure; the diagram only lays out what this returns.
 import type { Verdict } from '@hopwatch/shared/protocol';
+import { isVantageSegment } from '../legs/vantage-groups';
 
 export type LegRole = 'dropped' | 'clean' | 'unknown' | 'absent';
 
 export interface PathColumn {
   segment: string;
   suspect: boolean;
+  /** a vantage segment (`vantage:<name>`): one hopwatch instance's own network, the outermost of a path */
+  vantage?: true;
 }
 
 export interface PathLegRow {
@@ -38,7 +41,13 @@ export function shapePath(
   verdict: Pick<Verdict, 'dropped' | 'clean' | 'unknown' | 'suspects'>,
 ): PathShape {
   const suspects = new Set(verdict.suspects);
-  const columns = segments.map((segment) => ({ segment, suspect: suspects.has(segment) }));
+  const columns = segments.map(
+    (segment): PathColumn => ({
+      segment,
+      suspect: suspects.has(segment),
+      ...(isVantageSegment(segment) ? { vantage: true as const } : {}),
+    }),
+  );
   const rows = legs.map((leg): PathLegRow => {
     const covers = new Set(leg.covers);
     const covered = segments.map((segment) => covers.has(segment));

@@ -8,6 +8,7 @@ import { redactUrl } from '../../../config/redact.js';
 import { withApiErrors } from '../../../plugins/zod-schemas.js';
 import type { ApiSources } from '../sources.js';
 import { legStats, RTT_WINDOW_MS, UPTIME_WINDOW_MS } from './leg-stats.js';
+import { remoteLegState } from './remote-leg-state.js';
 
 /** more sessions than a leg reconnecting at the 1 s backoff floor opens in an hour */
 const SESSIONS_PER_HOUR_CAP = 10_000;
@@ -45,6 +46,7 @@ export async function targetsRoutes(app: FastifyInstance, sources: ApiSources): 
               const legStatus = status.get(`${target.name}\u0000${leg.name}`);
               // The outage tracker knows the leg from its sessions; before the first, the prober's connecting.
               const condition = sources.legCondition(target.name, leg.name);
+              const remote = remoteLegState(sessions, now);
               return {
                 name: leg.name,
                 url: redactUrl(leg.url),
@@ -55,8 +57,9 @@ export async function targetsRoutes(app: FastifyInstance, sources: ApiSources): 
                   intervalMs: leg.heartbeat.intervalMs,
                   timeoutMs: leg.heartbeat.timeoutMs,
                 },
-                state: condition?.state ?? legStatus?.state ?? 'connecting',
-                since: condition?.since ?? legStatus?.since ?? now,
+                // The outage tracker, then the prober; a leg neither knows is another vantage's: its sessions tell.
+                state: condition?.state ?? legStatus?.state ?? remote.state,
+                since: condition?.since ?? legStatus?.since ?? remote.since,
                 outage: condition?.state === 'down' ? condition.outage : null,
                 stats: legStats(
                   sessions,

@@ -21,7 +21,7 @@ export function PathDiagram({
         {shape.columns.map((column, index) => (
           <div
             key={column.segment}
-            className={`path-segment${column.suspect ? ' path-segment--suspect' : ''}`}
+            className={`path-segment${column.vantage ? ' path-segment--vantage' : ''}${column.suspect ? ' path-segment--suspect' : ''}`}
             data-suspect={column.suspect}
             title={column.suspect ? 'suspect: crossed by every dropped leg, by no clean one' : undefined}
           >

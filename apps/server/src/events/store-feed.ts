@@ -1,0 +1,89 @@
+// The live stream of a shared store: every instance's events, in seq order, as they become final. With
+// several instances writing one PostgreSQL store, an instance's own bus only carries its own events, and in
+// an order that may interleave with the others' commits; so the live hub and the judge follow the store
+// instead, polling the event log below its watermark (PostgresStore.after). Everything below the watermark
+// is final, so following it by seq neither skips nor repeats an event, and a dashboard resuming with
+// `since` at any instance gets exactly what it missed.
+//
+//   idle ──timer──▶ polling ──page (full: poll again at once)──▶ idle ... ──close()──▶ closed
+import type { StoredEvent } from '@hopwatch/shared/protocol';
+import { type EventListener, notifyListeners } from './bus.js';
+
+/** how often the log is read: the bulk of the 1 s between an event being stored and every stream showing it */
+export const FEED_POLL_MS = 100;
+const FEED_PAGE = 1_000;
+
+export interface FeedSource {
+  after(since: number, limit: number): Promise<StoredEvent[]>;
+}
+
+export interface StoreFeedOptions {
+  source: FeedSource;
+  /** the last seq already final when the feed starts: it relays what comes after */
+  startAfter: number;
+  pollMs?: number;
+  onError?: (error: unknown) => void;
+}
+
+export class StoreFeed {
+  readonly #listeners = new Set<EventListener>();
+  readonly #source: FeedSource;
+  readonly #pollMs: number;
+  readonly #onError: (error: unknown) => void;
+  #cursor: number;
+  #timer: NodeJS.Timeout | null = null;
+  #closed = false;
+  #failing = false;
+
+  constructor(options: StoreFeedOptions) {
+    this.#source = options.source;
+    this.#cursor = options.startAfter;
+    this.#pollMs = options.pollMs ?? FEED_POLL_MS;
+    this.#onError = options.onError ?? (() => {});
+    this.#schedule(0);
+  }
+
+  subscribe(listener: EventListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** The last seq relayed: the hub's hello splits replay and live stream here. */
+  lastSeq(): number {
+    return this.#cursor;
+  }
+
+  close(): void {
+    this.#closed = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  #schedule(delay: number): void {
+    if (this.#closed) return;
+    this.#timer = setTimeout(() => void this.#poll(), delay);
+    this.#timer.unref();
+  }
+
+  async #poll(): Promise<void> {
+    this.#timer = null;
+    let page: StoredEvent[];
+    try {
+      page = await this.#source.after(this.#cursor, FEED_PAGE);
+    } catch (error) {
+      // Polled ten times a second: a store that is away is reported once per outage, not per poll.
+      if (!this.#closed && !this.#failing) this.#onError(error);
+      this.#failing = true;
+      this.#schedule(this.#pollMs);
+      return;
+    }
+    this.#failing = false;
+    for (const stored of page) {
+      if (this.#closed) return;
+      if (stored.seq <= this.#cursor) continue;
+      this.#cursor = stored.seq;
+      notifyListeners(this.#listeners, stored);
+    }
+    this.#schedule(page.length === FEED_PAGE ? 0 : this.#pollMs);
+  }
+}
