@@ -287,6 +287,9 @@ describe('createMetrics', () => {
 
     legs.push({ target: 't3', leg: 'lb' }); // and back: it starts again from 0
     expect(await sample(metrics, 'hopwatch_leg_drops_total{target="t3",leg="lb",cause="reset"}')).toBe(0);
+    // and its RTT counts again (not into the histogram child the removal detached)
+    bus.publish(rtt('t3', 'lb', 's3', 2, 4, {}));
+    expect(await sample(metrics, 'hopwatch_rtt_seconds_count{target="t3",leg="lb"}')).toBe(1);
   });
 
   it('has RTT buckets up to 60 s, past the 20 s default heartbeat timeout', async () => {
