@@ -61,7 +61,7 @@ describe('example configs', () => {
     expect(text.split('\n')[0]).toBe(`${MODELINE}${CONFIG_SCHEMA_URL}`);
   });
 
-  it('finds the documented configs (README, spec, choosing legs, Kubernetes, evidence)', () => {
+  it('finds the documented configs (README, spec, choosing legs, Kubernetes, evidence, vantages)', () => {
     const where = documentedConfigs().map(([w]) => w.split(' ')[0]);
     expect(new Set(where)).toEqual(
       new Set([
@@ -70,6 +70,7 @@ describe('example configs', () => {
         'docs/choosing-legs.md',
         'docs/running-in-kubernetes.md',
         'docs/evidence.md',
+        'docs/vantages.md',
       ]),
     );
   });
