@@ -1,28 +1,9 @@
 // The dashboard's assets as Chromium gets them: the entry script brotli-compressed and cached for a year, and
 // the RTT charts drawn from a chunk (recharts) that loads after the first screen rather than with it.
 import { expect, test } from '@playwright/test';
-import { HopwatchServer } from './support/hopwatch-server.js';
+import { quietLabConfig, serveHopwatchPerTest } from './support/serve-hopwatch.js';
 
-const LAB_CONFIG = `
-lab:
-  enabled: true
-  schedule: []
-  heartbeat: { interval: 500ms, timeout: 2s }
-`;
-
-let server: HopwatchServer;
-
-test.beforeEach(async () => {
-  server = await HopwatchServer.start({ config: LAB_CONFIG });
-});
-
-// biome-ignore lint/correctness/noEmptyPattern: Playwright requires a destructuring pattern for fixtures
-test.afterEach(async ({}, testInfo) => {
-  if (testInfo.status !== testInfo.expectedStatus) {
-    await testInfo.attach('server.log', { body: server.log() });
-  }
-  await server.dispose();
-});
+const server = serveHopwatchPerTest(quietLabConfig({ interval: '500ms', timeout: '2s' }));
 
 test('the first screen loads compressed, cacheable scripts; the RTT charts come from a later chunk', async ({
   page,
@@ -37,7 +18,7 @@ test('the first screen loads compressed, cacheable scripts; the RTT charts come 
     });
   });
 
-  await page.goto(server.url);
+  await page.goto(server().url);
   await expect(page.getByTestId('leg-row').first()).toBeVisible();
   const entry = await page.locator('script[type="module"]').getAttribute('src');
   expect(entry).toMatch(/^\/assets\/index-.+\.js$/);
@@ -49,6 +30,6 @@ test('the first screen loads compressed, cacheable scripts; the RTT charts come 
   const later = scripts.filter((s) => s.url !== entry);
   expect(later.length).toBeGreaterThan(0); // the chart chunk, fetched by import() and not by index.html
   for (const chunk of later) expect(chunk).toMatchObject({ encoding: 'br' });
-  const html = await (await fetch(server.url)).text();
+  const html = await (await fetch(server().url)).text();
   for (const chunk of later) expect(html).not.toContain(chunk.url);
 });

@@ -2,28 +2,10 @@
 // broke, and why, from the screen alone. The lab runs quiet (no scheduled faults) with quick heartbeats.
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
-import { ARTIFACTS_DIR, HopwatchServer } from './support/hopwatch-server.js';
+import { ARTIFACTS_DIR } from './support/hopwatch-server.js';
+import { quietLabConfig, serveHopwatchPerTest } from './support/serve-hopwatch.js';
 
-const LAB_CONFIG = `
-lab:
-  enabled: true
-  schedule: []
-  heartbeat: { interval: 500ms, timeout: 2s }
-`;
-
-let server: HopwatchServer;
-
-test.beforeEach(async () => {
-  server = await HopwatchServer.start({ config: LAB_CONFIG });
-});
-
-// biome-ignore lint/correctness/noEmptyPattern: Playwright requires a destructuring pattern for fixtures
-test.afterEach(async ({}, testInfo) => {
-  if (testInfo.status !== testInfo.expectedStatus) {
-    await testInfo.attach('server.log', { body: server.log() });
-  }
-  await server.dispose();
-});
+const server = serveHopwatchPerTest(quietLabConfig({ interval: '500ms', timeout: '2s' }));
 
 /** Whether every lab leg has been up for longer than the target's correlation window (plus a margin). */
 async function legsSettled(url: string, marginMs = 1_000): Promise<boolean> {
@@ -46,7 +28,7 @@ test('a reset on lb drops edge and lb, and the verdict names lb; the Share link 
   page,
   context,
 }) => {
-  await page.goto(`${server.url}/?target=lab&range=15m`);
+  await page.goto(`${server().url}/?target=lab&range=15m`);
   for (const leg of ['edge', 'lb', 'app'])
     await expect(legRow(page, leg)).toHaveAttribute('data-state', 'up');
   await expect(page.getByTestId('target-window')).toHaveAttribute('data-ready', 'true');
@@ -54,7 +36,7 @@ test('a reset on lb drops edge and lb, and the verdict names lb; the Share link 
 
   // A leg counts as clean only if it was up through the whole correlation window before the drop; a lab
   // that just started has legs still within theirs, so wait until every leg has been up that long.
-  await expect.poll(async () => legsSettled(server.url), { timeout: 60_000, intervals: [500] }).toBe(true);
+  await expect.poll(async () => legsSettled(server().url), { timeout: 60_000, intervals: [500] }).toBe(true);
 
   await page.getByTestId('lab-panel').getByRole('combobox').selectOption('5000');
   await page.getByTestId('lab-fault-lb-reset').click();
@@ -106,7 +88,7 @@ test('the wall shows STALE when the server stops and recovers by itself when it 
   page,
 }) => {
   await page.setViewportSize({ width: 1920, height: 1080 });
-  await page.goto(`${server.url}/wall`);
+  await page.goto(`${server().url}/wall`);
   const tiles = page.getByTestId('wall-tile');
   await expect(tiles).toHaveCount(3);
   for (const leg of ['edge', 'lb', 'app']) {
@@ -118,12 +100,12 @@ test('the wall shows STALE when the server stops and recovers by itself when it 
   await expect(page.getByTestId('stale-banner')).toHaveCount(0);
   await page.screenshot({ path: join(ARTIFACTS_DIR, 'wall-live.png') });
 
-  await server.stop();
+  await server().stop();
   await expect(page.getByTestId('stale-banner')).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId('stale-banner')).toContainText('STALE');
   await page.screenshot({ path: join(ARTIFACTS_DIR, 'wall-stale.png') });
 
-  await server.restart();
+  await server().restart();
   await expect(page.getByTestId('stale-banner')).toHaveCount(0, { timeout: 45_000 });
   for (const leg of ['edge', 'lb', 'app']) {
     await expect(page.locator(`[data-testid="wall-tile"][data-leg="${leg}"]`)).toHaveAttribute(
@@ -136,11 +118,11 @@ test('the wall shows STALE when the server stops and recovers by itself when it 
 test('a drop a user reported gets a verdict; a saved incident has its own page and is listed', async ({
   page,
 }) => {
-  await page.goto(`${server.url}/?target=lab&range=15m`);
+  await page.goto(`${server().url}/?target=lab&range=15m`);
   await expect(page.getByTestId('target-window')).toHaveAttribute('data-ready', 'true');
   // The reported moment is typed to the second, so the legs need a few seconds of margin.
   await expect
-    .poll(async () => legsSettled(server.url, 3_000), { timeout: 60_000, intervals: [500] })
+    .poll(async () => legsSettled(server().url, 3_000), { timeout: 60_000, intervals: [500] })
     .toBe(true);
 
   // Every leg stayed up when the user dropped: the user's own network is the suspect.

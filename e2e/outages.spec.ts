@@ -4,28 +4,10 @@
 // legend says what the confidence levels mean.
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
-import { ARTIFACTS_DIR, HopwatchServer } from './support/hopwatch-server.js';
+import { ARTIFACTS_DIR } from './support/hopwatch-server.js';
+import { quietLabConfig, serveHopwatchPerTest } from './support/serve-hopwatch.js';
 
-const LAB_CONFIG = `
-lab:
-  enabled: true
-  schedule: []
-  heartbeat: { interval: 500ms, timeout: 1500ms }
-`;
-
-let server: HopwatchServer;
-
-test.beforeEach(async () => {
-  server = await HopwatchServer.start({ config: LAB_CONFIG });
-});
-
-// biome-ignore lint/correctness/noEmptyPattern: Playwright requires a destructuring pattern for fixtures
-test.afterEach(async ({}, testInfo) => {
-  if (testInfo.status !== testInfo.expectedStatus) {
-    await testInfo.attach('server.log', { body: server.log() });
-  }
-  await server.dispose();
-});
+const server = serveHopwatchPerTest(quietLabConfig({ interval: '500ms', timeout: '1500ms' }));
 
 function legRow(page: Page, leg: string) {
   return page.locator(`[data-testid="leg-row"][data-leg="${leg}"]`);
@@ -34,12 +16,12 @@ function legRow(page: Page, leg: string) {
 test('a blackholed lb is one outage band, its verdict provisional then final with causes', async ({
   page,
 }) => {
-  await page.goto(`${server.url}/?target=lab&range=15m`);
+  await page.goto(`${server().url}/?target=lab&range=15m`);
   for (const leg of ['edge', 'lb', 'app'])
     await expect(legRow(page, leg)).toHaveAttribute('data-state', 'up');
   await expect(page.getByTestId('target-window')).toHaveAttribute('data-ready', 'true');
 
-  const injected = await fetch(`${server.url}/api/lab/faults`, {
+  const injected = await fetch(`${server().url}/api/lab/faults`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ hop: 'lb', kind: 'blackhole', durationMs: 20_000 }),

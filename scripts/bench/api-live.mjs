@@ -14,15 +14,12 @@
 // Needs a build (`npm run build`); `npm run bench -- api` builds first.
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { availableParallelism, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { startBareLive, startHopwatchLive } from './lib/live-servers.mjs';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const SERVER_DIST = resolve(HERE, '../../apps/server/dist');
 const BUDGET_P99_MS = 50;
 const now = () => performance.timeOrigin + performance.now();
 
@@ -54,7 +51,7 @@ function quantile(histogram, total, q) {
 
 // --- role: server ---
 async function runServer(kind) {
-  const server = kind === 'hopwatch' ? await startHopwatch() : await startBare();
+  const server = kind === 'hopwatch' ? await startHopwatchLive('live') : await startBareLive();
   process.send({ type: 'ready', port: server.port });
   process.on('message', async (message) => {
     if (message.type === 'publish') {
@@ -94,45 +91,6 @@ function publishPaced(publish, rate, seconds) {
     };
     tick();
   });
-}
-
-async function startHopwatch() {
-  const { defaultConfig } = await import(pathToFileURL(join(SERVER_DIST, 'config/defaults.js')).href);
-  const { createRuntime } = await import(pathToFileURL(join(SERVER_DIST, 'runtime.js')).href);
-  const { buildApp } = await import(pathToFileURL(join(SERVER_DIST, 'app.js')).href);
-  const dataDir = mkdtempSync(join(tmpdir(), 'hopwatch-bench-live-'));
-  const config = defaultConfig();
-  config.server.port = 0;
-  config.storage.sqlite = join(dataDir, 'hopwatch.db');
-  config.lab.enabled = false;
-  const runtime = await createRuntime(config);
-  const app = await buildApp({ runtime, webRoot: null });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  return {
-    port: app.server.address().port,
-    publish: (event) => runtime.bus.publish(event),
-    async close() {
-      await runtime.close();
-      await app.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
-async function startBare() {
-  const { WebSocketServer } = await import('ws');
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  await new Promise((ready) => wss.once('listening', ready));
-  let seq = 0;
-  return {
-    port: wss.address().port,
-    publish(event) {
-      seq += 1;
-      const frame = JSON.stringify({ type: 'event', seq, event });
-      for (const client of wss.clients) client.send(frame);
-    },
-    close: () => new Promise((closed) => wss.close(closed)),
-  };
 }
 
 // --- role: clients ---

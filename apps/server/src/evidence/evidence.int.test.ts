@@ -184,8 +184,9 @@ describe.sequential('evidence from a real Prometheus', () => {
     // edge stayed at 0.25: below its threshold, so not evidence.
     expect(verdict.evidence.map((e) => e.name)).not.toContain('edge-pressure');
     expect(verdict.confidence).toBe('high');
-    // Never delayed: the verdict went out from the probe data first, then again with its evidence.
-    const first = publications.get(verdict.id)?.[0];
+    // Never delayed: the final verdict went out from the probe data first, then again with its evidence.
+    // (Provisional publications of the same id came before it, judged on the drops seen by then.)
+    const first = publications.get(verdict.id)?.find((v) => v.final);
     expect(first?.evidence).toEqual([]);
     expect(first?.summary).not.toContain('app-pressure');
     expect(first?.suspects).toEqual(verdict.suspects);
