@@ -26,6 +26,11 @@ function entryScript(indexHtml: string): string {
   return match[1];
 }
 
+/** The chunks a chunk imports with import("./x.js"). */
+function dynamicImports(code: string): string[] {
+  return [...code.matchAll(/import\(\s*[`"']\.\/([\w.-]+\.js)[`"']\s*\)/g)].map((m) => m[1] as string);
+}
+
 /** The chunks a chunk imports statically (`import … from"./x.js"`, `import"./x.js"`), not import("./x.js"). */
 function staticImports(code: string): string[] {
   return [...code.matchAll(/(?:from|import)\s*["']\.\/([^"']+\.js)["']/g)].map((m) => m[1] as string);
@@ -102,8 +107,18 @@ describe('the built dashboard', () => {
       pending.push(...staticImports(code));
     }
     const html = readFileSync(join(root, 'index.html'), 'utf8');
-    const charts = readdirSync(assets).filter(
-      (name) => name.endsWith('.js') && readFileSync(join(assets, name), 'utf8').includes(RECHARTS_MARK),
+    // What the first screen imports lazily (and what those import), not every file in the folder: a dist/
+    // that turbo restored from its cache over an older build still holds that build's chunks.
+    const lazy = new Set<string>();
+    const later = [...seen].flatMap((name) => dynamicImports(readFileSync(join(assets, name), 'utf8')));
+    while (later.length > 0) {
+      const name = later.pop() as string;
+      if (lazy.has(name) || seen.has(name)) continue;
+      lazy.add(name);
+      later.push(...staticImports(readFileSync(join(assets, name), 'utf8')));
+    }
+    const charts = [...lazy].filter((name) =>
+      readFileSync(join(assets, name), 'utf8').includes(RECHARTS_MARK),
     );
     expect(charts.length).toBe(1);
     expect(html).not.toContain(charts[0]);
