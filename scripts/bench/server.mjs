@@ -10,6 +10,7 @@
 // prom-client's default metrics, which resets at every scrape (scraped at the window's start and end).
 //
 //   node scripts/bench/server.mjs [--legs 10000] [--targets 20] [--interval 1000] [--warmup 5] [--seconds 10]
+//                                [--only bare|hopwatch] [--profile DIR]
 // Needs a build (`npm run build`); `npm run bench -- server` builds first.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -50,6 +51,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '10' },
     /** measure one side only (for profiling): bare or hopwatch */
     only: { type: 'string' },
+    profile: { type: 'string' },
   },
 });
 const OPTIONS = {
@@ -58,6 +60,8 @@ const OPTIONS = {
   warmupMs: Number(args.warmup) * 1000,
   windowMs: Number(args.seconds) * 1000,
 };
+/** --profile DIR: the CLI writes V8 CPU profiles (main thread and prober thread) there, for where the CPU goes */
+const PROFILE_ARGS = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : [];
 const TARGETS = Math.max(1, Math.min(Number(args.targets), OPTIONS.legs));
 
 function configYaml(port) {
@@ -106,7 +110,7 @@ async function startCli(echoPort, dir) {
   writeFileSync(configFile, configYaml(echoPort));
   const proc = spawn(
     process.execPath,
-    [join(SERVER_DIST, 'cli.js'), '--config', configFile, '--data', dir, '--port', '0'],
+    [...PROFILE_ARGS, join(SERVER_DIST, 'cli.js'), '--config', configFile, '--data', dir, '--port', '0'],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   const base = await new Promise((resolveBase, reject) => {
