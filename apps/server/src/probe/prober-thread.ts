@@ -1,7 +1,8 @@
 // The prober in a thread of its own. hopwatch's main thread stores every event, serves the API and fans out
 // to dashboards; a sample timed on that thread measures its queue (a 10 ms SQLite flush is a 10 ms "RTT").
 // In a worker thread the legs' sockets, timers and RTT clocks share an event loop with nothing but other legs,
-// as in a bare `ws` loop, and the main thread receives finished events, in order, a loop turn's worth at a time.
+// as in a bare `ws` loop, and the main thread receives finished events in order: RTT samples in batches of
+// up to 50 ms, anything else at the end of the loop turn that produced it.
 //
 //   main thread                                   worker thread (prober-worker.ts)
 //   ThreadedProber ── start{targets} / apply / stop ──▶ Prober (legs, heartbeats, stall monitor)
@@ -16,6 +17,7 @@ import { Worker } from 'node:worker_threads';
 import { initialCondition, type LegCondition } from '@hopwatch/shared/outages';
 import type { HopEvent } from '@hopwatch/shared/protocol';
 import type { TargetConfig } from '../config/types.js';
+import { type PackedEvents, unpackEvents } from './event-batch.js';
 import { legKey, type ProbeLogger, sessionCloseFields } from './prober.js';
 import type { LegStatus, ProberHandle } from './types.js';
 
@@ -34,7 +36,7 @@ export type ToWorker =
   | { type: 'stop' };
 
 export type FromWorker =
-  | { type: 'batch'; events: HopEvent[]; statuses: Array<{ key: string; status: LegStatus | null }> }
+  | { type: 'batch'; events: PackedEvents; statuses: Array<{ key: string; status: LegStatus | null }> }
   | { type: 'stopped' };
 
 export interface ThreadedProberOptions extends ProberThreadSettings {
@@ -134,7 +136,7 @@ export class ThreadedProber implements ProberHandle {
   }
 
   #receive(batch: Extract<FromWorker, { type: 'batch' }>): void {
-    for (const event of batch.events) {
+    unpackEvents(batch.events, (event) => {
       if (event.kind === 'rtt' && event.rttMs !== null) {
         const status = this.#legs.get(legKey(event.target, event.leg));
         if (status && status.sessionId === event.sessionId) status.lastReplyAt = event.ts;
@@ -143,7 +145,7 @@ export class ThreadedProber implements ProberHandle {
       if (event.kind === 'session_close' && this.#options.logger) {
         this.#options.logger.info(sessionCloseFields(event.session), 'ws close');
       }
-    }
+    });
     for (const { key, status } of batch.statuses) {
       if (status) this.#legs.set(key, status);
       else this.#legs.delete(key);

@@ -1,7 +1,9 @@
-// The worker thread's side of prober-thread.ts: a Prober whose events are posted to the main thread, a loop
-// turn's worth at a time, with the status of every leg a session or state event touched.
+// The worker thread's side of prober-thread.ts: a Prober whose events are posted to the main thread packed
+// (event-batch.ts), RTT samples every 50 ms and anything else at the end of its loop turn, with the status of
+// every leg a session or state event touched.
 import { parentPort } from 'node:worker_threads';
 import type { HopEvent } from '@hopwatch/shared/protocol';
+import { EventPacker } from './event-batch.js';
 import { legKey, Prober } from './prober.js';
 import type { FromWorker, LegConditions, ToWorker } from './prober-thread.js';
 
@@ -11,30 +13,44 @@ if (!port) throw new Error('prober-worker.js runs in a worker thread (see prober
 let prober: Prober | null = null;
 /** the outage tracker's conditions, as of the last start or apply */
 let conditions: LegConditions = {};
-let events: HopEvent[] = [];
+const packer = new EventPacker();
 /** legs whose status a session or state event changed since the last batch */
 const touched = new Map<string, { target: string; leg: string }>();
+/**
+ * RTT samples wait up to this long for company: 10,000 legs answer ten pongs a millisecond, and a message per
+ * loop turn would wake the main thread thousands of times a second. Anything else (a session's end, a state
+ * change) goes at the end of the loop turn, so detection does not wait for the batch.
+ */
+const RTT_BATCH_MS = 50;
 let flushing: NodeJS.Immediate | null = null;
+let batching: NodeJS.Timeout | null = null;
 
 function publish(event: HopEvent): void {
-  events.push(event);
-  if (event.kind !== 'rtt' && 'leg' in event && typeof event.leg === 'string') {
+  packer.add(event);
+  if (event.kind === 'rtt') {
+    if (!batching && !flushing) batching = setTimeout(flush, RTT_BATCH_MS);
+    return;
+  }
+  if ('leg' in event && typeof event.leg === 'string') {
     touched.set(legKey(event.target, event.leg), { target: event.target, leg: event.leg });
   }
   if (!flushing) flushing = setImmediate(flush);
 }
 
 function flush(): void {
+  if (flushing) clearImmediate(flushing);
+  if (batching) clearTimeout(batching);
   flushing = null;
-  if (events.length === 0) return;
+  batching = null;
+  if (packer.size === 0) return;
   const statuses = [...touched].map(([key, { target, leg }]) => ({
     key,
     status: prober?.statusOf(target, leg) ?? null,
   }));
+  const events = packer.take();
   const batch: FromWorker = { type: 'batch', events, statuses };
-  events = [];
   touched.clear();
-  port?.postMessage(batch);
+  port?.postMessage(batch, [events.rtt.buffer]);
 }
 
 port.on('message', (message: ToWorker) => {

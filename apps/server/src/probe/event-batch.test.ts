@@ -1,0 +1,61 @@
+import type { HopEvent, RttEvent } from '@hopwatch/shared/protocol';
+import { describe, expect, it } from 'vitest';
+import { EventPacker, unpackEvents } from './event-batch.js';
+
+const rtt = (leg: string, seq: number, over: Partial<RttEvent> = {}): RttEvent => ({
+  kind: 'rtt',
+  ts: 1_700_000_000_000 + seq,
+  target: 't',
+  leg,
+  sessionId: `s-${leg}`,
+  seq,
+  rttMs: 0.352,
+  suspect: false,
+  lateMs: 0.25,
+  ...over,
+});
+const state = (leg: string, ts: number): HopEvent => ({
+  kind: 'leg_state',
+  ts,
+  target: 't',
+  leg,
+  state: 'up',
+});
+
+function roundTrip(events: HopEvent[]): HopEvent[] {
+  const packer = new EventPacker();
+  for (const event of events) packer.add(event);
+  expect(packer.size).toBe(events.length);
+  // what crosses the thread boundary: a structured clone of the batch
+  const packed = structuredClone(packer.take());
+  expect(packer.size).toBe(0);
+  const out: HopEvent[] = [];
+  unpackEvents(packed, (event) => out.push(event));
+  return out;
+}
+
+describe('packed prober events', () => {
+  it.each<[string, HopEvent[]]>([
+    ['nothing', []],
+    ['one sample', [rtt('a', 1)]],
+    ['a lost heartbeat (rttMs null)', [rtt('a', 2, { rttMs: null })]],
+    ['a suspect sample', [rtt('a', 3, { suspect: true, lateMs: 812 })]],
+    ['a sample of an older version, without lateMs', [{ ...rtt('a', 4), lateMs: undefined } as RttEvent]],
+    ['other events only', [state('a', 1), state('b', 2)]],
+    [
+      'events before, between and after samples',
+      [state('a', 1), rtt('a', 1), rtt('b', 1), state('b', 2), rtt('a', 2), state('c', 3)],
+    ],
+    ['many legs and sessions sharing strings', Array.from({ length: 50 }, (_, i) => rtt(`l${i % 7}`, i))],
+  ])('%s comes out as it went in, in order', (_, events) => {
+    const expected = events.map((e) =>
+      e.kind === 'rtt' && e.lateMs === undefined ? (({ lateMs, ...rest }) => rest)(e) : e,
+    );
+    expect(roundTrip(events)).toEqual(expected);
+  });
+
+  it('keeps property order, so stored JSON reads as before', () => {
+    const [out] = roundTrip([rtt('a', 1)]);
+    expect(JSON.stringify(out)).toBe(JSON.stringify(rtt('a', 1)));
+  });
+});

@@ -1,0 +1,99 @@
+// How the prober thread hands its events to the main thread. Ten thousand legs make ten thousand `rtt` events a
+// second; posted as objects, each is a nine-property structured clone on the way out and a fresh object graph
+// on the way in, which cost more CPU than the pings themselves. RTT samples therefore travel as numbers in one
+// Float64Array per batch (transferred, not copied), their strings once per batch; the rare other events go as
+// they are, each with its place among the samples, so the main thread sees every event in publication order.
+import type { HopEvent, RttEvent } from '@hopwatch/shared/protocol';
+
+/** numbers per RTT sample: target, leg, sessionId (indices into `strings`), ts, seq, rttMs, lateMs, suspect */
+const FIELDS = 8;
+
+export interface PackedEvents {
+  /** the strings RTT samples name, each once */
+  strings: string[];
+  /** FIELDS numbers per sample; rttMs NaN = lost (null), lateMs NaN = absent, suspect 0/1 */
+  rtt: Float64Array<ArrayBuffer>;
+  /** every other event, with how many RTT samples were published before it */
+  others: Array<{ after: number; event: HopEvent }>;
+}
+
+/** Collects one batch. `take()` hands it over (its buffer is meant for the transfer list) and starts anew. */
+export class EventPacker {
+  #strings: string[] = [];
+  #index = new Map<string, number>();
+  #rtt: number[] = [];
+  #samples = 0;
+  #others: Array<{ after: number; event: HopEvent }> = [];
+
+  get size(): number {
+    return this.#samples + this.#others.length;
+  }
+
+  add(event: HopEvent): void {
+    if (event.kind !== 'rtt') {
+      this.#others.push({ after: this.#samples, event });
+      return;
+    }
+    this.#rtt.push(
+      this.#intern(event.target),
+      this.#intern(event.leg),
+      this.#intern(event.sessionId),
+      event.ts,
+      event.seq,
+      event.rttMs ?? Number.NaN,
+      event.lateMs ?? Number.NaN,
+      event.suspect ? 1 : 0,
+    );
+    this.#samples += 1;
+  }
+
+  take(): PackedEvents {
+    const packed: PackedEvents = {
+      strings: this.#strings,
+      rtt: Float64Array.from(this.#rtt),
+      others: this.#others,
+    };
+    this.#strings = [];
+    this.#index = new Map();
+    this.#rtt = [];
+    this.#samples = 0;
+    this.#others = [];
+    return packed;
+  }
+
+  #intern(text: string): number {
+    let index = this.#index.get(text);
+    if (index === undefined) {
+      index = this.#strings.length;
+      this.#strings.push(text);
+      this.#index.set(text, index);
+    }
+    return index;
+  }
+}
+
+/** Calls `each` with every event of a batch, in the order the prober published them. */
+export function unpackEvents(packed: PackedEvents, each: (event: HopEvent) => void): void {
+  const { strings, rtt, others } = packed;
+  const samples = rtt.length / FIELDS;
+  let next = 0;
+  for (let sample = 0; sample <= samples; sample++) {
+    while (next < others.length && others[next]!.after <= sample) each(others[next++]!.event);
+    if (sample === samples) break;
+    const at = sample * FIELDS;
+    const rttMs = rtt[at + 5]!;
+    const lateMs = rtt[at + 6]!;
+    const event: RttEvent = {
+      kind: 'rtt',
+      ts: rtt[at + 3]!,
+      target: strings[rtt[at]!]!,
+      leg: strings[rtt[at + 1]!]!,
+      sessionId: strings[rtt[at + 2]!]!,
+      seq: rtt[at + 4]!,
+      rttMs: Number.isNaN(rttMs) ? null : rttMs,
+      suspect: rtt[at + 7] === 1,
+    };
+    if (!Number.isNaN(lateMs)) event.lateMs = lateMs;
+    each(event);
+  }
+}
