@@ -5,6 +5,7 @@ import { ATTEMPT_CAUSES, DROP_CAUSES, type StoredEvent } from '@hopwatch/shared/
 import { Counter, collectDefaultMetrics, Gauge, Histogram, type Registry } from 'prom-client';
 import type { EventBus } from '../events/bus.js';
 import { VERSION } from '../version.js';
+import { LegHistogram } from './leg-histogram.js';
 import { LegSeries, SyncedRegistry } from './leg-series.js';
 
 /**
@@ -81,10 +82,9 @@ export function createMetrics(sources: MetricsSources): HopwatchMetrics {
   });
   /** final verdicts already counted: a late drop re-judges a final verdict under the same id */
   const countedVerdicts = new Set<string>();
-  const rtt = new Histogram({
+  const rtt = new LegHistogram({
     name: 'hopwatch_rtt_seconds',
     help: 'Heartbeat round-trip time; samples taken while hopwatch itself stalled are left out',
-    labelNames: ['target', 'leg'] as const,
     buckets: RTT_BUCKETS_S,
     registers: [registry],
   });

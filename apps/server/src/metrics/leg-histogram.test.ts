@@ -1,0 +1,79 @@
+import { Histogram, Registry } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import { LegHistogram } from './leg-histogram.js';
+
+const BUCKETS = [0.001, 0.01, 0.1, 1];
+
+/** The same observations into prom-client's Histogram and into LegHistogram, each in its own registry. */
+function both(observations: Array<[target: string, leg: string, value: number]>) {
+  const ours = new Registry();
+  const theirs = new Registry();
+  const fast = new LegHistogram({ name: 'h_seconds', help: 'h', buckets: BUCKETS, registers: [ours] });
+  const reference = new Histogram({
+    name: 'h_seconds',
+    help: 'h',
+    labelNames: ['target', 'leg'],
+    buckets: BUCKETS,
+    registers: [theirs],
+  });
+  for (const [target, leg, value] of observations) {
+    fast.observe({ target, leg }, value);
+    reference.observe({ target, leg }, value);
+  }
+  return { ours, theirs, fast, reference };
+}
+
+describe('LegHistogram', () => {
+  it.each<[string, Array<[string, string, number]>]>([
+    ['no observation', []],
+    [
+      'one leg, every bucket and past the last',
+      [
+        ['t', 'a', 0.0005],
+        ['t', 'a', 0.001],
+        ['t', 'a', 0.05],
+        ['t', 'a', 0.5],
+        ['t', 'a', 7],
+      ],
+    ],
+    [
+      'several legs and targets',
+      [
+        ['t', 'a', 0.002],
+        ['u', 'a', 0.02],
+        ['t', 'b', 0.2],
+        ['t', 'a', 0.003],
+      ],
+    ],
+    [
+      'label values that need escaping',
+      [
+        ['t"x', 'a\\b', 0.01],
+        ['t', 'line\nbreak', 0.01],
+      ],
+    ],
+  ])('writes what prom-client writes: %s', async (_, observations) => {
+    const { ours, theirs } = both(observations);
+    expect(await ours.metrics()).toBe(await theirs.metrics());
+    expect(await ours.getMetricsAsJSON()).toEqual(await theirs.getMetricsAsJSON());
+  });
+
+  it('ignores a value that is not a number, as a sample must never break the scrape', async () => {
+    const { ours, fast } = both([['t', 'a', 0.01]]);
+    fast.observe({ target: 't', leg: 'a' }, Number.NaN);
+    fast.observe({ target: 't', leg: 'a' }, Number.POSITIVE_INFINITY);
+    expect(await ours.metrics()).toContain('h_seconds_count{target="t",leg="a"} 1');
+  });
+
+  it('removes one leg and keeps the others, as a reload that removed the leg needs', async () => {
+    const { ours, theirs, fast, reference } = both([
+      ['t', 'a', 0.01],
+      ['t', 'b', 0.02],
+    ]);
+    fast.remove({ target: 't', leg: 'a' });
+    reference.remove({ target: 't', leg: 'a' });
+    const text = await ours.metrics();
+    expect(text).not.toContain('leg="a"');
+    expect(text).toBe(await theirs.metrics());
+  });
+});

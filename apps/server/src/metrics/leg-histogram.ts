@@ -1,0 +1,118 @@
+// A histogram labelled {target, leg} that observes in a few dozen nanoseconds. prom-client's Histogram validates
+// and hashes the label object on every observe(); `hopwatch_rtt_seconds` takes one sample per leg per heartbeat
+// (10,000 a second at 10,000 legs), where that cost alone was a tenth of the main thread. Here each leg's series
+// is found by one Map lookup and its bucket by a short scan; the exposition is the one prom-client writes.
+import type { Registry } from 'prom-client';
+
+interface Series {
+  labels: { target: string; leg: string };
+  /** per bucket (not cumulative), the last one past every bound (+Inf) */
+  counts: Float64Array;
+  sum: number;
+  count: number;
+}
+
+interface ValuePair {
+  labels: Record<string, string | number>;
+  sharedLabels: Record<string, string>;
+  value: number;
+  metricName: string;
+  /** prom-client writes null for buckets (no exemplars here) and leaves it out of sum and count */
+  exemplar?: null;
+}
+
+export interface LegHistogramOptions {
+  name: string;
+  help: string;
+  /** upper bounds, ascending */
+  buckets: readonly number[];
+  registers: Registry[];
+}
+
+export class LegHistogram {
+  readonly name: string;
+  readonly help: string;
+  readonly type = 'histogram';
+  readonly aggregator = 'sum';
+  readonly #bounds: readonly number[];
+  readonly #series = new Map<string, Series>();
+
+  constructor(options: LegHistogramOptions) {
+    this.name = options.name;
+    this.help = options.help;
+    this.#bounds = options.buckets;
+    for (const registry of options.registers) registry.registerMetric(this as never);
+  }
+
+  observe(labels: { target: string; leg: string }, value: number): void {
+    if (!Number.isFinite(value)) return;
+    const key = `${labels.target}\u0000${labels.leg}`;
+    let series = this.#series.get(key);
+    if (!series) {
+      series = {
+        labels: { target: labels.target, leg: labels.leg },
+        counts: new Float64Array(this.#bounds.length + 1),
+        sum: 0,
+        count: 0,
+      };
+      this.#series.set(key, series);
+    }
+    let bucket = 0;
+    while (bucket < this.#bounds.length && value > this.#bounds[bucket]!) bucket += 1;
+    series.counts[bucket]! += 1;
+    series.sum += value;
+    series.count += 1;
+  }
+
+  /** Removes one leg's series (a reload removed the leg). */
+  remove(labels: Record<string, string>): void {
+    this.#series.delete(`${labels.target}\u0000${labels.leg}`);
+  }
+
+  reset(): void {
+    this.#series.clear();
+  }
+
+  /** What Registry.metrics() writes out: the same lines prom-client's Histogram writes. */
+  getForPromString() {
+    const values: ValuePair[] = [];
+    for (const series of this.#series.values()) {
+      const shared = series.labels;
+      let cumulative = 0;
+      for (let i = 0; i < this.#bounds.length; i++) {
+        cumulative += series.counts[i]!;
+        values.push({
+          labels: { le: this.#bounds[i]! },
+          sharedLabels: shared,
+          value: cumulative,
+          metricName: `${this.name}_bucket`,
+          exemplar: null,
+        });
+      }
+      values.push(
+        {
+          labels: { le: '+Inf' },
+          sharedLabels: shared,
+          value: series.count,
+          metricName: `${this.name}_bucket`,
+          exemplar: null,
+        },
+        { labels: {}, sharedLabels: shared, value: series.sum, metricName: `${this.name}_sum` },
+        { labels: {}, sharedLabels: shared, value: series.count, metricName: `${this.name}_count` },
+      );
+    }
+    return { name: this.name, help: this.help, type: this.type, values, aggregator: this.aggregator };
+  }
+
+  /** What Registry.getMetricsAsJSON() returns: labels and shared labels in one object, as prom-client's. */
+  get() {
+    const data = this.getForPromString();
+    return {
+      ...data,
+      values: data.values.map(({ labels, sharedLabels, ...rest }) => ({
+        ...rest,
+        labels: { ...labels, ...sharedLabels },
+      })),
+    };
+  }
+}
