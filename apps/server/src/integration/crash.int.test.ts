@@ -133,14 +133,26 @@ it(`keeps every event a dashboard received across ${KILLS} kill -9s`, async () =
   expect(recorder.reused).toEqual([]);
   const db = new Database(join(dir, 'hopwatch.db'), { readonly: true });
   try {
-    const body = db.prepare<[number], { body: string }>('SELECT body FROM events WHERE seq = ?');
+    // Every event on disk by seq: single rows, and rtt events in their batch rows (migration 005).
+    const onDisk = new Map<number, string>();
+    for (const row of db.prepare('SELECT seq, body FROM events').iterate() as Iterable<{
+      seq: number;
+      body: string;
+    }>) {
+      onDisk.set(row.seq, JSON.stringify(JSON.parse(row.body)));
+    }
+    for (const row of db.prepare('SELECT body FROM rtt_event_batches').iterate() as Iterable<{
+      body: string;
+    }>) {
+      for (const [seq, event] of JSON.parse(row.body) as Array<[number, unknown]>) {
+        onDisk.set(seq, JSON.stringify(event));
+      }
+    }
     const missingOrChanged: string[] = [];
     for (const [seq, received] of recorder.events) {
-      const stored = body.get(seq)?.body;
+      const stored = onDisk.get(seq);
       if (stored === undefined) missingOrChanged.push(`seq ${seq} missing: ${received}`);
-      else if (JSON.stringify(JSON.parse(stored)) !== received) {
-        missingOrChanged.push(`seq ${seq} changed: ${received} → ${stored}`);
-      }
+      else if (stored !== received) missingOrChanged.push(`seq ${seq} changed: ${received} → ${stored}`);
     }
     expect(missingOrChanged).toEqual([]);
     const open = db.prepare('SELECT COUNT(*) AS n FROM sessions WHERE closed_at IS NULL').get() as {

@@ -20,6 +20,8 @@ const state = (leg: string, ts: number): HopEvent => ({
   target: 't',
   leg,
   state: 'up',
+  since: ts,
+  retryAt: null,
 });
 
 function roundTrip(events: HopEvent[]): HopEvent[] {

@@ -124,8 +124,9 @@ describe('event log retention', () => {
     let clock = T0;
     const f = open({ now: () => clock });
     f.publish(sessionOpen('api', 'edge', 's', T0));
-    for (let i = 0; i < 250; i += 1) f.publish(rtt('api', 'edge', 's', T0 + i * 1_000, 5));
-    clock = T0 + 2 * HOUR_MS;
+    // A minute apart: rtt events are stored a row per flush and minute (migration 005), and each is a row here.
+    for (let i = 0; i < 250; i += 1) f.publish(rtt('api', 'edge', 's', T0 + i * 60_000, 5));
+    clock = T0 + 2 * HOUR_MS + 250 * 60_000;
     const steps: number[] = [];
     for (;;) {
       const result = await f.store.prune(clock, 100);

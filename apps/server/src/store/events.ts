@@ -1,4 +1,6 @@
 // The event log: every published event with its seq, for GET /api/events and live resume (`since`).
+// Most events are one `events` row each; rtt events, the bulk of the log, are one `rtt_event_batches` row per
+// flush (migration 005), and every read merges the two by seq.
 import type { HopEvent, StoredEvent } from '@hopwatch/shared/protocol';
 import { type BatchedWriter, type RowErrorReporter, writeEach } from './batch.js';
 import { clampLimit, type Db, finiteOrNull } from './db.js';
@@ -21,8 +23,21 @@ export const PRUNE_RTT_EVENTS_SQL =
 /** The most events one `after` call returns, whatever the caller asks for. */
 export const MAX_EVENTS_PAGE = 10_000;
 
+interface RttRow {
+  seq: number;
+  ts: number;
+  /** the event as JSON, taken when it was queued */
+  body: string;
+}
+
+interface BatchRow {
+  first_seq: number;
+  body: string;
+}
+
 export class EventLog implements BatchedWriter {
   #pending: EventRow[] = [];
+  #pendingRtt: RttRow[] = [];
   readonly #report: RowErrorReporter;
   readonly #now: () => number;
   readonly #insert;
@@ -30,6 +45,12 @@ export class EventLog implements BatchedWriter {
   readonly #maxSeq;
   readonly #prune;
   readonly #pruneRtt;
+  readonly #legacyRtt;
+  readonly #insertBatch;
+  readonly #batchesAfter;
+  readonly #batchesSince;
+  readonly #maxBatchSeq;
+  readonly #pruneBatches;
 
   constructor(db: Db, options: { report: RowErrorReporter; now: () => number }) {
     this.#report = options.report;
@@ -45,10 +66,29 @@ export class EventLog implements BatchedWriter {
       'DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE ts < ? LIMIT ?)',
     );
     this.#pruneRtt = db.prepare<[number, number]>(PRUNE_RTT_EVENTS_SQL);
+    this.#legacyRtt = db.prepare<[number], { seq: number; body: string }>(
+      "SELECT seq, body FROM events WHERE ts >= ? AND (kind = 'rtt' OR kind IS NULL) ORDER BY seq",
+    );
+    this.#insertBatch = db.prepare<[number, number, number, number, string]>(
+      'INSERT INTO rtt_event_batches (first_seq, last_seq, first_ts, last_ts, body) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.#batchesAfter = db.prepare<[number], BatchRow>(
+      'SELECT first_seq, body FROM rtt_event_batches WHERE last_seq > ? ORDER BY first_seq',
+    );
+    this.#batchesSince = db.prepare<[number], BatchRow>(
+      'SELECT first_seq, body FROM rtt_event_batches WHERE last_ts >= ? ORDER BY first_seq',
+    );
+    this.#maxBatchSeq = db.prepare<[], { seq: number | null }>(
+      'SELECT MAX(last_seq) AS seq FROM rtt_event_batches',
+    );
+    this.#pruneBatches = db.prepare<[number, number]>(
+      'DELETE FROM rtt_event_batches WHERE first_seq IN ' +
+        '(SELECT first_seq FROM rtt_event_batches WHERE last_ts < ? LIMIT ?)',
+    );
   }
 
   get pendingRows(): number {
-    return this.#pending.length;
+    return this.#pending.length + this.#pendingRtt.length;
   }
 
   /** Snapshots the event as JSON now, so a producer changing its object later cannot change history. */
@@ -61,7 +101,9 @@ export class EventLog implements BatchedWriter {
       return;
     }
     const kind = typeof event.kind === 'string' ? event.kind : null;
-    this.#pending.push({ seq, ts: finiteOrNull(event.ts) ?? this.#now(), kind, body });
+    const ts = finiteOrNull(event.ts) ?? this.#now();
+    if (kind === 'rtt') this.#pendingRtt.push({ seq, ts, body });
+    else this.#pending.push({ seq, ts, kind, body });
   }
 
   write(): void {
@@ -71,42 +113,134 @@ export class EventLog implements BatchedWriter {
       this.#report,
       'event',
     );
+    // One row per minute of the flush's rtt events, so retention (which deletes whole rows) keeps an hour of them
+    // to within a minute. A flush usually spans one minute, two at its turn.
+    let group: RttRow[] = [];
+    for (const row of this.#pendingRtt) {
+      if (group.length > 0 && minuteOf(row.ts) !== minuteOf(group[0]!.ts)) {
+        this.#writeBatch(group);
+        group = [];
+      }
+      group.push(row);
+    }
+    if (group.length > 0) this.#writeBatch(group);
+  }
+
+  #writeBatch(rows: RttRow[]): void {
+    let body = '[';
+    let firstTs = rows[0]!.ts;
+    let lastTs = firstTs;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      body += `${i === 0 ? '' : ','}[${row.seq},${row.body}]`;
+      if (row.ts < firstTs) firstTs = row.ts;
+      if (row.ts > lastTs) lastTs = row.ts;
+    }
+    body += ']';
+    writeEach(
+      [body],
+      (text) => this.#insertBatch.run(rows[0]!.seq, rows[rows.length - 1]!.seq, firstTs, lastTs, text),
+      this.#report,
+      'rtt events',
+    );
   }
 
   committed(): void {
     this.#pending = [];
+    this.#pendingRtt = [];
   }
 
   discard(): void {
     this.#pending = [];
+    this.#pendingRtt = [];
   }
 
   maxSeq(): number {
-    return this.#maxSeq.get()?.seq ?? 0;
+    return Math.max(this.#maxSeq.get()?.seq ?? 0, this.#maxBatchSeq.get()?.seq ?? 0);
   }
 
   after(since: number, limit: number): StoredEvent[] {
     const from = Number.isFinite(since) ? Math.max(0, Math.floor(since)) : 0;
-    const rows = this.#after.all(from, clampLimit(limit, MAX_EVENTS_PAGE));
-    const events: StoredEvent[] = [];
-    for (const row of rows) {
-      try {
-        events.push({ seq: row.seq, event: JSON.parse(row.body) as HopEvent });
-      } catch (error) {
-        // Only a damaged file could get here; skip the row rather than fail every resume after it.
-        this.#report(error, `stored event ${row.seq} is not valid JSON`);
-      }
+    const max = clampLimit(limit, MAX_EVENTS_PAGE);
+    const singles: StoredEvent[] = [];
+    for (const row of this.#after.all(from, max)) {
+      const event = this.#parse(row.body, row.seq);
+      if (event) singles.push({ seq: row.seq, event });
     }
-    return events;
+    // The first `max` rtt events after `from`: with the first `max` others, they hold the page.
+    const batched: StoredEvent[] = [];
+    for (const row of this.#batchesAfter.iterate(from)) {
+      for (const stored of this.#parseBatch(row)) {
+        if (stored.seq > from) batched.push(stored);
+      }
+      if (batched.length >= max) break;
+    }
+    return mergeBySeq(singles, batched, max);
+  }
+
+  /** Every rtt event at or after `ts`, in seq order: what RttTable.recover reads back after a restart. */
+  rttSince(ts: number): StoredEvent[] {
+    const batched: StoredEvent[] = [];
+    for (const row of this.#batchesSince.iterate(ts)) {
+      for (const stored of this.#parseBatch(row)) if (stored.event.ts >= ts) batched.push(stored);
+    }
+    return mergeBySeq(this.#legacyRttSince(ts), batched, Number.POSITIVE_INFINITY);
   }
 
   /** Deletes up to `limit` events of any kind older than `before`. */
   pruneSome(before: number, limit: number): number {
-    return this.#prune.run(before, limit).changes;
+    const deleted = this.#prune.run(before, limit).changes;
+    return deleted + (deleted < limit ? this.#pruneBatches.run(before, limit - deleted).changes : 0);
   }
 
-  /** Deletes up to `limit` rtt events older than `before`; the other kinds are left alone. */
+  /** Deletes up to `limit` rtt events (single rows, or whole batches) older than `before`; others stay. */
   pruneRttSome(before: number, limit: number): number {
-    return this.#pruneRtt.run(before, limit).changes;
+    const deleted = this.#pruneRtt.run(before, limit).changes;
+    return deleted + (deleted < limit ? this.#pruneBatches.run(before, limit - deleted).changes : 0);
   }
+
+  /** rtt events written by versions before migration 005, as single rows */
+  #legacyRttSince(ts: number): StoredEvent[] {
+    const events: StoredEvent[] = [];
+    for (const row of this.#legacyRtt.iterate(ts)) {
+      const event = this.#parse(row.body, row.seq);
+      if (event?.kind === 'rtt') events.push({ seq: row.seq, event });
+    }
+    return events;
+  }
+
+  #parse(body: string, seq: number): HopEvent | null {
+    try {
+      return JSON.parse(body) as HopEvent;
+    } catch (error) {
+      // Only a damaged file could get here; skip the row rather than fail every resume after it.
+      this.#report(error, `stored event ${seq} is not valid JSON`);
+      return null;
+    }
+  }
+
+  #parseBatch(row: BatchRow): StoredEvent[] {
+    try {
+      return (JSON.parse(row.body) as Array<[number, HopEvent]>).map(([seq, event]) => ({ seq, event }));
+    } catch (error) {
+      this.#report(error, `stored rtt events from seq ${row.first_seq} are not valid JSON`);
+      return [];
+    }
+  }
+}
+
+const minuteOf = (ts: number) => Math.floor(ts / 60_000);
+
+/** The first `max` events of two lists each sorted by seq, in seq order. */
+function mergeBySeq(a: StoredEvent[], b: StoredEvent[], max: number): StoredEvent[] {
+  if (b.length === 0) return a.length > max ? a.slice(0, max) : a;
+  if (a.length === 0) return b.length > max ? b.slice(0, max) : b;
+  const out: StoredEvent[] = [];
+  let i = 0;
+  let j = 0;
+  while (out.length < max && (i < a.length || j < b.length)) {
+    if (j >= b.length || (i < a.length && a[i]!.seq < b[j]!.seq)) out.push(a[i++]!);
+    else out.push(b[j++]!);
+  }
+  return out;
 }

@@ -19,8 +19,9 @@ describe('startPruning', () => {
     let clock = T0;
     fixture = createStoreFixture({ now: () => clock, retentionMs: DAY_MS, rawRetentionMs: DAY_MS });
     const f = fixture;
-    for (let i = 0; i < 500; i += 1) f.publish(rtt('api', 'edge', 's', T0 + i * 1_000, 5));
-    clock = T0 + 2 * DAY_MS;
+    // A minute apart: each its own chunk, rollup and event-log row, so there are rows to step through.
+    for (let i = 0; i < 250; i += 1) f.publish(rtt('api', 'edge', 's', T0 + i * 60_000, 5));
+    clock = T0 + 3 * DAY_MS;
     f.publish(rtt('api', 'edge', 's', clock, 6));
     const deletedPerStep: number[] = [];
     const store = {
@@ -31,8 +32,11 @@ describe('startPruning', () => {
       },
     };
     stop = startPruning(store, { now: () => clock, stepRows: 50, intervalMs: 3_600_000 });
+    // 750 rows (a chunk, a rollup and an event-log row per minute) at 50 a step: a deadline, not a budget.
     await expect
-      .poll(async () => (await f.store.rttSamples({ target: 'api', from: 0, to: clock + 1 })).length)
+      .poll(async () => (await f.store.rttSamples({ target: 'api', from: 0, to: clock + 1 })).length, {
+        timeout: 30_000,
+      })
       .toBe(1);
     expect(deletedPerStep.length).toBeGreaterThan(10);
     expect(Math.max(...deletedPerStep)).toBeLessThanOrEqual(50);

@@ -7,7 +7,7 @@
 // rtt events from the `rtt_open_from` mark (persisted with every flush) are read back into memory. A
 // minute that may already have a chunk (a sample arriving after its minute was written, or a minute
 // rebuilt after a restart) is "partial" and is merged with the stored chunk, each heartbeat once.
-import type { HopEvent, RttEvent, RttPoint, RttResponse } from '@hopwatch/shared/protocol';
+import type { RttEvent, RttPoint, RttResponse, StoredEvent } from '@hopwatch/shared/protocol';
 import {
   bucketSamples,
   bucketStart,
@@ -94,9 +94,6 @@ export class RttTable implements BatchedWriter {
       rollupHeartbeats: db.prepare<[number, number, number], { count: number }>(
         'SELECT COALESCE(SUM(n + lost), 0) AS count FROM rtt_rollup WHERE leg_id = ? AND minute >= ? AND minute < ?',
       ),
-      eventsSince: db.prepare<[number], { seq: number; body: string }>(
-        'SELECT seq, body FROM events WHERE ts >= ? ORDER BY seq',
-      ),
       pruneChunks: db.prepare<[number, number, number, number]>(
         'DELETE FROM rtt_chunks WHERE leg_id = ? AND minute IN ' +
           '(SELECT minute FROM rtt_chunks WHERE leg_id = ? AND minute < ? LIMIT ?)',
@@ -114,22 +111,15 @@ export class RttTable implements BatchedWriter {
   }
 
   /** Reads back into memory the minutes that were still open when the previous run stopped or crashed. */
-  recover(legs: LegRegistry): void {
+  recover(legs: LegRegistry, rttEventsSince: (ts: number) => StoredEvent[]): void {
     for (const leg of legs.all()) {
       const newest = this.#statements.newestChunk.get(leg.id)?.minute ?? null;
       if (newest !== null) this.#newestChunk.set(leg.id, newest);
     }
     const openFrom = readMeta(this.#db, OPEN_MARK);
     if (openFrom === null) return;
-    for (const row of this.#statements.eventsSince.iterate(openFrom)) {
-      let event: HopEvent;
-      try {
-        event = JSON.parse(row.body) as HopEvent;
-      } catch (error) {
-        this.#options.report(error, `stored event ${row.seq} is not valid JSON`);
-        continue;
-      }
-      if (event.kind === 'rtt') this.queue(legs.ensure(event.target, event.leg).id, event, row.seq);
+    for (const { seq, event } of rttEventsSince(openFrom)) {
+      if (event.kind === 'rtt') this.queue(legs.ensure(event.target, event.leg).id, event, seq);
     }
   }
 

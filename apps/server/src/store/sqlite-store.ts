@@ -119,7 +119,7 @@ export class SqliteStore implements Store, DurableLog {
     // The meta row keeps seq monotonic even after retention has deleted every event.
     this.#lastSeq = Math.max(readMeta(db, LAST_SEQ) ?? 0, this.#events.maxSeq());
     this.#committedSeq = this.#lastSeq;
-    this.#rtt.recover(this.#legs);
+    this.#rtt.recover(this.#legs, (ts) => this.#events.rttSince(ts));
   }
 
   // --- sequencing and projection (called by the bus for every event) ---

@@ -3,6 +3,7 @@ import * as initial from './001-initial.js';
 import * as rttChunks from './002-rtt-chunks.js';
 import * as eventKinds from './003-event-kinds.js';
 import * as outages from './004-outages.js';
+import * as rttEventBatches from './005-rtt-event-batches.js';
 
 export interface Migration {
   version: number;
@@ -10,4 +11,4 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, rttChunks, eventKinds, outages];
+export const MIGRATIONS: readonly Migration[] = [initial, rttChunks, eventKinds, outages, rttEventBatches];

@@ -494,8 +494,9 @@ export function describeStoreContract(backend: StoreBackend): void {
       it('prunes in bounded steps when asked to', async () => {
         let clock = T0;
         const f = await open({ now: () => clock, retentionMs: DAY_MS, rawRetentionMs: DAY_MS });
-        for (let i = 0; i < 300; i += 1) f.publish(rtt('api', 'edge', 's', T0 + i * 1_000, 5));
-        clock = T0 + 2 * DAY_MS;
+        // A minute apart: each its own chunk, rollup and (SQLite) event-log row, so there are rows to step through.
+        for (let i = 0; i < 300; i += 1) f.publish(rtt('api', 'edge', 's', T0 + i * 60_000, 5));
+        clock = T0 + 3 * DAY_MS;
         const steps: number[] = [];
         for (;;) {
           const result = await f.store.prune(clock, 100);

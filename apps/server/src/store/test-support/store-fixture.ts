@@ -85,7 +85,13 @@ export function countOnDisk(
 ): number {
   const reader = new Database(path, { readonly: true });
   try {
-    return (reader.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+    // Events: the single rows and every rtt event of the batch rows (migration 005).
+    const sql =
+      table === 'events'
+        ? 'SELECT (SELECT COUNT(*) FROM events) + ' +
+          '(SELECT COALESCE(SUM(json_array_length(body)), 0) FROM rtt_event_batches) AS n'
+        : `SELECT COUNT(*) AS n FROM ${table}`;
+    return (reader.prepare(sql).get() as { n: number }).n;
   } finally {
     reader.close();
   }
