@@ -20,7 +20,7 @@ describe('startPruning', () => {
     fixture = createStoreFixture({ now: () => clock, retentionMs: DAY_MS, rawRetentionMs: DAY_MS });
     const f = fixture;
     // A minute apart: each its own chunk, rollup and event-log row, so there are rows to step through.
-    for (let i = 0; i < 250; i += 1) f.publish(rtt('api', 'edge', 's', T0 + i * 60_000, 5));
+    for (let i = 0; i < 400; i += 1) f.publish(rtt('api', 'edge', 's', T0 + i * 60_000, 5));
     clock = T0 + 3 * DAY_MS;
     f.publish(rtt('api', 'edge', 's', clock, 6));
     const deletedPerStep: number[] = [];
@@ -32,7 +32,7 @@ describe('startPruning', () => {
       },
     };
     stop = startPruning(store, { now: () => clock, stepRows: 50, intervalMs: 3_600_000 });
-    // 750 rows (a chunk, a rollup and an event-log row per minute) at 50 a step: a deadline, not a budget.
+    // 800 rows and more (an event-log row, a rollup and a chunk per minute) at 50 a step: a deadline, not a budget.
     await expect
       .poll(async () => (await f.store.rttSamples({ target: 'api', from: 0, to: clock + 1 })).length, {
         timeout: 30_000,
