@@ -135,7 +135,10 @@ export function createMetrics(sources: MetricsSources): HopwatchMetrics {
   legSeries.sync();
 
   const unsubscribe = sources.bus.subscribe(({ event }: StoredEvent) => {
-    if (event.target !== null && event.leg !== null) legSeries.saw(event.target, event.leg);
+    // A leg's rtt events (nearly all events) always follow its session_open, which made it known already.
+    if (event.kind !== 'rtt' && event.target !== null && event.leg !== null) {
+      legSeries.saw(event.target, event.leg);
+    }
     switch (event.kind) {
       case 'leg_state':
         legUp.set({ target: event.target, leg: event.leg }, event.state === 'up' ? 1 : 0);

@@ -94,10 +94,18 @@ export function readMeta(db: Db, key: string): number | null {
   return row?.value ?? null;
 }
 
+/** Prepared once per database: every flush writes a meta row or two, and preparing costs more than the write. */
+const metaWriters = new WeakMap<Db, Database.Statement<[string, number | null]>>();
+
 export function writeMeta(db: Db, key: string, value: number | null): void {
-  db.prepare(
-    'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-  ).run(key, value);
+  let statement = metaWriters.get(db);
+  if (!statement) {
+    statement = db.prepare<[string, number | null]>(
+      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    );
+    metaWriters.set(db, statement);
+  }
+  statement.run(key, value);
 }
 
 /** A number SQLite should store, or null for NaN/Infinity/non-numbers. */
