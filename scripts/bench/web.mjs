@@ -234,6 +234,9 @@ async function seed(dir, targets) {
         summary: `lb: ${dropped.length} legs dropped together while the app legs stayed up`,
         sessionIds,
         judgedAt: clock + 8_000,
+        // As the judge publishes a verdict today: no Prometheus evidence, judged for good.
+        evidence: [],
+        final: true,
       },
     });
   };
