@@ -29,31 +29,30 @@ export function useChartGate(legs: readonly string[], fill: boolean): ChartGateV
   const [gate, setGate] = useState<ChartGate>(EMPTY_GATE);
   const observer = useRef<IntersectionObserver | null>(null);
   const watched = useRef(new Map<string, Element>());
-  useEffect(
-    () => () => {
-      observer.current?.disconnect();
-      observer.current = null;
-      watched.current.clear();
-    },
-    [],
-  );
 
   const watch = useCallback((leg: string, element: Element | null) => {
     if (!observable) return;
-    observer.current ??= new IntersectionObserver((entries) => {
-      const sightings = entries.flatMap((entry) => {
-        const seen = entry.target.getAttribute('data-leg');
-        return seen === null ? [] : [{ leg: seen, inView: entry.isIntersecting }];
-      });
-      setGate((current) => withSightings(current, sightings));
-    });
     const previous = watched.current.get(leg);
     if (previous === element) return;
-    if (previous) observer.current.unobserve(previous);
+    if (previous) observer.current?.unobserve(previous);
     if (element) {
+      observer.current ??= new IntersectionObserver((entries) => {
+        const sightings = entries.flatMap((entry) => {
+          const seen = entry.target.getAttribute('data-leg');
+          return seen === null ? [] : [{ leg: seen, inView: entry.isIntersecting }];
+        });
+        setGate((current) => withSightings(current, sightings));
+      });
       watched.current.set(leg, element);
       observer.current.observe(element);
-    } else watched.current.delete(leg);
+      return;
+    }
+    watched.current.delete(leg);
+    // The last row gone (the page unmounted): the observer goes with it, and a row watched again makes a new one.
+    if (watched.current.size === 0) {
+      observer.current?.disconnect();
+      observer.current = null;
+    }
   }, []);
 
   const next = observable && fill ? nextToDraw(gate, legs) : null;
