@@ -94,6 +94,8 @@ async function injectFault(hop: string, kind: string, durationMs: number): Promi
 
 async function ready(page: Page): Promise<void> {
   await expect(page.getByTestId('target-window')).toHaveAttribute('data-ready', 'true');
+  // Ready means the charts in view; the full-page screenshots show the ones below the fold too.
+  await expect(page.getByTestId('target-window')).toHaveAttribute('data-charts', 'all');
 }
 
 test('the tab title and favicon say when a lab leg is down, and a verdict names the hop', async ({

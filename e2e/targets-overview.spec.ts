@@ -60,7 +60,7 @@ test('the chart code loads only where charts are: not on the targets overview, a
 
   await page.getByTestId('target-card').first().getByRole('link').click();
   await expect(page.getByTestId('target-window')).toHaveAttribute('data-ready', 'true');
-  // Read at once, no retrying: ready must already mean every leg's chart is drawn.
+  // Read at once, no retrying: ready must already mean every chart in view is drawn (both legs are).
   expect(await page.locator('[data-testid="leg-row"] .rtt-chart').count()).toBe(2);
   expect(scripts.filter((path) => path.includes('rtt-band-chart'))).toHaveLength(1);
 });

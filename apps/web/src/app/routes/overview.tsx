@@ -6,7 +6,6 @@ import { SaveIncidentForm } from '../../features/incidents/components/save-incid
 import { LabPanel } from '../../features/lab/components/lab-panel';
 import { useTargets } from '../../features/legs/api/get-targets';
 import { TargetPicker } from '../../features/legs/components/target-picker';
-import { useNow } from '../../lib/use-now';
 import {
   freezeWindow,
   LIVE_RANGES,
@@ -32,7 +31,6 @@ export function OverviewRoute() {
   const window = useMemo(() => parseViewWindow(new URLSearchParams(search)), [search]);
   const drop = params.get('drop');
   const [saving, setSaving] = useState<{ from: number; to: number } | null>(null);
-  const now = useNow(1_000);
 
   // The zoom goes into the URL as a new history entry: Back undoes it. Reset keeps the live range.
   const zoomTo = useCallback(
@@ -51,6 +49,16 @@ export function OverviewRoute() {
   );
   useRangeKeys(pickRange, resetZoom);
   const zoom = useMemo(() => ({ onZoom: zoomTo, onReset: resetZoom }), [zoomTo, resetZoom]);
+  // Stable while the URL stays: every leg row takes it, and a new one would redraw them all.
+  const setDrop = useCallback(
+    (id: string | null) => {
+      const next = new URLSearchParams(params);
+      if (id === null) next.delete('drop');
+      else next.set('drop', id);
+      setParams(next);
+    },
+    [params, setParams],
+  );
 
   if (targets.error) return <p className="error">Targets could not be loaded: {targets.error.message}</p>;
   if (!targets.data) return <p className="muted">loading…</p>;
@@ -65,11 +73,6 @@ export function OverviewRoute() {
     setParams(next);
   }
   const setWindow = (w: ViewWindow) => setParams(writeViewWindow(params, w));
-  const setDrop = (id: string | null) =>
-    update((next) => {
-      if (id === null) next.delete('drop');
-      else next.set('drop', id);
-    });
 
   return (
     <div className="overview">
@@ -119,7 +122,7 @@ export function OverviewRoute() {
           onCancel={() => setSaving(null)}
         />
       )}
-      <LabPanel now={now} />
+      <LabPanel />
       <TargetWindow target={target} window={window} selectedDrop={drop} onSelectDrop={setDrop} zoom={zoom} />
     </div>
   );

@@ -1,7 +1,7 @@
 // One leg on the shared time axis: its header, its timeline strip of sessions and drops, and its RTT chart
 // under it. Hovering a drop shows its details; clicking it selects it (and the verdict that explains it).
 import type { LegView, RttResponse, Session } from '@hopwatch/shared/protocol';
-import { memo, useMemo, useState } from 'react';
+import { memo, useCallback, useMemo, useState } from 'react';
 import { type DropMarkView, SessionStrip } from '../../components/charts/session-strip';
 import { LegHeader } from '../../features/legs/components/leg-header';
 import { legWindowStats } from '../../features/legs/leg-stats';
@@ -33,11 +33,16 @@ export interface LegRowProps {
   highlighted: ReadonlySet<string>;
   selectedSessionId: string | null;
   onSelectDrop(sessionId: string): void;
+  /** whether the RTT chart is drawn yet: the page draws those in view first (chart-gate.ts) */
+  chartShown: boolean;
+  /** watches the row's element, to learn when it comes into view */
+  watch(leg: string, element: Element | null): void;
 }
 
 export const LegRow = memo(function LegRow(props: LegRowProps) {
-  const { leg, sessions, rtt, scale, now, live, highlighted } = props;
+  const { leg, sessions, rtt, scale, now, live, highlighted, watch } = props;
   const [hovered, setHovered] = useState<{ drop: DropMarkView; x: number } | null>(null);
+  const rowRef = useCallback((element: HTMLDivElement | null) => watch(leg.name, element), [watch, leg.name]);
 
   const strip = useMemo(
     () =>
@@ -65,7 +70,14 @@ export const LegRow = memo(function LegRow(props: LegRowProps) {
   const shownX = hovered?.x ?? (shownSession?.closedAt != null ? scale.x(shownSession.closedAt) : 0);
 
   return (
-    <div className="leg-row" data-testid="leg-row" data-leg={leg.name} data-state={state}>
+    <div
+      className="leg-row"
+      data-testid="leg-row"
+      data-leg={leg.name}
+      data-state={state}
+      data-chart={props.chartShown ? 'drawn' : 'deferred'}
+      ref={rowRef}
+    >
       <LegHeader leg={leg} state={state} since={live ? leg.since : null} now={now} stats={stats} />
       <div className="leg-plot" style={{ width: scale.width }}>
         {props.error ? (
@@ -89,7 +101,7 @@ export const LegRow = memo(function LegRow(props: LegRowProps) {
               now={now}
               height={STRIP_HEIGHT}
             />
-            {Chart ? (
+            {Chart && props.chartShown ? (
               <Chart
                 width={scale.width}
                 height={CHART_HEIGHT}

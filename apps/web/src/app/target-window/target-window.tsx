@@ -23,6 +23,7 @@ import { useNow } from '../../lib/use-now';
 import { liveTickMs, queryRangeOf, resolveWindow, type ViewWindow } from '../../lib/view-window';
 import { fitLiveWindow } from '../../lib/zoom-window';
 import { LegRow } from './leg-row';
+import { useChartGate } from './use-chart-gate';
 
 export interface TargetWindowProps {
   target: TargetView;
@@ -60,6 +61,7 @@ export function TargetWindow({ target, window, selectedDrop, onSelectDrop, zoom 
   const drops = useDrops(target.name, range);
   // With several vantages sharing a store, each vantage's legs sit together under its name.
   const legGroups = useMemo(() => groupByVantage(target.legs), [target.legs]);
+  const legOrder = useMemo(() => legGroups.flatMap((g) => g.legs.map(({ leg }) => leg.name)), [legGroups]);
 
   const selectedVerdict = useMemo(() => findVerdict(drops.data, selectedDrop), [drops.data, selectedDrop]);
   const highlighted = useMemo(
@@ -71,19 +73,24 @@ export function TargetWindow({ target, window, selectedDrop, onSelectDrop, zoom 
     [onSelectDrop, selectedDrop],
   );
 
-  // Drawn means the charts too: their code loads on its own (rtt-band-chart-loader.ts).
+  // Drawn means the charts in view too: their code loads on its own (rtt-band-chart-loader.ts), and the
+  // charts below the fold are drawn once the page is ready, in idle time or as they scroll into view
+  // (chart-gate.ts).
   const chartModule = useRttBandChart();
-  const ready =
+  const dataReady =
     (chartModule.Chart !== null || chartModule.error !== null) &&
     sessionQueries.every((q) => q.data !== undefined || q.error) &&
     rttQueries.every((q) => q.data !== undefined || q.error) &&
     (drops.data !== undefined || drops.error !== null);
+  const charts = useChartGate(legOrder, dataReady);
+  const ready = dataReady && charts.placed;
 
   return (
     <div
       className={`target-window${live && stale ? ' is-stale' : ''}`}
       data-testid="target-window"
       data-ready={ready}
+      data-charts={charts.complete ? 'all' : 'in-view'}
       data-from={from}
       data-to={to}
     >
@@ -127,6 +134,8 @@ export function TargetWindow({ target, window, selectedDrop, onSelectDrop, zoom 
                   highlighted={highlighted}
                   selectedSessionId={selectedVerdict ? null : selectedDrop}
                   onSelectDrop={selectSession}
+                  chartShown={charts.drawn.has(leg.name)}
+                  watch={charts.watch}
                 />
               ))}
             </Fragment>

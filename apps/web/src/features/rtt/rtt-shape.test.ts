@@ -33,6 +33,11 @@ describe('shapeRttChart', () => {
     expect(shape.rows[1]).toMatchObject({ p99Band: [5, 20], rangeBand: [5, 40] });
   });
 
+  it("hands out its rows frozen, so recharts' store takes them as they are instead of freezing each row", () => {
+    const shape = shapeRttChart([point(0, 5), point(10, 10)], 10);
+    expect(Object.isFrozen(shape.rows)).toBe(true);
+  });
+
   it.each([
     {
       name: 'a missing bucket (the leg was down) breaks the line between its neighbours',

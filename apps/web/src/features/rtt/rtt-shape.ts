@@ -24,7 +24,11 @@ export interface RttChartShape {
   step: number;
   yMax: number;
   yTicks: number[];
-  rows: RttChartRow[];
+  /**
+   * Frozen: recharts keeps a chart's data in its Immer store, which walks and freezes every row (and every
+   * row's bucket) of a data array it finds unfrozen, on each chart it mounts; a frozen array it takes as is.
+   */
+  rows: readonly RttChartRow[];
   /** centres of buckets with lost heartbeats, and how many were lost */
   lost: { t: number; count: number }[];
   /** runs of buckets holding samples taken while hopwatch itself stalled */
@@ -90,7 +94,7 @@ export function shapeRttChart(points: readonly RttPoint[], step: number): RttCha
     previous = p;
   }
 
-  return { step, yMax, yTicks: rttTicks(yMax), rows, lost, suspect, clipped };
+  return { step, yMax, yTicks: rttTicks(yMax), rows: Object.freeze(rows), lost, suspect, clipped };
 }
 
 /**

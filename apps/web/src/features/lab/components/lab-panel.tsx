@@ -4,6 +4,7 @@ import { FAULT_KINDS, type FaultKind, type LabFault, type LabHop } from '@hopwat
 import { useState } from 'react';
 import { formatAge } from '../../../components/ui/format';
 import { storedPref, usePref } from '../../../lib/prefs/stored-pref';
+import { useNow } from '../../../lib/use-now';
 import { useLabStatus } from '../api/get-lab-status';
 import { useInjectFault } from '../api/inject-fault';
 
@@ -25,7 +26,9 @@ const DURATIONS = [
   { label: '60 s', ms: 60_000 },
 ];
 
-export function LabPanel({ now }: { now: number }) {
+export function LabPanel() {
+  // Its own clock (active faults count down): a tick redraws the panel, not the page around it.
+  const now = useNow(1_000);
   const status = useLabStatus();
   const inject = useInjectFault();
   const [durationMs, setDurationMs] = useState(15_000);

@@ -1,12 +1,11 @@
 // SmokePing-style RTT on the shared time axis, drawn with recharts: min–max spread (lightest), min–p99
-// spread, the median line, y ticks with units, lost heartbeats as ticks rising from the bottom, buckets above
+// spread (both drawn on recharts' scales by rtt-band-path.ts, not by <Area>: see Bands), the median line, y ticks with units, lost heartbeats as ticks rising from the bottom, buckets above
 // the (robust) scale as carets at the top, suspect (prober-stall) buckets greyed, and a readout of the bucket
 // under the pointer (or under the keyboard: recharts' accessibility layer moves it with the arrow keys). Presentational: the rows come from features/rtt/rtt-shape.ts.
 // The x axis is numeric time over exactly [from, to] with no margins, so it lines up with the session strip
 // and the time axis above it; recharts' own x axis is hidden because the shared time axis draws the ticks.
-import { memo } from 'react';
+import { memo, useMemo } from 'react';
 import {
-  Area,
   ComposedChart,
   DefaultZIndexes,
   Line,
@@ -21,6 +20,7 @@ import {
 } from 'recharts';
 import { formatMs } from '../../../components/ui/format';
 import { formatClock } from '../../../lib/live/live-link';
+import { bandPath } from '../rtt-band-path';
 import { formatRttTick } from '../rtt-scale';
 import type { RttChartRow, RttChartShape } from '../rtt-shape';
 
@@ -36,7 +36,7 @@ export interface RttBandChartProps extends RttChartShape {
 
 const NO_MARGIN = { top: 0, right: 0, bottom: 0, left: 0 };
 /**
- * Every series: straight segments, a gap wherever a row is null, no dots and no animation (ten charts of
+ * The median: straight segments, a gap wherever a row is null, no dots and no animation (ten charts of
  * up to a point per pixel column each on one page).
  */
 const STATIC_SERIES = {
@@ -72,8 +72,7 @@ export const RttBandChart = memo(function RttBandChart(props: RttBandChartProps)
       <Grid yTicks={yTicks} />
       <XAxis dataKey="t" type="number" scale="time" domain={[from, to]} allowDataOverflow hide />
       <YAxis type="number" domain={[0, yMax]} allowDataOverflow hide />
-      <Area className="rtt-range" dataKey="rangeBand" {...STATIC_SERIES} stroke="none" />
-      <Area className="rtt-p99" dataKey="p99Band" {...STATIC_SERIES} stroke="none" />
+      <Bands rows={rows} />
       <Line className="rtt-median" dataKey="p50" {...STATIC_SERIES} />
       <Marks lost={props.lost} suspect={props.suspect} clipped={props.clipped} />
       <YTicks yTicks={yTicks} />
@@ -108,6 +107,31 @@ function Grid({ yTicks }: { yTicks: readonly number[] }) {
   return (
     <ZIndexLayer zIndex={DefaultZIndexes.grid}>
       <path className="rtt-grid" d={d} />
+    </ZIndexLayer>
+  );
+}
+
+/**
+ * The min–max and min–p99 spreads, under the median as recharts would layer areas. Drawn here from the rows
+ * on the chart's scales: recharts' range <Area> copied every point into a new object and ran its selectors
+ * per series, which was most of a ten-leg page's load time. The median stays a recharts <Line>: the readout
+ * (Tooltip and its keyboard layer) shows only while a series has a payload at the active index.
+ */
+function Bands({ rows }: { rows: readonly RttChartRow[] }) {
+  const x = useXAxisScale();
+  const y = useYAxisScale();
+  const paths = useMemo(
+    () =>
+      x && y ? { range: bandPath(rows, 'rangeBand', x, y), p99: bandPath(rows, 'p99Band', x, y) } : null,
+    [rows, x, y],
+  );
+  if (!paths) return null;
+  return (
+    <ZIndexLayer zIndex={DefaultZIndexes.area}>
+      <g className="rtt-bands" data-testid="rtt-bands">
+        <path className="rtt-range" d={paths.range} />
+        <path className="rtt-p99" d={paths.p99} />
+      </g>
     </ZIndexLayer>
   );
 }
