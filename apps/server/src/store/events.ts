@@ -4,6 +4,7 @@
 import type { HopEvent, StoredEvent } from '@hopwatch/shared/protocol';
 import { type BatchedWriter, type RowErrorReporter, writeEach } from './batch.js';
 import { clampLimit, type Db, finiteOrNull } from './db.js';
+import { readStoredEvent } from './stored-verdict.js';
 
 interface EventRow {
   seq: number;
@@ -211,7 +212,7 @@ export class EventLog implements BatchedWriter {
 
   #parse(body: string, seq: number): HopEvent | null {
     try {
-      return JSON.parse(body) as HopEvent;
+      return readStoredEvent(JSON.parse(body) as HopEvent, seq, this.#report);
     } catch (error) {
       // Only a damaged file could get here; skip the row rather than fail every resume after it.
       this.#report(error, `stored event ${seq} is not valid JSON`);

@@ -2,6 +2,7 @@
 import type { Verdict } from '@hopwatch/shared/protocol';
 import { type BatchedWriter, type RowErrorReporter, writeEach } from './batch.js';
 import { clampLimit, type Db, FilteredQuery, finiteOrNull } from './db.js';
+import { readStoredVerdict } from './stored-verdict.js';
 
 export const MAX_VERDICTS_PAGE = 10_000;
 
@@ -69,11 +70,15 @@ export class VerdictTable implements BatchedWriter {
     );
     const verdicts: Verdict[] = [];
     for (const row of rows) {
+      let body: unknown;
       try {
-        verdicts.push(JSON.parse(row.body) as Verdict);
+        body = JSON.parse(row.body);
       } catch (error) {
         this.#report(error, `stored verdict ${row.id} is not valid JSON`);
+        continue;
       }
+      const verdict = readStoredVerdict(body, row.id, this.#report);
+      if (verdict) verdicts.push(verdict);
     }
     return verdicts;
   }

@@ -38,6 +38,7 @@ import { RAW_SERIES_MAX_ROWS, ROLLUPS_PER_FLUSH } from '../rtt.js';
 import { fromRow, MAX_SESSIONS_PAGE, SESSION_COLUMNS, type SessionRow, toRow } from '../sessions.js';
 import { DEFAULT_ROLLUP_GRACE_MS, FLUSH_INTERVAL_MS, FLUSH_ROWS, MAX_PENDING_ROWS } from '../sqlite-store.js';
 import type { OutageQuery, PruneResult, RttSample, SessionQuery, StallRecord, Store } from '../store.js';
+import { readStoredEvent, readStoredVerdict } from '../stored-verdict.js';
 import { MAX_VERDICTS_PAGE } from '../verdicts.js';
 import { type InsertSpec, insertRows, isRowError } from './batch-insert.js';
 import { PRUNE_LOCK, SEQ_LOCK } from './locks.js';
@@ -392,7 +393,12 @@ export class PostgresStore implements Store {
       'SELECT seq, body FROM events WHERE seq > $1 AND ($2::bigint IS NULL OR seq < $2) ORDER BY seq LIMIT $3',
       [from, watermark, clampLimit(limit, MAX_EVENTS_PAGE)],
     );
-    return rows.map((row) => ({ seq: row.seq, event: row.body }));
+    const events: StoredEvent[] = [];
+    for (const row of rows) {
+      const event = readStoredEvent(row.body, row.seq, this.#onError);
+      if (event) events.push({ seq: row.seq, event });
+    }
+    return events;
   }
 
   /**
@@ -541,7 +547,12 @@ export class PostgresStore implements Store {
       `SELECT body FROM verdicts ${where} ORDER BY at DESC, id LIMIT $${params.length}`,
       params,
     );
-    return rows.map((row) => row.body);
+    const verdicts: Verdict[] = [];
+    for (const row of rows) {
+      const verdict = readStoredVerdict(row.body, row.body?.id ?? '?', this.#onError);
+      if (verdict) verdicts.push(verdict);
+    }
+    return verdicts;
   }
 
   /**

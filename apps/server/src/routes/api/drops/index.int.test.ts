@@ -68,6 +68,20 @@ describe('GET /api/drops', () => {
     expect(body.drops[0]).toMatchObject({ id: 'a', suspects: ['app'], judgedAt: T0 + 9_000 });
   });
 
+  it('serves a verdict an older hopwatch stored, without evidence or final, with their defaults', async () => {
+    // The store keeps a verdict's JSON as it was judged; versions before evidence and provisional verdicts
+    // wrote neither field. The response encoder needs both: it answered 500 for such a verdict.
+    const { evidence, final, ...older } = verdict('old', T0, ['lb']);
+    publish(older as Verdict);
+    const { status, body } = await get('');
+    expect(status).toBe(200);
+    expect(body.drops[0]).toMatchObject({ id: 'old', evidence: [], final: true });
+    const events = await t.app.inject({ method: 'GET', url: '/api/events?since=0' });
+    expect(events.statusCode).toBe(200);
+    const stored = events.json().events.find((e: { event: { kind: string } }) => e.event.kind === 'verdict');
+    expect(stored.event.verdict).toMatchObject({ id: 'old', evidence: [], final: true });
+  });
+
   it.each<[string, string, string[]]>([
     ['from and to in epoch ms', `?from=${T0 + 1}&to=${T0 + 60_000}`, ['b']],
     [
