@@ -4,9 +4,11 @@
 //
 // Events go out only once the store has committed them (DurableLog), so a seq a dashboard was sent is never
 // lost or reused after a crash (docs/storage.md). They go out in batches: framed once into one buffer
-// (frames.ts) and written to each dashboard's TCP socket in one write. A batch leaves right after the event-loop turn that published it, but no sooner than
-// `minFlushIntervalMs` after the previous one, so a burst costs each dashboard one write per interval
-// instead of one per event, while a lone event (a drop on a quiet system) waits for nothing.
+// (frames.ts) and written to each dashboard's TCP socket in one write. A batch leaves right after the event-loop
+// turn that published it, but no sooner than the previous one's interval (pacing.ts: twice what that batch
+// cost, 10 to 25 ms), so a burst costs each dashboard one write per interval instead of one per event, and the
+// fan-out leaves the loop free half the time however many dashboards there are, while a lone event (a drop on
+// a quiet system) waits for nothing.
 //
 // A client's life in the hub:
 //
@@ -35,6 +37,7 @@ import type WebSocket from 'ws';
 import type { EventBus } from '../events/bus.js';
 import type { DurableLog, EventReplay } from '../store/store.js';
 import { encodeTextFrames } from './frames.js';
+import { type BatchPacing, batchInterval, DEFAULT_BATCH_PACING } from './pacing.js';
 
 export interface HubOptions {
   /** the events to fan out: the bus, or a shared store's feed of every instance's events (events/store-feed.ts) */
@@ -51,6 +54,8 @@ export interface HubOptions {
   closeGraceMs?: number;
   /** batches leave at most this often (default 10 ms: below what a person can see on a chart) */
   minFlushIntervalMs?: number;
+  /** however long a batch took, the next may leave this soon after it (default 25 ms; pacing.ts) */
+  maxFlushIntervalMs?: number;
   now?: () => number;
   /** a replay that could not be read is reported here; the client is closed with 1011 and resumes */
   onError?: (error: unknown, context: string) => void;
@@ -58,7 +63,6 @@ export interface HubOptions {
 
 const REPLAY_PAGE = 1_000;
 const DEFAULT_MAX_BUFFERED = 4 * 1024 * 1024;
-const DEFAULT_MIN_FLUSH_INTERVAL_MS = 10;
 /** A client being closed that does not answer the close frame within this, once it was sent, is cut. */
 const CLOSE_GRACE_MS = 5_000;
 /** A client being closed that reads nothing at all, so its close frame never even leaves, is cut after this. */
@@ -109,11 +113,13 @@ export class LiveHub {
   readonly #unsubscribe: () => void;
   readonly #heartbeat: NodeJS.Timeout;
   readonly #countListeners = new Set<(count: number) => void>();
-  readonly #minFlushIntervalMs: number;
+  readonly #pacing: BatchPacing;
   readonly #closeGraceMs: number;
   #pending: PendingEvent[] = [];
   #flushScheduled: { cancel(): void } | null = null;
   #lastFlushAt = Number.NEGATIVE_INFINITY;
+  /** how long after #lastFlushAt the next batch may leave (what the last batch cost, pacing.ts) */
+  #flushIntervalMs: number;
   #closed = false;
 
   constructor(options: HubOptions) {
@@ -123,7 +129,11 @@ export class LiveHub {
     this.#maxBuffered = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED;
     const heartbeatMs = options.heartbeatIntervalMs ?? LIVE_HEARTBEAT_INTERVAL_MS;
     this.#pongTimeoutMs = options.pongTimeoutMs ?? heartbeatMs * 6;
-    this.#minFlushIntervalMs = options.minFlushIntervalMs ?? DEFAULT_MIN_FLUSH_INTERVAL_MS;
+    this.#pacing = {
+      minIntervalMs: options.minFlushIntervalMs ?? DEFAULT_BATCH_PACING.minIntervalMs,
+      maxIntervalMs: options.maxFlushIntervalMs ?? DEFAULT_BATCH_PACING.maxIntervalMs,
+    };
+    this.#flushIntervalMs = this.#pacing.minIntervalMs;
     this.#now = options.now ?? Date.now;
     this.#closeGraceMs = options.closeGraceMs ?? CLOSE_GRACE_MS;
     this.#onError = options.onError ?? defaultOnError;
@@ -242,7 +252,7 @@ export class LiveHub {
   }
 
   #scheduleFlush(): { cancel(): void } {
-    const wait = this.#lastFlushAt + this.#minFlushIntervalMs - performance.now();
+    const wait = this.#lastFlushAt + this.#flushIntervalMs - performance.now();
     if (wait <= 0) {
       const immediate = setImmediate(() => this.#flushPending());
       return { cancel: () => clearImmediate(immediate) };
@@ -253,7 +263,8 @@ export class LiveHub {
 
   #flushPending(): void {
     this.#flushScheduled = null;
-    this.#lastFlushAt = performance.now();
+    const startedAt = performance.now();
+    this.#lastFlushAt = startedAt;
     // Only what is on disk goes out; the rest waits for a later commit (SQLite commits here, at once).
     const durable = this.#durable.commit();
     let ready = this.#pending.length;
@@ -275,6 +286,7 @@ export class LiveHub {
       if (client.phase === 'replaying') this.#hold(client, owed);
       else this.#write(client, owed);
     }
+    this.#flushIntervalMs = batchInterval(performance.now() - startedAt, this.#pacing);
   }
 
   #retryFlush(): { cancel(): void } {
