@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as ws from 'ws';
-import { encodeTextFrames, frameSize } from './frames.js';
+import { encodeTextFrames, frameSize, PING_FRAME } from './frames.js';
 
 // ws' own framer (not in its type definitions) is the reference the dashboards' parsers agree with.
 const { Sender } = ws as unknown as { Sender: { frame(data: Buffer, options: object): Buffer[] } };
@@ -29,5 +29,14 @@ describe('encodeTextFrames', () => {
 
   it('frames nothing as an empty buffer', () => {
     expect(encodeTextFrames([]).length).toBe(0);
+  });
+});
+
+describe('PING_FRAME', () => {
+  it('is the empty ping ws itself sends from a server', () => {
+    const ping = Buffer.concat(
+      Sender.frame(Buffer.alloc(0), { fin: true, opcode: 9, mask: false, readOnly: true, rsv1: false }),
+    );
+    expect(PING_FRAME.equals(ping)).toBe(true);
   });
 });

@@ -5,6 +5,12 @@
 /** Server-to-client frames: FIN, opcode 1 (text), never masked. */
 const FIN_TEXT = 0x81;
 
+/**
+ * A ping with no payload (FIN, opcode 9, unmasked, length 0): written beside the heartbeat in one write, where
+ * ws' socket.ping() would cost each client a second write. ws answers it (the client's pong) as for its own.
+ */
+export const PING_FRAME: Buffer = Buffer.from([0x89, 0x00]);
+
 export function frameSize(payloadBytes: number): number {
   return headerSize(payloadBytes) + payloadBytes;
 }

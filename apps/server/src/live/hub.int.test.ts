@@ -342,6 +342,38 @@ describe('LiveHub over real sockets', () => {
     expect(heartbeat).toMatchObject({ type: 'heartbeat', serverTime: expect.any(Number) });
   });
 
+  it('spreads heartbeats over the interval: clients that join together are not all written to at once', async () => {
+    // A clock that counts its calls: every heartbeat tick reads it once, so equal serverTimes mean one tick.
+    let clock = 0;
+    const { hub, connect } = await start({ heartbeatIntervalMs: 400, now: () => ++clock });
+    const many = await Promise.all(Array.from({ length: 40 }, () => connect()));
+    await until(() => hub.clientCount === 40, 'forty clients');
+    const firstHeartbeat = (client: LiveTestClient) =>
+      client.messages.find((m) => m.type === 'heartbeat')?.serverTime;
+    await until(() => many.every((c) => firstHeartbeat(c) !== undefined), 'a heartbeat on every client');
+    const perTick = new Map<number | undefined, number>();
+    for (const client of many) {
+      const tick = firstHeartbeat(client);
+      perTick.set(tick, (perTick.get(tick) ?? 0) + 1);
+    }
+    // 40 clients over the interval's 20 slots: no tick serves more than two.
+    expect(Math.max(...perTick.values())).toBeLessThanOrEqual(2);
+    expect(perTick.size).toBeGreaterThanOrEqual(20);
+  });
+
+  it('pings each client with its heartbeat, and a client answering the pings stays', async () => {
+    const { hub, connect } = await start({ heartbeatIntervalMs: 50, pongTimeoutMs: 1_000 });
+    const client = await connect();
+    let pings = 0;
+    client.socket.on('ping', () => {
+      pings += 1;
+    });
+    await until(() => pings >= 30, 'thirty pings'); // 1.5 s: past the pong timeout, so pongs were counted
+    expect(hub.clientCount).toBe(1);
+    expect(client.socket.readyState).toBe(client.socket.OPEN);
+    expect(client.messages.filter((m) => m.type === 'heartbeat').length).toBeGreaterThanOrEqual(pings - 1);
+  });
+
   it('terminates a client that stops answering WebSocket pings', async () => {
     const { hub, connect } = await start({ heartbeatIntervalMs: 100, pongTimeoutMs: 1_000 });
     const answering = await connect();

@@ -4,9 +4,12 @@
 //
 // Events go out only once the store has committed them (DurableLog), so a seq a dashboard was sent is never
 // lost or reused after a crash (docs/storage.md). They go out in batches: framed once into one buffer
-// (frames.ts) and written to each dashboard's TCP socket in one write. A batch leaves right after the event-loop turn that published it, but no sooner than
-// `minFlushIntervalMs` after the previous one, so a burst costs each dashboard one write per interval
-// instead of one per event, while a lone event (a drop on a quiet system) waits for nothing.
+// (frames.ts) and written to each dashboard's TCP socket in one write. A batch leaves right after the event-loop
+// turn that published it, but no sooner than the previous one's interval (pacing.ts: twice what that batch
+// cost, 10 to 25 ms), so a burst costs each dashboard one write per interval instead of one per event, and the
+// fan-out leaves the loop free half the time however many dashboards there are, while a lone event (a drop on
+// a quiet system) waits for nothing. Heartbeats are spread the same way: each client has its own slot of the
+// interval, so 1,000 dashboards are not all written to (and all answer the ping) in the same millisecond.
 //
 // A client's life in the hub:
 //
@@ -34,7 +37,8 @@ import {
 import type WebSocket from 'ws';
 import type { EventBus } from '../events/bus.js';
 import type { DurableLog, EventReplay } from '../store/store.js';
-import { encodeTextFrames } from './frames.js';
+import { encodeTextFrames, PING_FRAME } from './frames.js';
+import { type BatchPacing, batchInterval, DEFAULT_BATCH_PACING } from './pacing.js';
 
 export interface HubOptions {
   /** the events to fan out: the bus, or a shared store's feed of every instance's events (events/store-feed.ts) */
@@ -51,6 +55,8 @@ export interface HubOptions {
   closeGraceMs?: number;
   /** batches leave at most this often (default 10 ms: below what a person can see on a chart) */
   minFlushIntervalMs?: number;
+  /** however long a batch took, the next may leave this soon after it (default 25 ms; pacing.ts) */
+  maxFlushIntervalMs?: number;
   now?: () => number;
   /** a replay that could not be read is reported here; the client is closed with 1011 and resumes */
   onError?: (error: unknown, context: string) => void;
@@ -58,7 +64,8 @@ export interface HubOptions {
 
 const REPLAY_PAGE = 1_000;
 const DEFAULT_MAX_BUFFERED = 4 * 1024 * 1024;
-const DEFAULT_MIN_FLUSH_INTERVAL_MS = 10;
+/** Each client's heartbeat (and ping) goes out in one of this many slots of the heartbeat interval. */
+const HEARTBEAT_SLOTS = 20;
 /** A client being closed that does not answer the close frame within this, once it was sent, is cut. */
 const CLOSE_GRACE_MS = 5_000;
 /** A client being closed that reads nothing at all, so its close frame never even leaves, is cut after this. */
@@ -81,6 +88,8 @@ interface LiveClient {
    */
   joinedAtSeq: number;
   lastPongAt: number;
+  /** which of the HEARTBEAT_SLOTS this client's heartbeat goes out in */
+  heartbeatSlot: number;
   /** fan-out frames (all newer than joinedAtSeq) held while replaying, sent in order once caught up */
   held: Buffer[];
   heldBytes: number;
@@ -109,11 +118,16 @@ export class LiveHub {
   readonly #unsubscribe: () => void;
   readonly #heartbeat: NodeJS.Timeout;
   readonly #countListeners = new Set<(count: number) => void>();
-  readonly #minFlushIntervalMs: number;
+  readonly #pacing: BatchPacing;
   readonly #closeGraceMs: number;
   #pending: PendingEvent[] = [];
   #flushScheduled: { cancel(): void } | null = null;
   #lastFlushAt = Number.NEGATIVE_INFINITY;
+  /** how long after #lastFlushAt the next batch may leave (what the last batch cost, pacing.ts) */
+  #flushIntervalMs: number;
+  /** the heartbeat slot the next tick serves, and the one the next client joins */
+  #heartbeatTick = 0;
+  #nextHeartbeatSlot = 0;
   #closed = false;
 
   constructor(options: HubOptions) {
@@ -123,12 +137,16 @@ export class LiveHub {
     this.#maxBuffered = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED;
     const heartbeatMs = options.heartbeatIntervalMs ?? LIVE_HEARTBEAT_INTERVAL_MS;
     this.#pongTimeoutMs = options.pongTimeoutMs ?? heartbeatMs * 6;
-    this.#minFlushIntervalMs = options.minFlushIntervalMs ?? DEFAULT_MIN_FLUSH_INTERVAL_MS;
+    this.#pacing = {
+      minIntervalMs: options.minFlushIntervalMs ?? DEFAULT_BATCH_PACING.minIntervalMs,
+      maxIntervalMs: options.maxFlushIntervalMs ?? DEFAULT_BATCH_PACING.maxIntervalMs,
+    };
+    this.#flushIntervalMs = this.#pacing.minIntervalMs;
     this.#now = options.now ?? Date.now;
     this.#closeGraceMs = options.closeGraceMs ?? CLOSE_GRACE_MS;
     this.#onError = options.onError ?? defaultOnError;
     this.#unsubscribe = this.#bus.subscribe((stored) => this.#broadcast(stored));
-    this.#heartbeat = setInterval(() => this.#sendHeartbeat(), heartbeatMs);
+    this.#heartbeat = setInterval(() => this.#sendHeartbeats(), heartbeatMs / HEARTBEAT_SLOTS);
     this.#heartbeat.unref();
   }
 
@@ -165,11 +183,13 @@ export class LiveHub {
       phase: replay ? 'replaying' : 'live',
       joinedAtSeq: seq,
       lastPongAt: this.#now(),
+      heartbeatSlot: this.#nextHeartbeatSlot,
       held: [],
       heldBytes: 0,
       backlog: [],
       backlogBytes: 0,
     };
+    this.#nextHeartbeatSlot = (this.#nextHeartbeatSlot + 1) % HEARTBEAT_SLOTS;
     this.#clients.set(socket, client);
     socket.on('pong', () => {
       client.lastPongAt = this.#now();
@@ -242,7 +262,7 @@ export class LiveHub {
   }
 
   #scheduleFlush(): { cancel(): void } {
-    const wait = this.#lastFlushAt + this.#minFlushIntervalMs - performance.now();
+    const wait = this.#lastFlushAt + this.#flushIntervalMs - performance.now();
     if (wait <= 0) {
       const immediate = setImmediate(() => this.#flushPending());
       return { cancel: () => clearImmediate(immediate) };
@@ -253,7 +273,8 @@ export class LiveHub {
 
   #flushPending(): void {
     this.#flushScheduled = null;
-    this.#lastFlushAt = performance.now();
+    const startedAt = performance.now();
+    this.#lastFlushAt = startedAt;
     // Only what is on disk goes out; the rest waits for a later commit (SQLite commits here, at once).
     const durable = this.#durable.commit();
     let ready = this.#pending.length;
@@ -275,6 +296,7 @@ export class LiveHub {
       if (client.phase === 'replaying') this.#hold(client, owed);
       else this.#write(client, owed);
     }
+    this.#flushIntervalMs = batchInterval(performance.now() - startedAt, this.#pacing);
   }
 
   #retryFlush(): { cancel(): void } {
@@ -282,22 +304,27 @@ export class LiveHub {
     return { cancel: () => clearTimeout(timer) };
   }
 
-  #sendHeartbeat(): void {
+  /**
+   * Heartbeats the clients of this tick's slot: each gets the heartbeat message and a WebSocket ping in one
+   * write, once per heartbeat interval.
+   */
+  #sendHeartbeats(): void {
+    const slot = this.#heartbeatTick;
+    this.#heartbeatTick = (slot + 1) % HEARTBEAT_SLOTS;
     if (this.#clients.size === 0) return;
     const now = this.#now();
-    const heartbeat = { type: 'heartbeat', serverTime: now } satisfies ServerMessage;
-    const frame = encodeTextFrames([Buffer.from(JSON.stringify(heartbeat))]);
+    let frames: Buffer | null = null;
     for (const client of [...this.#clients.values()]) {
       // A replaying client is being sent the log; it is pinged once live.
-      if (client.phase !== 'live') continue;
+      if (client.heartbeatSlot !== slot || client.phase !== 'live') continue;
       if (now - client.lastPongAt > this.#pongTimeoutMs) {
         // The peer vanished without a FIN (laptop lid, NAT expiry): TCP alone would notice in minutes.
         this.#forget(client);
         client.socket.terminate();
         continue;
       }
-      this.#write(client, frame);
-      if (this.#clients.has(client.socket)) client.socket.ping();
+      frames ??= heartbeatFrames(now);
+      this.#write(client, frames);
     }
   }
 
@@ -400,6 +427,12 @@ function closeWithGrace(client: LiveClient, code: number, reason: string, graceM
 function defaultOnError(error: unknown, context: string): void {
   const message = error instanceof Error ? error.message : String(error);
   process.emitWarning(`hopwatch live: ${context}: ${message}`, { code: 'HOPWATCH_LIVE' });
+}
+
+/** The heartbeat message and a ping, framed as one buffer (ws' receiver answers the ping with a pong). */
+function heartbeatFrames(now: number): Buffer {
+  const heartbeat = { type: 'heartbeat', serverTime: now } satisfies ServerMessage;
+  return Buffer.concat([encodeTextFrames([Buffer.from(JSON.stringify(heartbeat))]), PING_FRAME]);
 }
 
 function encodeEvent(seq: number, event: HopEvent): Buffer {
