@@ -30,7 +30,7 @@ async function recordRowsAtReady(page: Page): Promise<void> {
     new MutationObserver((_, observer) => {
       if (!document.querySelector('[data-testid="target-window"][data-ready="true"]')) return;
       observer.disconnect();
-      const rows = [...document.querySelectorAll('[data-testid="leg-row"]')].map((row) => {
+      const rows = Array.from(document.querySelectorAll('[data-testid="leg-row"]')).map((row) => {
         const rect = row.getBoundingClientRect();
         return {
           leg: row.getAttribute('data-leg'),
