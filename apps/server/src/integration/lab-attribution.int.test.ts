@@ -4,6 +4,12 @@
 //
 // Timings are short but not tight: heartbeats every 400 ms (a reply later than that counts as lost, so shorter
 // would make a loaded machine's hiccups look like evidence), a 1.2 s timeout and a 2 s correlation window.
+//
+// The attribution is high when every leg the fault spares proves it was up. On a loaded machine hopwatch (and
+// the lab's hops, in this process) can fall behind: a heartbeat sent late is suspect and one answered after the
+// next was due is lost, and a leg with either is unknown, not clean (docs/attribution.md). That is the right
+// answer, so the test accepts it, but only as the verdict states it, backed by the rtt events it saw, and never
+// at the cost of blaming a hop the fault spared: the fault's hop is still a suspect, the confidence says low.
 import { LAB_FAULT_SIGNATURES } from '@hopwatch/shared/attribution';
 import {
   type Cause,
@@ -12,6 +18,7 @@ import {
   LAB_HOPS,
   type LabFaultRequest,
   type LabHop,
+  type RttEvent,
   type Session,
   type Verdict,
 } from '@hopwatch/shared/protocol';
@@ -113,11 +120,13 @@ async function watchLab(name: string) {
   const target: TargetConfig = { ...lab.target, name };
   const verdicts = new Map<string, Verdict>();
   const drops: Session[] = [];
+  const samples: RttEvent[] = [];
   const unsubscribe = fixture.bus.subscribe(({ event }) => {
     if (event.target !== name) return;
     // A re-judged cluster keeps its id: the latest judgement replaces the earlier one.
     if (event.kind === 'verdict') verdicts.set(event.verdict.id, event.verdict);
     if (event.kind === 'session_close' && event.session.cause !== null) drops.push(event.session);
+    if (event.kind === 'rtt') samples.push(event);
   });
   const prober = new Prober({ targets: [target], bus: fixture.bus, stallThresholdMs: 1_000 });
   const judge = new Judge({ bus: fixture.bus, store: fixture.store, targets: () => [target] });
@@ -129,6 +138,8 @@ async function watchLab(name: string) {
     /** final verdicts, oldest first (provisional ones are published first and replaced under the same id) */
     verdicts: () => [...verdicts.values()].filter((v) => v.final).sort((a, b) => a.at - b.at),
     drops,
+    /** every heartbeat outcome, in order */
+    samples,
     /** resolves once every leg has been up for `ms` */
     async upFor(expect: ExpectStatic, ms: number) {
       await expect
@@ -179,14 +190,30 @@ describe.concurrent('every fault on every lab hop is attributed to that hop', ()
       }
 
       const verdicts = kind === 'cap' ? watched.verdicts().slice(0, CAP_CUTS) : watched.verdicts();
+      const spared = LAB_HOPS.filter((leg) => !expected.dropped.includes(leg)).sort();
       for (const verdict of verdicts) {
         const context = `${verdict.summary} (unknown: ${verdict.unknown.join(', ') || 'none'})`;
-        expect(sorted(verdict.suspects), context).toEqual(expected.suspects);
-        expect(verdict.confidence, context).toBe('high');
         expect(sorted(verdict.dropped), context).toEqual(expected.dropped);
-        expect(sorted(verdict.clean), context).toEqual(
-          LAB_HOPS.filter((leg) => !expected.dropped.includes(leg)).sort(),
-        );
+        expect(sorted([...verdict.clean, ...verdict.unknown]), context).toEqual(spared);
+        for (const leg of verdict.unknown) {
+          const reason = verdict.reasons?.[leg] ?? '';
+          expect(reason, `${leg}: ${context}`).toMatch(HOPWATCH_BEHIND);
+          const inWindow = watched.samples.filter(
+            (s) => s.leg === leg && s.ts >= verdict.from && s.ts <= verdict.to,
+          );
+          const backing = reason.endsWith('lost')
+            ? inWindow.filter((s) => s.rttMs === null)
+            : inWindow.filter((s) => s.suspect);
+          expect(backing.length, `${leg}: '${reason}', yet no such rtt event`).toBeGreaterThan(0);
+        }
+        if (verdict.unknown.length === 0) {
+          expect(sorted(verdict.suspects), context).toEqual(expected.suspects);
+          expect(verdict.confidence, context).toBe('high');
+        } else {
+          // fewer legs vouch for their segments: those stay suspects beside the fault's hop
+          expect(sorted(verdict.suspects), context).toEqual(expect.arrayContaining(expected.suspects));
+          expect(verdict.confidence, context).toBe('low');
+        }
       }
       if (kind === 'cap') {
         // By the third cut the sawtooth is a signature: every leg crossing the hop died at the same age.
@@ -230,6 +257,9 @@ describe.concurrent('every fault on every lab hop is attributed to that hop', ()
     }
   });
 });
+
+/** The only reasons a leg the fault spares may be unknown: hopwatch (or the lab in its process) fell behind. */
+const HOPWATCH_BEHIND = /^\d+ heartbeats? (taken while hopwatch stalled|lost)$/;
 
 function sorted(values: readonly string[]): string[] {
   return [...values].sort();
