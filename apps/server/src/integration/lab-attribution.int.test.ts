@@ -4,6 +4,13 @@
 //
 // Timings are short but not tight: heartbeats every 400 ms (a reply later than that counts as lost, so shorter
 // would make a loaded machine's hiccups look like evidence), a 1.2 s timeout and a 2 s correlation window.
+//
+// The attribution is high when every leg the fault spares proves it was up. On a loaded machine the lab's hops
+// (in this process) can fall so far behind that a reply comes after the next heartbeat was due: lost, and a leg
+// that lost one is unknown, not clean (docs/attribution.md). That is the right answer, so the test accepts it,
+// but only as the verdict states it, backed by the rtt events it saw, and never at the cost of blaming a hop the
+// fault spared: the fault's hop is still a suspect, the confidence says low. (A heartbeat merely sent late is
+// suspect for its RTT but still proves life, so that alone never makes a leg unknown.)
 import { LAB_FAULT_SIGNATURES } from '@hopwatch/shared/attribution';
 import {
   type Cause,
@@ -12,6 +19,7 @@ import {
   LAB_HOPS,
   type LabFaultRequest,
   type LabHop,
+  type RttEvent,
   type Session,
   type Verdict,
 } from '@hopwatch/shared/protocol';
@@ -113,11 +121,13 @@ async function watchLab(name: string) {
   const target: TargetConfig = { ...lab.target, name };
   const verdicts = new Map<string, Verdict>();
   const drops: Session[] = [];
+  const samples: RttEvent[] = [];
   const unsubscribe = fixture.bus.subscribe(({ event }) => {
     if (event.target !== name) return;
     // A re-judged cluster keeps its id: the latest judgement replaces the earlier one.
     if (event.kind === 'verdict') verdicts.set(event.verdict.id, event.verdict);
     if (event.kind === 'session_close' && event.session.cause !== null) drops.push(event.session);
+    if (event.kind === 'rtt') samples.push(event);
   });
   const prober = new Prober({ targets: [target], bus: fixture.bus, stallThresholdMs: 1_000 });
   const judge = new Judge({ bus: fixture.bus, store: fixture.store, targets: () => [target] });
@@ -129,6 +139,8 @@ async function watchLab(name: string) {
     /** final verdicts, oldest first (provisional ones are published first and replaced under the same id) */
     verdicts: () => [...verdicts.values()].filter((v) => v.final).sort((a, b) => a.at - b.at),
     drops,
+    /** every heartbeat outcome, in order */
+    samples,
     /** resolves once every leg has been up for `ms` */
     async upFor(expect: ExpectStatic, ms: number) {
       await expect
@@ -161,9 +173,14 @@ describe.concurrent('every fault on every lab hop is attributed to that hop', ()
       const fault = watched.lab.inject({ hop, kind, ...rule.request });
 
       if (kind === 'cap') {
+        // The sawtooth is a signature once a leg has three cuts at the same age: by the third cut, or a later
+        // one when the hop (a timer in this busy process) cut one late and so at another age.
         await expect
-          .poll(() => watched.verdicts().length, { timeout: 4 * CAP_CUTS * CAP_AGE_MS, interval: 200 })
-          .toBeGreaterThanOrEqual(CAP_CUTS);
+          .poll(() => watched.verdicts().some(isDurationCap), {
+            timeout: 4 * CAP_CUTS * CAP_AGE_MS,
+            interval: 200,
+          })
+          .toBe(true);
       } else {
         // Settled: the fault is over, every leg is back, and no cluster is waiting to be judged.
         await expect
@@ -178,20 +195,57 @@ describe.concurrent('every fault on every lab hop is attributed to that hop', ()
           .toBe(true);
       }
 
-      const verdicts = kind === 'cap' ? watched.verdicts().slice(0, CAP_CUTS) : watched.verdicts();
+      const capAt = watched.verdicts().findIndex(isDurationCap);
+      const verdicts = kind === 'cap' ? watched.verdicts().slice(0, capAt + 1) : watched.verdicts();
+      const spared = LAB_HOPS.filter((leg) => !expected.dropped.includes(leg)).sort();
       for (const verdict of verdicts) {
         const context = `${verdict.summary} (unknown: ${verdict.unknown.join(', ') || 'none'})`;
-        expect(sorted(verdict.suspects), context).toEqual(expected.suspects);
-        expect(verdict.confidence, context).toBe('high');
         expect(sorted(verdict.dropped), context).toEqual(expected.dropped);
-        expect(sorted(verdict.clean), context).toEqual(
-          LAB_HOPS.filter((leg) => !expected.dropped.includes(leg)).sort(),
-        );
+        expect(sorted([...verdict.clean, ...verdict.unknown]), context).toEqual(spared);
+        for (const leg of verdict.unknown) {
+          const reason = verdict.reasons?.[leg] ?? '';
+          expect(reason, `${leg}: ${context}`).toMatch(LAB_FELL_BEHIND);
+          const inWindow = watched.samples.filter(
+            (s) => s.leg === leg && s.ts >= verdict.from && s.ts <= verdict.to,
+          );
+          if (reason === NO_REPLY_SINCE) {
+            // no heartbeat of the leg was answered after the last drop
+            const lastDrop = Math.max(
+              ...watched.drops
+                .filter((d) => d.closedAt !== null && d.closedAt >= verdict.from && d.closedAt <= verdict.to)
+                .map((d) => d.closedAt!),
+            );
+            const proof = inWindow.filter((s) => s.ts >= lastDrop && s.rttMs !== null);
+            expect(proof, `${leg}: '${reason}'`).toEqual([]);
+          } else {
+            const lost = inWindow.filter((s) => s.rttMs === null);
+            expect(lost.length, `${leg}: '${reason}', yet no lost heartbeat`).toBeGreaterThan(0);
+          }
+        }
+        if (verdict.unknown.length === 0) {
+          expect(sorted(verdict.suspects), context).toEqual(expected.suspects);
+          expect(verdict.confidence, context).toBe('high');
+        } else {
+          // fewer legs vouch for their segments: those stay suspects beside the fault's hop
+          expect(sorted(verdict.suspects), context).toEqual(expect.arrayContaining(expected.suspects));
+          expect(verdict.confidence, context).toBe('low');
+        }
       }
       if (kind === 'cap') {
-        // By the third cut the sawtooth is a signature: every leg crossing the hop died at the same age.
-        const third = verdicts[CAP_CUTS - 1];
-        expect(third?.signatures.map((s) => s.id)).toContain('duration-cap');
+        // Never before the third cut, and only when a leg crossing the hop did die three times at one age.
+        expect(capAt).toBeGreaterThanOrEqual(CAP_CUTS - 1);
+        const capVerdict = verdicts[capAt]!;
+        const ages = expected.dropped.map((leg) =>
+          watched.drops
+            .filter((d) => d.leg === leg && d.closedAt !== null && d.closedAt <= capVerdict.to)
+            .map((d) => d.durationMs!),
+        );
+        expect(
+          ages.some((of) =>
+            of.some((a) => of.filter((b) => Math.abs(a - b) <= 0.05 * Math.max(a, b)).length >= 3),
+          ),
+          `ages by leg: ${JSON.stringify(ages)}`,
+        ).toBe(true);
       }
       // Exactly the signatures the corpus labels this fault with (packages/shared/.../corpus/labels.ts).
       const matched = verdicts.flatMap((v) => v.signatures);
@@ -221,8 +275,14 @@ describe.concurrent('every fault on every lab hop is attributed to that hop', ()
           ).toBe(true);
         }
         if (kind === 'cap') {
-          for (const drop of legDrops.slice(0, CAP_CUTS))
-            expect(drop.durationMs).toBeGreaterThanOrEqual(CAP_AGE_MS * 0.95);
+          // The hop counts a session's age from when it accepted the connection, before the upgrade went
+          // through; the session's duration counts from the 101, so add the handshake back.
+          for (const drop of legDrops.slice(0, CAP_CUTS)) {
+            const { dnsMs, tcpMs, tlsMs, upgradeMs } = drop.handshake;
+            const sinceConnect =
+              drop.durationMs! + (dnsMs ?? 0) + (tcpMs ?? 0) + (tlsMs ?? 0) + (upgradeMs ?? 0);
+            expect(sinceConnect, JSON.stringify(drop.handshake)).toBeGreaterThanOrEqual(CAP_AGE_MS * 0.95);
+          }
         }
       }
     } finally {
@@ -230,6 +290,14 @@ describe.concurrent('every fault on every lab hop is attributed to that hop', ()
     }
   });
 });
+
+/** The only reasons a leg the fault spares may be unknown: the lab in this process fell that far behind. */
+const NO_REPLY_SINCE = 'no heartbeat answered since the drops yet';
+const LAB_FELL_BEHIND = new RegExp(`^(\\d+ heartbeats? lost|${NO_REPLY_SINCE})$`);
+
+function isDurationCap(verdict: Verdict): boolean {
+  return verdict.signatures.some((s) => s.id === 'duration-cap');
+}
 
 function sorted(values: readonly string[]): string[] {
   return [...values].sort();

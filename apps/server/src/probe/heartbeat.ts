@@ -58,6 +58,8 @@ export class Heartbeat {
   #slot = 0;
   #watchdog: NodeJS.Timeout | null = null;
   #recheck: NodeJS.Immediate | null = null;
+  /** counts the heartbeats before the latest lost once pending I/O has been read (see #beat) */
+  #settle: NodeJS.Immediate | null = null;
   #stopped = false;
 
   constructor(config: HeartbeatConfig, link: HeartbeatLink) {
@@ -90,7 +92,8 @@ export class Heartbeat {
     if (this.#beatTimer) clearTimeout(this.#beatTimer);
     if (this.#watchdog) clearTimeout(this.#watchdog);
     if (this.#recheck) clearImmediate(this.#recheck);
-    this.#beatTimer = this.#watchdog = this.#recheck = null;
+    if (this.#settle) clearImmediate(this.#settle);
+    this.#beatTimer = this.#watchdog = this.#recheck = this.#settle = null;
   }
 
   /** The session timed out: heartbeats still awaiting a reply will never get one. */
@@ -151,9 +154,19 @@ export class Heartbeat {
   #beat(lateMs: number): void {
     if (this.#stopped) return;
     const now = Date.now();
-    this.#settleDue(now);
     this.#seq += 1;
     const seq = this.#seq;
+    // Every earlier heartbeat without a reply is now lost; but timers run before I/O in each loop turn, so
+    // when hopwatch fell behind, its reply may be sitting unread in the socket while this timer fires. Let
+    // pending I/O run once (as the watchdog does) before counting them, as of now.
+    if (this.#settle) clearImmediate(this.#settle);
+    this.#settle = null;
+    if (this.#pending.length > 0) {
+      this.#settle = setImmediate(() => {
+        this.#settle = null;
+        this.#settleDue(now, seq);
+      });
+    }
     const beat: Beat = { seq, sentAt: now, sentPerf: performance.now(), lateMs, expect: '', lost: false };
     if (this.#config.mode === 'message') {
       beat.expect = fillTemplate(this.#config.expect, { seq, ts: now });
@@ -169,18 +182,19 @@ export class Heartbeat {
     }
   }
 
-  /** The next heartbeat is due: every earlier one without a reply is lost, even if the session survives. */
-  #settleDue(now: number): void {
+  /** Heartbeat `next` was due at `now`: every earlier one without a reply is lost, even if the session survives. */
+  #settleDue(now: number, next: number): void {
     if (this.#config.mode === 'listen') {
       // A pushing server proved life since the ping went out: alive, though without an RTT.
       this.#pending = this.#pending.filter((beat) => {
+        if (beat.seq >= next) return true;
         if (this.#lastInboundAt >= beat.sentAt) return false;
         this.#markLost(beat, now);
         return true;
       });
       return;
     }
-    for (const beat of this.#pending) this.#markLost(beat, now);
+    for (const beat of this.#pending) if (beat.seq < next) this.#markLost(beat, now);
   }
 
   #markLost(beat: Beat, now: number): void {
@@ -194,6 +208,8 @@ export class Heartbeat {
     const beat = this.#pending[index];
     if (!beat) return;
     const rttMs = performance.now() - beat.sentPerf;
+    // Older ones got no reply before this one did (usually already counted at the next beat, see #beat).
+    for (const older of this.#pending.slice(0, index)) this.#markLost(older, now);
     this.#pending.splice(0, index + 1);
     this.#lastReplyAt = now;
     if (this.#config.mode !== 'listen') this.#awaitingSince = this.#pending[0]?.sentAt ?? null;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { acrossTheDrops, classifyLeg, type LegClassification } from './classify.js';
 import { drop, heartbeats, legFacts, S, session, T0 } from './test-support/fixtures.js';
-import type { Drop, HeartbeatSample } from './types.js';
+import type { Drop, HeartbeatSample, ProberStall } from './types.js';
 
 const leg = legFacts('edge', ['edge', 'lb', 'app'], { intervalMs: 10 * S, timeoutMs: 20 * S });
 const window = { from: T0 - 25 * S, to: T0 + 25 * S };
@@ -12,6 +12,7 @@ function classify(c: {
   drops?: Drop[];
   sessions?: ReturnType<typeof session>[];
   samples?: HeartbeatSample[];
+  stalls?: ProberStall[];
 }) {
   return classifyLeg({
     leg,
@@ -19,6 +20,7 @@ function classify(c: {
     drops: c.drops ?? [],
     sessions: c.sessions ?? [],
     samples: c.samples ?? [],
+    stalls: c.stalls ?? [],
   });
 }
 
@@ -68,12 +70,22 @@ describe('classifyLeg', () => {
       { state: 'unknown', reason: '1 heartbeat lost' },
     ],
     [
-      'heartbeats taken while hopwatch stalled',
+      'heartbeats out while hopwatch stalled',
+      {
+        sessions: [longUp],
+        samples: answeredThroughout,
+        // from just before the third heartbeat was answered to the fourth's answer
+        stalls: [{ ts: answeredThroughout[3]!.ts, delayMs: 10 * S + 10 }],
+      },
+      { state: 'unknown', reason: '2 heartbeats taken while hopwatch stalled' },
+    ],
+    [
+      'heartbeats merely sent late (suspect for their RTT, no stall): their answers still prove life',
       {
         sessions: [longUp],
         samples: answeredThroughout.map((s, i) => ({ ...s, suspect: i >= 2 && i <= 3 })),
       },
-      { state: 'unknown', reason: '2 heartbeats taken while hopwatch stalled' },
+      { state: 'clean', reason: 'up, every heartbeat answered' },
     ],
     [
       'up, but no heartbeat answered at all',

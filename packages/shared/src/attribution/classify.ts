@@ -4,13 +4,16 @@
 //            last drop), every heartbeat from then until its first reply after the drops was answered, and
 //            replies came at least every interval + timeout. When it connected does not matter: a leg that
 //            connected a second before the cut and answered through it is as good a witness as an old one.
-//   unknown  everything else: connecting, already down, heartbeats lost, or samples taken while hopwatch stalled
+//   unknown  everything else: connecting, already down, heartbeats lost, or heartbeats out while hopwatch stalled
+// A heartbeat merely sent late (an rtt sample `suspect` for its lateness, docs/spec.md#1-concepts) still proves
+// life: its RTT measured hopwatch's backlog, but the ping left when it was sent and the answer crossed the path
+// after it. Only a stall longer than `stallThreshold` (a recorded prober_stall) while it was out voids it.
 // Only a clean leg exonerates the segments it covers, so anything short of proof of life is unknown, never clean.
 
 import type { Session } from '../protocol/session.js';
 import { formatDuration } from '../time/duration.js';
 import { plural } from './text.js';
-import type { Drop, HeartbeatSample, LegFacts, TimeWindow } from './types.js';
+import type { Drop, HeartbeatSample, LegFacts, ProberStall, TimeWindow } from './types.js';
 
 export const LEG_CLASSES = ['dropped', 'clean', 'unknown'] as const;
 export type LegClass = (typeof LEG_CLASSES)[number];
@@ -36,6 +39,8 @@ export interface LegWindowEvidence {
    * whole window with no reply required after it (a reported drop)
    */
   across?: TimeWindow;
+  /** hopwatch's own stalls around the window: a heartbeat out during one proves nothing (default: none) */
+  stalls?: readonly ProberStall[];
 }
 
 /**
@@ -82,13 +87,14 @@ export function classifyLeg(evidence: LegWindowEvidence): LegClassification {
   );
   if (through === undefined) return { leg: leg.name, state: 'unknown', reason: whyNotUp(sessions, across) };
 
+  const stalled = outDuringStall(leg, evidence.stalls ?? []);
   const ofSession = evidence.samples.filter(
     (s) => s.leg === leg.name && s.sessionId === through.id && s.ts >= across.from && s.ts <= window.to,
   );
   // The proof of life after the drops: the first reply at or after the last one. Later heartbeats are for
   // the next cluster to judge.
   const proof = ofSession
-    .filter((s) => s.rttMs !== null && !s.suspect && s.ts >= across.to)
+    .filter((s) => s.rttMs !== null && !stalled(s) && s.ts >= across.to)
     .reduce<HeartbeatSample | undefined>(
       (first, s) => (first === undefined || s.ts < first.ts ? s : first),
       undefined,
@@ -98,7 +104,7 @@ export function classifyLeg(evidence: LegWindowEvidence): LegClassification {
   }
   const end = replyAfter && proof ? proof.ts : across.to;
   const inWindow = ofSession.filter((s) => s.ts <= end);
-  const suspect = inWindow.filter((s) => s.suspect).length;
+  const suspect = inWindow.filter(stalled).length;
   if (suspect > 0) {
     return {
       leg: leg.name,
@@ -121,6 +127,14 @@ export function classifyLeg(evidence: LegWindowEvidence): LegClassification {
     return { leg: leg.name, state: 'unknown', reason: `no heartbeat answered for ${formatDuration(widest)}` };
   }
   return { leg: leg.name, state: 'clean', reason: 'up, every heartbeat answered' };
+}
+
+/** Whether hopwatch stalled while the heartbeat was out: from its send (an interval before, if lost) to its outcome. */
+function outDuringStall(leg: LegFacts, stalls: readonly ProberStall[]) {
+  return (sample: HeartbeatSample): boolean => {
+    const sentAt = sample.ts - (sample.rttMs ?? leg.heartbeatIntervalMs);
+    return stalls.some((stall) => stall.ts >= sentAt && stall.ts - stall.delayMs <= sample.ts);
+  };
 }
 
 function whyNotUp(sessions: readonly Session[], window: TimeWindow): string {

@@ -21,7 +21,10 @@ export interface TargetFacts {
   legs: readonly LegFacts[];
 }
 
-/** One heartbeat of one leg: answered (`rttMs`), lost (`null`), or taken while hopwatch stalled (`suspect`). */
+/**
+ * One heartbeat of one leg: answered (`rttMs`) or lost (`null`); `suspect` when hopwatch was behind (sent late
+ * or stalled), so its RTT is not the path's. Whether it proves life is judged against the stalls (classify.ts).
+ */
 export interface HeartbeatSample {
   leg: string;
   sessionId: string;

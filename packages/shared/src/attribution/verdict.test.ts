@@ -161,13 +161,28 @@ describe('a prober stall makes the verdict inconclusive', () => {
     expect(verdict.confidence).toBe('high');
   });
 
-  it('a leg whose heartbeat was taken during a stall is unknown, not clean', () => {
+  it('a leg whose heartbeat was out during a stall is unknown, not clean', () => {
+    // the stall covers every leg's heartbeat at the drop (T0), and only that one
+    const verdict = clusterVerdict(T3, { cloudflare: 'dropped', internal: 'clean', t3serve: 'clean' }, [
+      { ts: T0 + 500, delayMs: 1_500 },
+    ]);
+    expect(verdict.unknown).toEqual(['internal', 't3serve']);
+    expect(verdict.reasons?.internal).toBe('1 heartbeat taken while hopwatch stalled');
+    expect(verdict.confidence).toBe('inconclusive');
+  });
+});
+
+describe('a heartbeat hopwatch merely sent late', () => {
+  it('is suspect for its RTT, yet its answer still proves the leg clean', () => {
+    // 'stalled-heartbeat' marks the leg's heartbeat at the drop suspect, as a late send does; no stall recorded
     const verdict = clusterVerdict(T3, {
       cloudflare: 'dropped',
       internal: 'stalled-heartbeat',
       t3serve: 'clean',
     });
-    expect(verdict.unknown).toEqual(['internal']);
+    expect(verdict.unknown).toEqual([]);
+    expect(verdict.clean).toEqual(['internal', 't3serve']);
+    expect(verdict.confidence).toBe('high');
   });
 });
 

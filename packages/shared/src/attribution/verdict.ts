@@ -93,6 +93,7 @@ function compose(
       drops: drops.filter((d) => d.leg === leg.name),
       sessions: facts.sessions.filter((s) => s.leg === leg.name),
       samples: facts.samples.filter((s) => s.leg === leg.name),
+      stalls: facts.stalls,
       ...(identity.across ? { across: identity.across } : {}),
     }),
   );
