@@ -1,6 +1,7 @@
 import { Histogram, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { LegHistogram } from './leg-histogram.js';
+import { SyncedRegistry } from './leg-series.js';
 
 const BUCKETS = [0.001, 0.01, 0.1, 1];
 
@@ -56,6 +57,40 @@ describe('LegHistogram', () => {
     const { ours, theirs } = both(observations);
     expect(await ours.metrics()).toBe(await theirs.metrics());
     expect(await ours.getMetricsAsJSON()).toEqual(await theirs.getMetricsAsJSON());
+  });
+
+  it.each<[string, Record<string, string>]>([
+    ['without default labels', {}],
+    ['with a vantage label, as instances sharing a store have', { vantage: 'eu "west"\\1' }],
+  ])('writes its exposition itself, byte for byte as prom-client would: %s', async (_, defaults) => {
+    const observations: Array<[string, string, number]> = [
+      ['t', 'a', 0.0005],
+      ['t', 'a', 0.05],
+      ['u"x', 'b\\c', 3],
+      ['t', 'line\nbreak', 0.01],
+    ];
+    const ours = new SyncedRegistry(() => {});
+    const theirs = new Registry();
+    ours.setDefaultLabels(defaults);
+    theirs.setDefaultLabels(defaults);
+    const fast = new LegHistogram({
+      name: 'h_seconds',
+      help: 'h \\ help\nline',
+      buckets: BUCKETS,
+      registers: [ours],
+    });
+    const reference = new Histogram({
+      name: 'h_seconds',
+      help: 'h \\ help\nline',
+      labelNames: ['target', 'leg'],
+      buckets: BUCKETS,
+      registers: [theirs],
+    });
+    for (const [target, leg, value] of observations) {
+      fast.observe({ target, leg }, value);
+      reference.observe({ target, leg }, value);
+    }
+    expect(await ours.metrics()).toBe(await theirs.metrics());
   });
 
   it('ignores a value that is not a number, as a sample must never break the scrape', async () => {

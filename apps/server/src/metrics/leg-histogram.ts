@@ -6,6 +6,8 @@ import type { Registry } from 'prom-client';
 
 interface Series {
   labels: { target: string; leg: string };
+  /** `target="…",leg="…"`, escaped once: a scrape of 10,000 legs writes 210,000 lines */
+  text: string;
   /** per bucket (not cumulative), the last one past every bound (+Inf) */
   counts: Float64Array;
   sum: number;
@@ -51,6 +53,7 @@ export class LegHistogram {
     if (!series) {
       series = {
         labels: { target: labels.target, leg: labels.leg },
+        text: `target="${escapeLabelValue(labels.target)}",leg="${escapeLabelValue(labels.leg)}"`,
         counts: new Float64Array(this.#bounds.length + 1),
         sum: 0,
         count: 0,
@@ -71,6 +74,35 @@ export class LegHistogram {
 
   reset(): void {
     this.#series.clear();
+  }
+
+  /**
+   * The exposition text, byte for byte what prom-client's Registry writes for getForPromString() (a test compares
+   * them), with the registry's default labels: written directly, because prom-client formats and escapes every
+   * label of every line, which at 10,000 legs cost 2.5 s of CPU per scrape.
+   */
+  exposition(defaultLabels: Readonly<Record<string, string>>): string {
+    let extra = '';
+    for (const [name, value] of Object.entries(defaultLabels)) {
+      if (name === 'target' || name === 'leg' || name === 'le') continue;
+      extra += `${name}="${escapeLabelValue(String(value))}",`;
+    }
+    const bucketName = `${this.name}_bucket`;
+    const les = this.#bounds.map((bound) => `${bucketName}{le="${bound}",${extra}`);
+    const lines = [`# HELP ${this.name} ${escapeString(this.help)}`, `# TYPE ${this.name} ${this.type}`];
+    for (const series of this.#series.values()) {
+      let cumulative = 0;
+      for (let i = 0; i < les.length; i++) {
+        cumulative += series.counts[i]!;
+        lines.push(`${les[i]}${series.text}} ${cumulative}`);
+      }
+      lines.push(
+        `${bucketName}{le="+Inf",${extra}${series.text}} ${series.count}`,
+        `${this.name}_sum{${extra}${series.text}} ${series.sum}`,
+        `${this.name}_count{${extra}${series.text}} ${series.count}`,
+      );
+    }
+    return lines.join('\n');
   }
 
   /** What Registry.metrics() writes out: the same lines prom-client's Histogram writes. */
@@ -115,4 +147,12 @@ export class LegHistogram {
       })),
     };
   }
+}
+
+function escapeString(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+}
+
+function escapeLabelValue(text: string): string {
+  return escapeString(text).replace(/"/g, '\\"');
 }

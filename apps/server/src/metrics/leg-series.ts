@@ -3,6 +3,7 @@
 // counters start at 0, so the first drop is an increase() from 0 rather than a series appearing at 1.
 import type { Cause } from '@hopwatch/shared/protocol';
 import { Registry } from 'prom-client';
+import { LegHistogram } from './leg-histogram.js';
 
 export interface LegLabels {
   target: string;
@@ -75,14 +76,29 @@ function legKey(target: string, leg: string): string {
 /** A registry that runs `beforeScrape` first on every scrape, so what it serves matches the config now. */
 export class SyncedRegistry extends Registry {
   readonly #beforeScrape: () => void;
+  #defaultLabels: Record<string, string> = {};
 
   constructor(beforeScrape: () => void) {
     super();
     this.#beforeScrape = beforeScrape;
   }
 
-  override metrics(): Promise<string> {
+  override setDefaultLabels(labels: Record<string, string>): void {
+    this.#defaultLabels = { ...labels };
+    super.setDefaultLabels(labels);
+  }
+
+  override async metrics(): Promise<string> {
     this.#beforeScrape();
-    return super.metrics();
+    if (this.contentType !== Registry.PROMETHEUS_CONTENT_TYPE) return super.metrics();
+    // As Registry.metrics() joins them, with the per-leg histograms written by themselves (leg-histogram.ts).
+    const texts = await Promise.all(
+      this.getMetricsAsArray().map((metric: unknown) =>
+        metric instanceof LegHistogram
+          ? metric.exposition(this.#defaultLabels)
+          : this.getSingleMetricAsString((metric as { name: string }).name),
+      ),
+    );
+    return `${texts.join('\n\n')}\n`;
   }
 }
