@@ -5,14 +5,21 @@ import { SyncedRegistry } from './leg-series.js';
 
 const BUCKETS = [0.001, 0.01, 0.1, 1];
 
-/** The same observations into prom-client's Histogram and into LegHistogram, each in its own registry. */
-function both(observations: Array<[target: string, leg: string, value: number]>) {
-  const ours = new Registry();
+/**
+ * The same observations into prom-client's Histogram and into LegHistogram, each in its own registry (ours: a
+ * plain Registry, which formats what getForPromString returns, or hopwatch's, which asks for the exposition).
+ */
+function both(
+  observations: Array<[target: string, leg: string, value: number]>,
+  { ours = new Registry(), help = 'h', defaults = {} as Record<string, string> } = {},
+) {
   const theirs = new Registry();
-  const fast = new LegHistogram({ name: 'h_seconds', help: 'h', buckets: BUCKETS, registers: [ours] });
+  ours.setDefaultLabels(defaults);
+  theirs.setDefaultLabels(defaults);
+  const fast = new LegHistogram({ name: 'h_seconds', help, buckets: BUCKETS, registers: [ours] });
   const reference = new Histogram({
     name: 'h_seconds',
-    help: 'h',
+    help,
     labelNames: ['target', 'leg'],
     buckets: BUCKETS,
     registers: [theirs],
@@ -69,27 +76,11 @@ describe('LegHistogram', () => {
       ['u"x', 'b\\c', 3],
       ['t', 'line\nbreak', 0.01],
     ];
-    const ours = new SyncedRegistry(() => {});
-    const theirs = new Registry();
-    ours.setDefaultLabels(defaults);
-    theirs.setDefaultLabels(defaults);
-    const fast = new LegHistogram({
-      name: 'h_seconds',
+    const { ours, theirs } = both(observations, {
+      ours: new SyncedRegistry(() => {}),
       help: 'h \\ help\nline',
-      buckets: BUCKETS,
-      registers: [ours],
+      defaults,
     });
-    const reference = new Histogram({
-      name: 'h_seconds',
-      help: 'h \\ help\nline',
-      labelNames: ['target', 'leg'],
-      buckets: BUCKETS,
-      registers: [theirs],
-    });
-    for (const [target, leg, value] of observations) {
-      fast.observe({ target, leg }, value);
-      reference.observe({ target, leg }, value);
-    }
     expect(await ours.metrics()).toBe(await theirs.metrics());
   });
 
