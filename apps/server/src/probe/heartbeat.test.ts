@@ -1,7 +1,7 @@
 // Heartbeat timing on a fake clock: each beat leaves on the leg's slot of the interval, a beat hopwatch sent
 // late says by how much, and the next one is back on its slot (a setInterval would keep the late phase).
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Heartbeat, type HeartbeatSample } from './heartbeat.js';
+import { decimalPayload, Heartbeat, type HeartbeatSample } from './heartbeat.js';
 
 const INTERVAL_MS = 200;
 const config = { mode: 'ping' as const, intervalMs: INTERVAL_MS, timeoutMs: 10_000, send: '', expect: '' };
@@ -56,5 +56,21 @@ describe('Heartbeat slots', () => {
     expect(pings[2]!.at).toBe(slotAt + INTERVAL_MS);
     expect(samples.filter((s) => s.seq === 3)).toEqual([]);
     beat.stop();
+  });
+});
+
+describe('decimalPayload', () => {
+  it.each([
+    ['1', 1],
+    ['42', 42],
+    ['007', 7],
+    ['123456789012345', 123456789012345],
+    ['', Number.NaN],
+    ['1234567890123456', Number.NaN], // longer than any seq
+    ['12a', Number.NaN],
+    [' 1', Number.NaN],
+    ['-1', Number.NaN],
+  ])('%j reads as %d', (text, seq) => {
+    expect(decimalPayload(Buffer.from(text, 'latin1'))).toBe(seq);
   });
 });

@@ -23,7 +23,8 @@ export interface HeartbeatSample {
 
 /** What a heartbeat needs from its session. */
 export interface HeartbeatLink {
-  ping(payload: string): void;
+  /** `now`: the wall-clock ms the heartbeat is sent */
+  ping(payload: string, now: number): void;
   send(text: string): void;
   sample(sample: HeartbeatSample): void;
   /** the watchdog gave up: the session must end as heartbeat_timeout */
@@ -56,6 +57,8 @@ export class Heartbeat {
   #lastReplyAt: number | null = null;
   #beatTimer: NodeJS.Timeout | null = null;
   #slot = 0;
+  /** when the scheduled beat is due (wall ms) */
+  #due = 0;
   #watchdog: NodeJS.Timeout | null = null;
   #recheck: NodeJS.Immediate | null = null;
   /** counts the heartbeats before the latest lost once pending I/O has been read (see #beat) */
@@ -113,9 +116,14 @@ export class Heartbeat {
       this.#answer(0, now);
       return;
     }
-    const seq = Number(payload.toString('latin1'));
-    const index = this.#pending.findIndex((beat) => beat.seq === seq);
-    if (index !== -1) this.#answer(index, now);
+    const seq = decimalPayload(payload);
+    const pending = this.#pending;
+    for (let index = 0; index < pending.length; index++) {
+      if (pending[index]!.seq === seq) {
+        this.#answer(index, now);
+        return;
+      }
+    }
   }
 
   onMessage(text: string): void {
@@ -143,17 +151,20 @@ export class Heartbeat {
   #scheduleBeat(): void {
     if (this.#stopped) return;
     const now = Date.now();
-    const due = nextHeartbeatAt(now, this.#config.intervalMs, this.#slot);
-    this.#beatTimer = setTimeout(() => {
-      this.#beatTimer = null;
-      this.#beat(Math.max(0, Date.now() - due));
-      this.#scheduleBeat();
-    }, due - now);
+    this.#due = nextHeartbeatAt(now, this.#config.intervalMs, this.#slot);
+    this.#beatTimer = setTimeout(this.#onBeatTimer, this.#due - now);
   }
 
-  #beat(lateMs: number): void {
-    if (this.#stopped) return;
+  // One callback for every beat of the session, not a closure per beat: ten thousand legs beat ten times a ms.
+  readonly #onBeatTimer = (): void => {
+    this.#beatTimer = null;
     const now = Date.now();
+    this.#beat(now, Math.max(0, now - this.#due));
+    this.#scheduleBeat();
+  };
+
+  #beat(now: number, lateMs: number): void {
+    if (this.#stopped) return;
     this.#seq += 1;
     const seq = this.#seq;
     // Every earlier heartbeat without a reply is now lost; but timers run before I/O in each loop turn, so
@@ -167,12 +178,17 @@ export class Heartbeat {
         this.#settleDue(now, seq);
       });
     }
-    const beat: Beat = { seq, sentAt: now, sentPerf: performance.now(), lateMs, expect: '', lost: false };
+    const beat: Beat = { seq, sentAt: now, sentPerf: 0, lateMs, expect: '', lost: false };
     if (this.#config.mode === 'message') {
       beat.expect = fillTemplate(this.#config.expect, { seq, ts: now });
-      this.#link.send(fillTemplate(this.#config.send, { seq, ts: now }));
+      const text = fillTemplate(this.#config.send, { seq, ts: now });
+      beat.sentPerf = performance.now();
+      this.#link.send(text);
     } else {
-      this.#link.ping(String(seq));
+      const payload = String(seq);
+      // the RTT clock starts as late as it can: the frame goes to the socket right after
+      beat.sentPerf = performance.now();
+      this.#link.ping(payload, now);
     }
     this.#pending.push(beat);
     if (this.#pending.length > MAX_PENDING) this.#pending.shift();
@@ -209,8 +225,9 @@ export class Heartbeat {
     if (!beat) return;
     const rttMs = performance.now() - beat.sentPerf;
     // Older ones got no reply before this one did (usually already counted at the next beat, see #beat).
-    for (const older of this.#pending.slice(0, index)) this.#markLost(older, now);
-    this.#pending.splice(0, index + 1);
+    for (let i = 0; i < index; i++) this.#markLost(this.#pending[i]!, now);
+    if (index === 0) this.#pending.shift();
+    else this.#pending.splice(0, index + 1);
     this.#lastReplyAt = now;
     if (this.#config.mode !== 'listen') this.#awaitingSince = this.#pending[0]?.sentAt ?? null;
     if (!beat.lost) {
@@ -255,4 +272,16 @@ export class Heartbeat {
       else this.#armWatchdog();
     });
   }
+}
+
+/** The seq a pong echoes: decimal digits, read without making a string; NaN for anything else. */
+export function decimalPayload(payload: Buffer): number {
+  if (payload.length === 0 || payload.length > 15) return Number.NaN;
+  let value = 0;
+  for (let i = 0; i < payload.length; i++) {
+    const digit = payload[i]! - 0x30;
+    if (digit < 0 || digit > 9) return Number.NaN;
+    value = value * 10 + digit;
+  }
+  return value;
 }

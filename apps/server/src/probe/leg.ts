@@ -25,6 +25,7 @@ import type { LegConfig } from '../config/types.js';
 import { type AlpnChecks, type AlpnEndpoint, alpnEndpoint } from './alpn-probe.js';
 import { HandshakeTimer } from './handshake.js';
 import { Heartbeat, type HeartbeatSample } from './heartbeat.js';
+import { pingFrame } from './ping-frame.js';
 import {
   type AttemptStage,
   type CloseEvidence,
@@ -65,6 +66,8 @@ export interface LegOptions {
 interface Attempt {
   id: string;
   ws: WebSocket | null;
+  /** the attempt's TCP (or TLS) socket: heartbeat pings are written to it as finished frames (ping-frame.ts) */
+  socket: Socket | null;
   stage: AttemptStage;
   timing: HandshakeTimer;
   wsError: ErrorLike | null;
@@ -171,6 +174,7 @@ export class Leg {
     const attempt: Attempt = {
       id: `${this.target}/${this.config.name}/${this.#attempts}-${randomBytes(4).toString('hex')}`,
       ws: null,
+      socket: null,
       stage: 'connecting',
       timing: new HandshakeTimer(),
       wsError: null,
@@ -237,6 +241,7 @@ export class Leg {
       closeTimeout: this.#closeTimeoutMs,
       finishRequest: (request) => {
         request.on('socket', (socket: Socket) => {
+          attempt.socket = socket;
           attempt.timing.watch(socket);
           // ws swallows socket errors after the upgrade; ECONNRESET vs EPIPE vs FIN is the evidence we need.
           socket.on('error', (error: Error & { code?: string }) => {
@@ -335,9 +340,10 @@ export class Leg {
     this.#condition = nextCondition(this.#condition, { type: 'open', at: attempt.openedAt }).condition;
     this.#announceState(null);
     const heartbeat = new Heartbeat(this.config.heartbeat, {
-      ping: (payload) => {
-        attempt.lastFrameAt = Date.now();
-        attempt.ws?.ping(payload);
+      ping: (payload, now) => {
+        attempt.lastFrameAt = now;
+        // Only while open: ws writes the close frame and ends the socket when closing.
+        if (attempt.ws?.readyState === WebSocket.OPEN) attempt.socket?.write(pingFrame(payload));
       },
       send: (text) => this.#send(attempt, text),
       sample: (sample) => this.#publishRtt(attempt, sample),
