@@ -103,6 +103,29 @@ function slowReads(fx: StoreFixture, held = Number.POSITIVE_INFINITY) {
   return reads;
 }
 
+/**
+ * The positive marker for "the judge published nothing": a drop published now (on `judge` if it is still
+ * open, else on a fresh one) and its final verdict, which comes a whole window after anything judged before
+ * it would have been. Returns that verdict's id.
+ */
+async function markerVerdict(fx: StoreFixture, fresh: boolean): Promise<string> {
+  const open = fresh ? new Judge({ bus: fx.bus, store: fx.store, targets: () => [LAB] }) : judge!;
+  judge = open;
+  const finals: Verdict[] = [];
+  const unsubscribe = fx.bus.subscribe(({ event }) => {
+    if (event.kind === 'verdict' && event.verdict.final) finals.push(event.verdict);
+  });
+  const at = Date.now();
+  dropLeg(fx, 'app', 'marker', at - 1_000, at);
+  const id = clusterVerdictId('lab', { id: 'marker' } as Drop);
+  try {
+    await until(() => finals.some((v) => v.id === id), 'the marker drop judged final');
+  } finally {
+    unsubscribe();
+  }
+  return id;
+}
+
 describe('Judge', () => {
   it('publishes a provisional verdict at once and the final one once the window passes; the store serves it', async () => {
     const fx = openStore();
@@ -279,8 +302,9 @@ describe('Judge', () => {
       session: closedSession('removed', 'edge', 's2', now - 1_000, now, { cause: 'reset' }),
     });
     expect(judge?.pending).toBe(0);
-    await new Promise((resolve) => setTimeout(resolve, WINDOW_MS + 200));
-    expect(verdicts).toEqual([]);
+    const marker = await markerVerdict(fx, false);
+    expect(verdicts.map((v) => v.id)).toEqual(verdicts.map(() => marker));
+    expect(verdicts.flatMap((v) => v.sessionIds)).not.toContain('s1');
   });
 
   it('releases its timers on close: a cluster still collecting is not judged', async () => {
@@ -291,8 +315,8 @@ describe('Judge', () => {
     expect(judge?.pending).toBe(1);
     judge?.close();
     expect(judge?.pending).toBe(0);
-    await new Promise((resolve) => setTimeout(resolve, WINDOW_MS + 200));
-    expect(verdicts).toEqual([]);
+    const marker = await markerVerdict(fx, true);
+    expect(verdicts.map((v) => v.id)).toEqual(verdicts.map(() => marker));
   });
 
   it('reports a storage failure instead of throwing into the bus', async () => {
@@ -325,10 +349,10 @@ describe('Judge', () => {
     judge?.close();
     reads.release();
     await until(() => reads.waiting === 0, 'the reads to be answered');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(verdicts).toEqual([]);
+    const marker = await markerVerdict(fx, true);
+    expect(verdicts.map((v) => v.id)).toEqual(verdicts.map(() => marker));
     expect(errors).toEqual([]);
-    expect(await fx.store.verdicts({ limit: 10 })).toEqual([]);
+    expect((await fx.store.verdicts({ limit: 10 })).map((v) => v.id)).toEqual([marker]);
   });
 
   it('a judgment a late drop superseded while the store was read publishes nothing', async () => {

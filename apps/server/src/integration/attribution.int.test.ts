@@ -1,7 +1,7 @@
 // End to end through the whole server: three real legs to an echo app, two of them through real TCP proxies
 // (edge → lb → app). Killing the middle proxy cuts the edge and lb legs while the app leg stays up, and the
-// verdict naming lb arrives within the correlation window plus a few seconds, on GET /api/drops and on the
-// live stream.
+// verdict naming lb arrives, on GET /api/drops and on the live stream. When it is due (a window after the
+// drops) is checked on the pure clustering (`clusterDueAt` in shared); here the wait is only generous.
 //
 // Timings are short but not tight: heartbeats every 400 ms with a 1.2 s timeout, so a loaded machine's hiccup
 // is not mistaken for a lost heartbeat, and a 2 s correlation window.
@@ -15,10 +15,10 @@ import { buildTestApp, type TestApp } from '../routes/test-support/test-app.js';
 
 const HEARTBEAT = { mode: 'ping' as const, intervalMs: 400, timeoutMs: 1_200, send: '', expect: '' };
 const WINDOW_MS = 2_000;
-/** After every leg is up, long enough that the clean leg was up through the window before the first drop. */
+/** Every leg up this long: the clean leg was up through the window before the first drop. */
 const SETTLE_MS = WINDOW_MS + 500;
-/** "within correlationWindow + a few seconds" */
-const VERDICT_DEADLINE_MS = WINDOW_MS + 5_000;
+/** How long to wait for a verdict before failing: generous, since the machine is shared. */
+const VERDICT_DEADLINE_MS = 30_000;
 
 function leg(name: string, port: number, covers: string[]): LegConfig {
   return {
@@ -82,11 +82,10 @@ describe('attribution end to end', () => {
     const address = await app.listen({ host: '127.0.0.1', port: 0 });
     live = await connectLive(`${address.replace('http', 'ws')}/api/live`);
 
-    await until(
-      () => runtime.prober.status().filter((s) => s.state === 'up').length === 3,
-      'all three legs up',
-    );
-    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    await until(() => {
+      const legs = runtime.prober.status();
+      return legs.length === 3 && legs.every((s) => s.state === 'up' && Date.now() - s.since >= SETTLE_MS);
+    }, `all three legs up for ${SETTLE_MS} ms`);
     expect(verdicts).toEqual([]);
 
     const killedAt = Date.now();

@@ -28,9 +28,14 @@ import { JUDGE_LOCK } from '../store/postgres/locks.js';
 import { type PostgresServer, startPostgres } from '../store/postgres/throwaway-server.js';
 
 const SERVER_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CLI = join(SERVER_DIR, 'dist', 'cli.js');
+// Its own build, beside dist/ (as cli.int.test.ts does): tests that start the prober's worker thread read
+// dist/, which must not be rewritten under them.
+const OUT_DIR = join(SERVER_DIR, '.test-dist-vantages');
+const CLI = join(OUT_DIR, 'cli.js');
 const run = promisify(execFile);
 const WAIT_MS = 60_000;
+/** Legs up this long before a fault: through a whole correlation window (2 s) before the drops. */
+const CLEAN_FOR_MS = 2_500;
 
 interface Instance {
   vantage: string;
@@ -137,6 +142,19 @@ async function verdictOn(instance: Instance, after: number, dropped: string[]): 
   return found as Verdict;
 }
 
+/** Until every leg `instance` serves (or only those named `prefix`…) has been up for `ms`. */
+async function upFor(instance: Instance, ms: number, prefix = ''): Promise<void> {
+  await until(
+    async () => {
+      const { targets } = await get<TargetsResponse>(instance, '/api/targets');
+      const legs = (targets[0]?.legs ?? []).filter((leg) => leg.name.startsWith(prefix));
+      return legs.length > 0 && legs.every((leg) => leg.state === 'up' && Date.now() - leg.since >= ms);
+    },
+    `${prefix || 'all'} legs on ${instance.vantage} up for ${ms} ms`,
+    WAIT_MS,
+  );
+}
+
 async function breakFor(hops: HopProxy[], ms: number): Promise<void> {
   for (const hop of hops) hop.setConditions({ ...HEALTHY, reset: true });
   await new Promise((resolve) => setTimeout(resolve, ms));
@@ -174,7 +192,9 @@ async function leaseHolder(): Promise<string | null> {
 
 beforeAll(async () => {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  await run(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: SERVER_DIR }).catch(() => undefined);
+  await run(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', OUT_DIR], {
+    cwd: SERVER_DIR,
+  }).catch(() => undefined);
   expect(existsSync(CLI)).toBe(true);
   dir = await mkdtemp(join(tmpdir(), 'hopwatch-vantages-'));
   postgres = await startPostgres();
@@ -266,8 +286,8 @@ describe('two vantages sharing PostgreSQL', () => {
     expect(metrics).not.toMatch(/leg="vps-/);
 
     // Home's own network breaks: only home's legs drop, and the verdict names home's vantage segment.
+    await upFor(vps, CLEAN_FOR_MS); // clean legs up through a whole window
     const settle = Date.now();
-    await new Promise((resolve) => setTimeout(resolve, 2_500)); // clean legs up through a whole window
     await breakFor(uplinks.home, 1_000);
     const homeVerdict = await verdictOn(vps, settle, ['home-lb', 'home-app']);
     // The vantage is named and the other exonerated; a hop also crossed only by legs whose heartbeats the
@@ -279,15 +299,7 @@ describe('two vantages sharing PostgreSQL', () => {
     await verdictOn(home, settle, ['home-lb', 'home-app']);
 
     // A shared hop breaks: both vantages' legs through it drop, and the hop is named.
-    await until(
-      async () => {
-        const { targets } = await get<TargetsResponse>(vps, '/api/targets');
-        return (targets[0]?.legs ?? []).every((leg) => leg.state === 'up');
-      },
-      'legs back up',
-      WAIT_MS,
-    );
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    await upFor(vps, CLEAN_FOR_MS);
     const shared = Date.now();
     await breakFor([lb], 1_000);
     const lbVerdict = await verdictOn(home, shared, ['home-lb', 'vps-lb']);
@@ -318,23 +330,15 @@ describe('two vantages sharing PostgreSQL', () => {
     const survivor = victim === home ? vps : home;
     const victimStream = victim === home ? homeStream : vpsStream;
     const survivorStream = victim === home ? vpsStream : homeStream;
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // the dashboard on the victim is live when it dies: it has an event from after the lease was found
+    const seenBefore = victimStream.eventSeqs().length;
+    await until(() => victimStream.eventSeqs().length > seenBefore, 'a live event on the victim', WAIT_MS);
     const victimSeen = victimStream.eventSeqs();
     victim.child.kill('SIGKILL');
     await new Promise<void>((resolve) => victim.child.once('exit', () => resolve()));
     const own = `${survivor.vantage}-`;
-    await until(
-      async () => {
-        const { targets } = await get<TargetsResponse>(survivor, '/api/targets');
-        return (targets[0]?.legs ?? [])
-          .filter((leg) => leg.name.startsWith(own))
-          .every((l) => l.state === 'up');
-      },
-      `${survivor.vantage} legs up after the kill`,
-      WAIT_MS,
-    );
     await until(async () => (await leaseHolder()) === survivor.vantage, 'the lease taken over', WAIT_MS);
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    await upFor(survivor, CLEAN_FOR_MS, own);
     const afterKill = Date.now();
     const relayedBefore = survivorStream.eventSeqs().length;
     await breakFor([lb], 1_000);

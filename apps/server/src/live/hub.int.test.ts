@@ -155,10 +155,11 @@ describe('LiveHub over real sockets', () => {
     held[1]?.(); // `late` joins in the same turn: its replay covers seq 1
     bus.publish(paddedEvent(2, 200));
     expect(hub.clientCount).toBe(2);
-    await until(() => early.eventSeqs().length >= 2 && late.eventSeqs().length >= 2, 'both events');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(early.eventSeqs()).toEqual([1, 2]);
-    expect(late.eventSeqs()).toEqual([1, 2]);
+    // a duplicate would reach each socket before an event published after it: wait for that one
+    bus.publish(paddedEvent(3, 200));
+    await until(() => early.eventSeqs().includes(3) && late.eventSeqs().includes(3), 'the marker event');
+    expect(early.eventSeqs()).toEqual([1, 2, 3]);
+    expect(late.eventSeqs()).toEqual([1, 2, 3]);
   });
 
   it('cuts a client that stops reading with 1013 while a fast one receives every event in order', async () => {
@@ -198,7 +199,8 @@ describe('LiveHub over real sockets', () => {
       await new Promise((resolve) => setImmediate(resolve));
     }
     expect(hub.clientCount).toBe(0);
-    // Away for longer than the grace: a close frame queued behind the backlog would be destroyed unsent.
+    // Away for longer than the grace (a staged duration, not a wait for something to assert): a close frame
+    // queued behind the backlog would be destroyed unsent, were the grace counted from the close.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     slow.resume();
     expect((await slow.closed).code).toBe(1013);
@@ -206,14 +208,20 @@ describe('LiveHub over real sockets', () => {
 
   it('relays only events the store has made durable, and a hello seq that is durable', async () => {
     let durable = 0;
-    const { bus, hub, connect } = await start({ durable: { commit: () => durable } });
+    const { bus, hub, connect } = await start({
+      durable: { commit: () => durable },
+      heartbeatIntervalMs: 50,
+    });
     bus.publish(paddedEvent(1, 200));
     const client = await connect();
     await until(() => hub.clientCount === 1, 'the client');
     expect(client.messages[0]).toMatchObject({ type: 'hello', seq: 0 });
+    const heartbeats = () => client.messages.filter((m) => m.type === 'heartbeat').length;
+    const before = heartbeats();
     bus.publish(paddedEvent(2, 200));
     bus.publish(paddedEvent(3, 200));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // An event relayed now would reach the socket before the heartbeat an interval later: wait for two.
+    await until(() => heartbeats() >= before + 2, 'two heartbeats after the publishes');
     expect(client.eventSeqs()).toEqual([]);
     durable = 2;
     await until(() => client.eventSeqs().length === 1, 'seq 2 once durable');
@@ -262,13 +270,16 @@ describe('LiveHub over real sockets', () => {
       try {
         client = await connect(100);
         await until(() => replay.calls >= 3 && replay.inFlight === 0, 'the replay to finish');
-        await new Promise((resolve) => setTimeout(resolve, 100)); // and a while live
+        // and live for a while: until the client has an event published after the replay ended
+        const liveFrom = bus.lastSeq();
+        await until(() => (client.eventSeqs().at(-1) ?? 0) > liveFrom, 'a live event after the replay');
       } finally {
         clearInterval(publisher);
       }
+      // a duplicate or stray event would reach the socket before one published last: wait for that one
+      bus.publish(paddedEvent(bus.lastSeq() + 1, 200));
       const last = bus.lastSeq();
-      await until(() => client.eventSeqs().at(-1) === last, 'the last event');
-      await new Promise((resolve) => setTimeout(resolve, 50)); // nothing may follow it
+      await until(() => client.eventSeqs().includes(last), 'the last event');
       expect(publishedDuringReplay).toBeGreaterThan(0);
       expect(client.messages[0]).toMatchObject({ type: 'hello', seq: expect.any(Number) });
       expect(client.eventSeqs()).toEqual(range(101, last));

@@ -5,7 +5,6 @@ import { type ProbeHarness, probeSuite } from './test-support/harness.js';
 import { wsServer } from './test-support/servers.js';
 
 const { servers, probe: probeLegs } = probeSuite();
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function probe(url: string, heartbeat: HeartbeatConfig): ProbeHarness {
   return probeLegs({ url, heartbeat });
@@ -102,16 +101,18 @@ describe('ping mode with a server that does not echo the ping payload', () => {
 describe('listen mode', () => {
   it('stays up on pushed messages alone, still pings, and times out on silence', async () => {
     let pushing: NodeJS.Timeout | null = null;
-    let pings = 0;
+    let lastPushAt = 0;
+    const pingedAt: number[] = [];
     const pusher = servers.add(
       await wsServer({
         // a server that pushes and never answers anything, not even pings
         autoPong: false,
         onConnection: (ws) => {
-          ws.on('ping', () => {
-            pings += 1;
-          });
-          pushing = setInterval(() => ws.send('{"type":"tick"}'), 80);
+          ws.on('ping', () => pingedAt.push(Date.now()));
+          pushing = setInterval(() => {
+            lastPushAt = Date.now();
+            ws.send('{"type":"tick"}');
+          }, 80);
           const timer = pushing;
           ws.on('close', () => clearInterval(timer));
         },
@@ -126,17 +127,19 @@ describe('listen mode', () => {
     };
     const h = probe(pusher.url, heartbeat);
     await h.waitFor('session_open');
-    await sleep(1_000);
+    // Alive on pushes alone well past its timeout: wait for a ping that left two timeouts after the open.
+    const pastTimeouts = Date.now() + 2 * heartbeat.timeoutMs;
+    await expect.poll(() => pingedAt.some((at) => at >= pastTimeouts), { timeout: 15_000 }).toBe(true);
     expect(h.of('session_close')).toEqual([]);
-    expect(pings).toBeGreaterThanOrEqual(3);
+    expect(h.of('session_open')).toHaveLength(1);
     // proof of life without a pong is not a lost heartbeat
     expect(h.of('rtt').filter((s) => s.rttMs === null)).toEqual([]);
 
-    const silentSince = Date.now();
     if (pushing) clearInterval(pushing);
     const close = await h.waitFor('session_close');
     expect(close.session.cause).toBe('heartbeat_timeout');
-    expect(close.session.closedAt! - silentSince).toBeGreaterThanOrEqual(heartbeat.timeoutMs - 100);
+    // the last push arrived no earlier than it was sent: the watchdog waited a whole timeout after it
+    expect(close.session.closedAt! - lastPushAt).toBeGreaterThanOrEqual(heartbeat.timeoutMs);
     expect(close.session.silenceMs).toBeGreaterThanOrEqual(0);
   });
 });

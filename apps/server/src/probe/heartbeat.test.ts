@@ -6,16 +6,17 @@ import { decimalPayload, Heartbeat, type HeartbeatSample } from './heartbeat.js'
 const INTERVAL_MS = 200;
 const config = { mode: 'ping' as const, intervalMs: INTERVAL_MS, timeoutMs: 10_000, send: '', expect: '' };
 
-function heartbeat() {
+function heartbeat(heartbeatConfig = config) {
   const pings: Array<{ payload: string; at: number }> = [];
   const samples: HeartbeatSample[] = [];
-  const beat = new Heartbeat(config, {
+  const timeouts: number[] = [];
+  const beat = new Heartbeat(heartbeatConfig, {
     ping: (payload) => pings.push({ payload, at: Date.now() }),
     send: () => {},
     sample: (sample) => samples.push(sample),
-    timeout: () => {},
+    timeout: () => timeouts.push(Date.now()),
   });
-  return { beat, pings, samples };
+  return { beat, pings, samples, timeouts };
 }
 
 beforeEach(() => {
@@ -72,5 +73,45 @@ describe('decimalPayload', () => {
     ['-1', Number.NaN],
   ])('%j reads as %d', (text, seq) => {
     expect(decimalPayload(Buffer.from(text, 'latin1'))).toBe(seq);
+  });
+});
+
+describe('Heartbeat watchdog', () => {
+  const watched = { ...config, timeoutMs: 600 };
+
+  it('a peer that never answers times out a whole timeout after the first unanswered beat, and not before', () => {
+    const { beat, pings, timeouts } = heartbeat(watched);
+    const startedAt = Date.now();
+    beat.start(0.5);
+    vi.advanceTimersByTime(INTERVAL_MS);
+    const deadline = pings[0]!.at + watched.timeoutMs;
+    vi.advanceTimersByTime(deadline - 1 - Date.now());
+    expect(timeouts).toEqual([]);
+    // the watchdog condemns on a setImmediate (pending replies are read first), which fake time runs 1 ms on
+    vi.advanceTimersByTime(2);
+    expect(timeouts).toHaveLength(1);
+    expect(timeouts[0]).toBeGreaterThanOrEqual(deadline);
+    // so a silent session ends within timeout + one interval of its start, whatever its slot
+    expect(timeouts[0]! - startedAt).toBeLessThanOrEqual(watched.timeoutMs + INTERVAL_MS);
+    beat.stop();
+  });
+
+  it('every answer moves the deadline to the oldest beat still unanswered', () => {
+    const { beat, pings, timeouts } = heartbeat(watched);
+    beat.start(0);
+    for (let i = 0; i < 20; i += 1) {
+      vi.advanceTimersByTime(INTERVAL_MS);
+      beat.onPong(Buffer.from(pings.at(-1)!.payload));
+    }
+    expect(timeouts).toEqual([]);
+    const answered = pings.length;
+    vi.advanceTimersByTime(INTERVAL_MS);
+    const deadline = pings[answered]!.at + watched.timeoutMs;
+    vi.advanceTimersByTime(deadline - 1 - Date.now());
+    expect(timeouts).toEqual([]);
+    vi.advanceTimersByTime(2);
+    expect(timeouts).toHaveLength(1);
+    expect(timeouts[0]).toBeGreaterThanOrEqual(deadline);
+    beat.stop();
   });
 });

@@ -174,16 +174,16 @@ describe('causes', () => {
     expect(h.logLines[0]).toMatchObject({ msg: 'ws close', cause: 'remote_close', code: 1012 });
   });
 
-  it('a server that freezes is heartbeat_timeout within timeout plus one interval', async () => {
+  it('a server that freezes is heartbeat_timeout, every heartbeat lost', async () => {
     const heartbeat = { mode: 'ping' as const, intervalMs: 200, timeoutMs: 600, send: '', expect: '' };
     // stops reading and answering right after the upgrade, socket kept open: a blackhole
     const server = servers.add(await rawWebSocketServer((socket) => socket.pause()));
     const h = probe({ url: server.url, heartbeat });
     const close = await h.waitFor('session_close');
     expect(close.session).toMatchObject({ cause: 'heartbeat_timeout', closeCode: null });
+    // never sooner than the timeout; that it comes within timeout + one interval is a matter of the clock, checked
+    // on fake time in heartbeat.test.ts (on a loaded machine any real-time bound is a flake)
     expect(close.session.durationMs).toBeGreaterThanOrEqual(heartbeat.timeoutMs);
-    // generous slack for a loaded machine: the bound being checked is timeout + interval
-    expect(close.session.durationMs).toBeLessThan(heartbeat.timeoutMs + heartbeat.intervalMs + 1_000);
     const lost = h.of('rtt').filter((s) => s.rttMs === null);
     expect(lost.length).toBeGreaterThanOrEqual(2);
     expect(h.of('rtt').every((s) => s.rttMs === null)).toBe(true);

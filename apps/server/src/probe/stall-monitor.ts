@@ -9,7 +9,23 @@ export interface StallMonitorOptions {
   /** sampling period; every measured delay has it subtracted, so an idle loop reads ~0 */
   resolutionMs?: number;
   publish?: (event: ProberStallEvent) => void;
+  /** where time comes from; tests pass one they move by hand to stage a stall */
+  clock?: StallClock;
 }
+
+/**
+ * The two clocks the monitor reads: a monotonic one to measure a delay (immune to wall-clock steps) and the
+ * wall clock, because callers ask about the wall-clock times they recorded.
+ */
+export interface StallClock {
+  monotonicMs(): number;
+  wallMs(): number;
+}
+
+const REAL_CLOCK: StallClock = {
+  monotonicMs: () => performance.now(),
+  wallMs: () => Date.now(),
+};
 
 export type DelayListener = (delayMs: number) => void;
 
@@ -28,6 +44,7 @@ export class StallMonitor {
   readonly thresholdMs: number;
   readonly resolutionMs: number;
   readonly #publish: ((event: ProberStallEvent) => void) | undefined;
+  readonly #clock: StallClock;
   readonly #listeners = new Set<DelayListener>();
   /** newest last, ordered by `to` */
   readonly #stalls: Stall[] = [];
@@ -38,11 +55,12 @@ export class StallMonitor {
     this.thresholdMs = options.thresholdMs;
     this.resolutionMs = options.resolutionMs ?? DEFAULT_RESOLUTION_MS;
     this.#publish = options.publish;
+    this.#clock = options.clock ?? REAL_CLOCK;
   }
 
   start(): void {
     if (this.#timer) return;
-    this.#lastTick = performance.now();
+    this.#lastTick = this.#clock.monotonicMs();
     this.#timer = setInterval(() => this.#sample(), this.resolutionMs);
     // The monitor watches the process; it must never be the reason the process stays alive.
     this.#timer.unref();
@@ -65,8 +83,8 @@ export class StallMonitor {
    */
   isSuspect(from: number, to: number = from): boolean {
     if (this.#timer) {
-      const overdue = performance.now() - this.#lastTick - this.resolutionMs;
-      if (overdue > this.thresholdMs && Date.now() - overdue <= to) return true;
+      const overdue = this.#clock.monotonicMs() - this.#lastTick - this.resolutionMs;
+      if (overdue > this.thresholdMs && this.#clock.wallMs() - overdue <= to) return true;
     }
     for (let i = this.#stalls.length - 1; i >= 0; i--) {
       const stall = this.#stalls[i]!;
@@ -77,12 +95,12 @@ export class StallMonitor {
   }
 
   #sample(): void {
-    const now = performance.now();
+    const now = this.#clock.monotonicMs();
     const delayMs = Math.max(0, now - this.#lastTick - this.resolutionMs);
     this.#lastTick = now;
     for (const listener of this.#listeners) listener(delayMs);
     if (delayMs <= this.thresholdMs) return;
-    const to = Date.now();
+    const to = this.#clock.wallMs();
     this.#stalls.push({ from: to - delayMs, to });
     while (this.#stalls.length > MAX_STALLS || (this.#stalls[0] && this.#stalls[0].to < to - RETAIN_MS)) {
       this.#stalls.shift();
