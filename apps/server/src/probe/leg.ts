@@ -430,7 +430,9 @@ export class Leg {
     const delay = backoffDelay(this.config.reconnect, this.#backoffStep, this.#random);
     this.#backoffStep += 1;
     this.#phase = 'waiting';
-    this.#announceState(Date.now() + delay);
+    // one clock reading for both: a retry announced `delay` after the event's own ts, to the ms
+    const now = Date.now();
+    this.#announceState(delay, now);
     this.#retryTimer = setTimeout(() => this.#connect(), delay);
   }
 
@@ -442,15 +444,16 @@ export class Leg {
   }
 
   /** Publishes the outage machine's state at every phase change; `retryAt` while waiting to reconnect. */
-  #announceState(retryAt: number | null): void {
+  /** `retryInMs`: when the next attempt starts, from `now`; null when none is scheduled */
+  #announceState(retryInMs: number | null, now = Date.now()): void {
     this.#publish({
       kind: 'leg_state',
-      ts: Date.now(),
+      ts: now,
       target: this.target,
       leg: this.config.name,
       state: this.#condition.state,
       since: this.#condition.since,
-      retryAt,
+      retryAt: retryInMs === null ? null : now + retryInMs,
     });
   }
 

@@ -1,5 +1,5 @@
 // The prober as a whole: config reloads, backoff, hopwatch's own stalls, and no leaks across 1,000 failures.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { legConfig, probeSuite, target } from './test-support/harness.js';
 import { closedPort, rejectingServer, wsServer } from './test-support/servers.js';
 
@@ -130,6 +130,19 @@ describe('reconnect backoff', () => {
   it('doubles the ceiling after each failed attempt, up to max', async () => {
     const refusing = servers.add(await rejectingServer(503));
     expect(await retryDelays(refusing.url, 5)).toEqual([19, 39, 79, 99, 99]);
+  });
+
+  it('announces each retry exactly its delay after its own ts, however the clock moves between readings', async () => {
+    // every other reading of the wall clock is a millisecond later: two readings for one event would disagree
+    const realNow = Date.now.bind(Date);
+    let readings = 0;
+    const clock = vi.spyOn(Date, 'now').mockImplementation(() => realNow() + (readings++ % 2));
+    try {
+      const refusing = servers.add(await rejectingServer(503));
+      expect(await retryDelays(refusing.url, 3)).toEqual([19, 39, 79]);
+    } finally {
+      clock.mockRestore();
+    }
   });
 });
 
