@@ -19,6 +19,7 @@ import type { HopEvent } from '@hopwatch/shared/protocol';
 import type { TargetConfig } from '../config/types.js';
 import { type PackedEvents, unpackEvents } from './event-batch.js';
 import { legKey, type ProbeLogger, sessionCloseFields } from './prober.js';
+import { yieldToProber } from './thread-priority.js';
 import type { LegStatus, ProberHandle } from './types.js';
 
 export interface ProberThreadSettings {
@@ -51,6 +52,13 @@ export interface ThreadedProberOptions extends ProberThreadSettings {
 }
 
 const DEFAULT_WORKER_URL = new URL('./prober-worker.js', import.meta.url);
+/**
+ * The prober's young generation. Every heartbeat makes a few objects that die within a millisecond, and a
+ * heartbeat awaiting its pong is alive when a scavenge runs: with V8's default (16 MiB in all) ten thousand
+ * legs scavenge several times a second, each copying the beats in flight. A larger nursery scavenges less
+ * often for the same garbage; it costs address space, not resident memory, until used.
+ */
+const YOUNG_GENERATION_MB = 64;
 
 export class ThreadedProber implements ProberHandle {
   readonly #options: ThreadedProberOptions;
@@ -59,6 +67,8 @@ export class ThreadedProber implements ProberHandle {
   #targets: TargetConfig[];
   #worker: Worker | null = null;
   #stopping: Promise<void> | null = null;
+  /** the main thread lowered its priority below the prober thread's (once: see thread-priority.ts) */
+  #yielded = false;
 
   constructor(options: ThreadedProberOptions) {
     this.#options = options;
@@ -97,8 +107,21 @@ export class ThreadedProber implements ProberHandle {
       ...(closeTimeoutMs ? { closeTimeoutMs } : {}),
       ...(alpnCheckIntervalMs ? { alpnCheckIntervalMs } : {}),
     };
-    const worker = new Worker(workerUrl ?? DEFAULT_WORKER_URL);
+    const worker = new Worker(workerUrl ?? DEFAULT_WORKER_URL, {
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+    });
     this.#worker = worker;
+    worker.once('online', () => {
+      if (this.#yielded) return;
+      this.#yielded = true;
+      const change = yieldToProber();
+      if (change) {
+        this.#options.logger?.info(
+          { ...change },
+          'the main thread yields to the prober thread (nice before → after)',
+        );
+      }
+    });
     worker.on('message', (message: FromWorker) => {
       if (message.type === 'batch') this.#receive(message);
     });
