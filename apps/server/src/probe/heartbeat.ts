@@ -7,6 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import { nextHeartbeatAt } from '@hopwatch/shared/time';
 import type { HeartbeatConfig } from '../config/types.js';
+import { type BeatClient, BeatClock } from './beat-clock.js';
 import { fillTemplate } from './template.js';
 
 export interface HeartbeatSample {
@@ -45,9 +46,10 @@ interface Beat {
 /** Replies are matched against this many recent heartbeats; older ones have long been counted lost. */
 const MAX_PENDING = 32;
 
-export class Heartbeat {
+export class Heartbeat implements BeatClient {
   readonly #config: HeartbeatConfig;
   readonly #link: HeartbeatLink;
+  readonly #clock: BeatClock;
   #seq = 0;
   #pending: Beat[] = [];
   /** ping/message: sent time of the oldest heartbeat sent since the last reply; null when none is awaited */
@@ -55,19 +57,20 @@ export class Heartbeat {
   /** listen: the last inbound frame */
   #lastInboundAt = 0;
   #lastReplyAt: number | null = null;
-  #beatTimer: NodeJS.Timeout | null = null;
   #slot = 0;
-  /** when the scheduled beat is due (wall ms) */
-  #due = 0;
+  /** when the scheduled beat is due (wall ms); null when none is */
+  #due: number | null = null;
   #watchdog: NodeJS.Timeout | null = null;
   #recheck: NodeJS.Immediate | null = null;
   /** counts the heartbeats before the latest lost once pending I/O has been read (see #beat) */
   #settle: NodeJS.Immediate | null = null;
   #stopped = false;
 
-  constructor(config: HeartbeatConfig, link: HeartbeatLink) {
+  /** `clock`: the prober's, shared by every leg (a clock of its own otherwise) */
+  constructor(config: HeartbeatConfig, link: HeartbeatLink, clock: BeatClock = new BeatClock()) {
     this.#config = config;
     this.#link = link;
+    this.#clock = clock;
   }
 
   /** when the last reply (or, in listen mode, inbound frame) arrived */
@@ -92,11 +95,12 @@ export class Heartbeat {
   /** Releases every timer. Idempotent. */
   stop(): void {
     this.#stopped = true;
-    if (this.#beatTimer) clearTimeout(this.#beatTimer);
+    if (this.#due !== null) this.#clock.cancel(this.#due, this);
     if (this.#watchdog) clearTimeout(this.#watchdog);
     if (this.#recheck) clearImmediate(this.#recheck);
     if (this.#settle) clearImmediate(this.#settle);
-    this.#beatTimer = this.#watchdog = this.#recheck = this.#settle = null;
+    this.#due = null;
+    this.#watchdog = this.#recheck = this.#settle = null;
   }
 
   /** The session timed out: heartbeats still awaiting a reply will never get one. */
@@ -148,20 +152,19 @@ export class Heartbeat {
     if (this.#config.mode === 'listen') this.#lastInboundAt = Date.now();
   }
 
-  #scheduleBeat(): void {
+  #scheduleBeat(now = Date.now()): void {
     if (this.#stopped) return;
-    const now = Date.now();
     this.#due = nextHeartbeatAt(now, this.#config.intervalMs, this.#slot);
-    this.#beatTimer = setTimeout(this.#onBeatTimer, this.#due - now);
+    this.#clock.at(this.#due, this);
   }
 
-  // One callback for every beat of the session, not a closure per beat: ten thousand legs beat ten times a ms.
-  readonly #onBeatTimer = (): void => {
-    this.#beatTimer = null;
-    const now = Date.now();
-    this.#beat(now, Math.max(0, now - this.#due));
-    this.#scheduleBeat();
-  };
+  /** The beat clock's call: the beat due at `due` goes now. */
+  onBeat(now: number, due: number): void {
+    if (due !== this.#due) return;
+    this.#due = null;
+    this.#beat(now, Math.max(0, now - due));
+    this.#scheduleBeat(now);
+  }
 
   #beat(now: number, lateMs: number): void {
     if (this.#stopped) return;

@@ -23,6 +23,7 @@ import { backoffDelay, heartbeatSlot } from '@hopwatch/shared/time';
 import WebSocket from 'ws';
 import type { LegConfig } from '../config/types.js';
 import { type AlpnChecks, type AlpnEndpoint, alpnEndpoint } from './alpn-probe.js';
+import type { BeatClock } from './beat-clock.js';
 import { HandshakeTimer } from './handshake.js';
 import { Heartbeat, type HeartbeatSample } from './heartbeat.js';
 import { pingFrame } from './ping-frame.js';
@@ -60,6 +61,8 @@ export interface LegOptions {
   condition?: LegCondition | null;
   /** how long a close hopwatch chose (stop, reload) may wait for the far side's close frame */
   closeTimeoutMs?: number;
+  /** the prober's one timer for every heartbeat (beat-clock.ts); a clock of the leg's own otherwise */
+  beatClock?: BeatClock;
 }
 
 /** One connection attempt and, once it opens, its session. */
@@ -100,6 +103,7 @@ export class Leg {
   readonly #alpnEndpoint: AlpnEndpoint | null;
   readonly #random: () => number;
   readonly #closeTimeoutMs: number;
+  readonly #beatClock: BeatClock | undefined;
   /** where in every heartbeat interval this leg beats: its own, across reconnects and reloads */
   readonly #slot: number;
   #phase: LegPhase = 'idle';
@@ -121,6 +125,7 @@ export class Leg {
     this.#alpnChecks = options.alpnChecks;
     this.#random = options.random ?? Math.random;
     this.#closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
+    this.#beatClock = options.beatClock;
     this.#alpnEndpoint = safeAlpnEndpoint(options.config);
     this.#slot = heartbeatSlot(`${options.target}\u0000${options.config.name}`);
     if (options.condition) this.#condition = options.condition;
@@ -339,16 +344,20 @@ export class Leg {
     });
     this.#condition = nextCondition(this.#condition, { type: 'open', at: attempt.openedAt }).condition;
     this.#announceState(null);
-    const heartbeat = new Heartbeat(this.config.heartbeat, {
-      ping: (payload, now) => {
-        attempt.lastFrameAt = now;
-        // Only while open: ws writes the close frame and ends the socket when closing.
-        if (attempt.ws?.readyState === WebSocket.OPEN) attempt.socket?.write(pingFrame(payload));
+    const heartbeat = new Heartbeat(
+      this.config.heartbeat,
+      {
+        ping: (payload, now) => {
+          attempt.lastFrameAt = now;
+          // Only while open: ws writes the close frame and ends the socket when closing.
+          if (attempt.ws?.readyState === WebSocket.OPEN) attempt.socket?.write(pingFrame(payload));
+        },
+        send: (text) => this.#send(attempt, text),
+        sample: (sample) => this.#publishRtt(attempt, sample),
+        timeout: () => this.#end(attempt, heartbeatTimeout(this.config.heartbeat.timeoutMs)),
       },
-      send: (text) => this.#send(attempt, text),
-      sample: (sample) => this.#publishRtt(attempt, sample),
-      timeout: () => this.#end(attempt, heartbeatTimeout(this.config.heartbeat.timeoutMs)),
-    });
+      this.#beatClock,
+    );
     attempt.heartbeat = heartbeat;
     heartbeat.start(this.#slot);
   }

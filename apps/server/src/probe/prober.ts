@@ -5,6 +5,7 @@ import type { LegCondition } from '@hopwatch/shared/outages';
 import type { HopEvent, Session } from '@hopwatch/shared/protocol';
 import type { LegConfig, TargetConfig } from '../config/types.js';
 import { AlpnChecks } from './alpn-probe.js';
+import { BeatClock } from './beat-clock.js';
 import { Leg } from './leg.js';
 import { StallMonitor } from './stall-monitor.js';
 import type { LegStatus, ProberHandle } from './types.js';
@@ -52,6 +53,8 @@ export class Prober implements ProberHandle {
   /** legs a reload removed or replaced, still closing */
   readonly #retiring = new Set<Promise<void>>();
   readonly #alpnChecks: AlpnChecks;
+  /** one timer for every leg's heartbeats */
+  readonly #beatClock = new BeatClock();
   /** created, waiting for their turn to start */
   readonly #startQueue: Leg[] = [];
   #starter: NodeJS.Immediate | null = null;
@@ -123,6 +126,7 @@ export class Prober implements ProberHandle {
       publish: (event) => this.#publish(event),
       stallMonitor: this.stallMonitor,
       alpnChecks: this.#alpnChecks,
+      beatClock: this.#beatClock,
       ...(this.#options.random ? { random: this.#options.random } : {}),
       condition: this.#options.conditionOf?.(entry.target, entry.config.name) ?? null,
       ...(this.#options.closeTimeoutMs ? { closeTimeoutMs: this.#options.closeTimeoutMs } : {}),
