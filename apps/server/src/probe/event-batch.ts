@@ -9,7 +9,7 @@ import type { HopEvent, RttEvent } from '@hopwatch/shared/protocol';
 const FIELDS = 8;
 
 export interface PackedEvents {
-  /** the strings RTT samples name, each once */
+  /** the strings RTT samples name: each target once, a leg and session as often as the batch holds a sample of them */
   strings: string[];
   /** FIELDS numbers per sample; rttMs NaN = lost (null), lateMs NaN = absent, suspect 0/1 */
   rtt: Float64Array<ArrayBuffer>;
@@ -34,10 +34,12 @@ export class EventPacker {
       this.#others.push({ after: this.#samples, event });
       return;
     }
+    // A batch holds 50 ms of samples: a leg beating every second appears in it once, so its name and session
+    // are written as they come (a lookup would nearly always miss); the few target names are shared.
     this.#rtt.push(
       this.#intern(event.target),
-      this.#intern(event.leg),
-      this.#intern(event.sessionId),
+      this.#strings.push(event.leg) - 1,
+      this.#strings.push(event.sessionId) - 1,
       event.ts,
       event.seq,
       event.rttMs ?? Number.NaN,
