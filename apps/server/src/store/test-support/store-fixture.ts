@@ -42,7 +42,8 @@ export function createStoreFixture(options: Partial<SqliteStoreOptions> = {}): S
       ...more,
     });
     const bus = new EventBus(store);
-    bus.subscribe((stored) => store.project(stored));
+    // As the runtime subscribes it: rtt events in runs.
+    bus.subscribe((stored) => store.project(stored), { rtt: (batch) => store.projectRtt(batch) });
     return { store, bus };
   };
   const fixture: StoreFixture = {
