@@ -19,6 +19,7 @@ import {
 import type { BatchedWriter, RowErrorReporter } from './batch.js';
 import { type Db, finiteOrNull, readMeta, writeMeta } from './db.js';
 import type { LegRef, LegRegistry } from './legs.js';
+import { MinuteSamples } from './minute-samples.js';
 import { decodeChunk, encodeChunk, mergeSamples, type StoredSample } from './rtt-chunk.js';
 import type { RttSample } from './store.js';
 
@@ -39,7 +40,7 @@ export const RAW_SERIES_MAX_ROWS = 20_000;
 export const ROLLUPS_PER_FLUSH = 200;
 
 interface OpenMinute {
-  samples: StoredSample[];
+  samples: MinuteSamples;
   /** a chunk for this minute may already be stored: merge with it */
   partial: boolean;
 }
@@ -142,18 +143,21 @@ export class RttTable implements BatchedWriter {
     }
     let open = minutes.get(minute);
     if (!open) {
-      open = { samples: [], partial: minute <= (this.#newestChunk.get(legId) ?? Number.NEGATIVE_INFINITY) };
+      open = {
+        samples: new MinuteSamples(),
+        partial: minute <= (this.#newestChunk.get(legId) ?? Number.NEGATIVE_INFINITY),
+      };
       minutes.set(minute, open);
       this.#legsByMinute.set(minute, (this.#legsByMinute.get(minute) ?? 0) + 1);
     }
-    open.samples.push({
+    open.samples.push(
       ts,
-      rttMs: finiteOrNull(event.rttMs),
-      suspect: event.suspect === true,
-      sessionId: String(event.sessionId),
-      hbSeq: finiteOrNull(event.seq) ?? -1,
+      finiteOrNull(event.rttMs),
+      event.suspect === true,
+      String(event.sessionId),
+      finiteOrNull(event.seq) ?? -1,
       eventSeq,
-    });
+    );
   }
 
   /**
@@ -186,7 +190,10 @@ export class RttTable implements BatchedWriter {
     for (const [legId, minutes] of this.#openMinutes) {
       for (const [minute, open] of minutes) {
         if (minute <= dueBefore && (closing || this.#written.length < ROLLUPS_PER_FLUSH)) {
-          const samples = mergeSamples(open.partial ? this.#storedChunk(legId, minute) : [], open.samples);
+          const samples = mergeSamples(
+            open.partial ? this.#storedChunk(legId, minute) : [],
+            open.samples.toArray(),
+          );
           this.#statements.upsertChunk.run(legId, minute, encodeChunk(minute, samples));
           this.#writeRollup(legId, summarize(minute, samples));
           this.#written.push([legId, minute]);
@@ -280,7 +287,7 @@ export class RttTable implements BatchedWriter {
     };
     const open = [...(this.#openMinutes.get(legId)?.entries() ?? [])].sort(([a], [b]) => b - a);
     for (const [, minute] of open) {
-      const found = answered(minute.samples);
+      const found = answered(minute.samples.toArray());
       if (found !== null) return found;
     }
     for (const row of this.#statements.chunksNewestFirst.iterate(
@@ -311,7 +318,8 @@ export class RttTable implements BatchedWriter {
     for (const [minute, open] of this.#openMinutes.get(legId) ?? []) {
       if (minute + RTT_ROLLUP_MS <= from || minute >= to) continue;
       const stored = byMinute.get(minute);
-      byMinute.set(minute, stored && open.partial ? mergeSamples(stored, open.samples) : open.samples);
+      const samples = open.samples.toArray();
+      byMinute.set(minute, stored && open.partial ? mergeSamples(stored, samples) : samples);
     }
     const samples: StoredSample[] = [];
     for (const minute of [...byMinute.keys()].sort((a, b) => a - b)) {
