@@ -3,7 +3,7 @@
 // prom-client's global one, so tests (and a reload) can build several apps in one process.
 import { ATTEMPT_CAUSES, DROP_CAUSES, type StoredEvent } from '@hopwatch/shared/protocol';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, type Registry } from 'prom-client';
-import type { EventBus } from '../events/bus.js';
+import type { EventBus, StoredRtt } from '../events/bus.js';
 import { VERSION } from '../version.js';
 import { LegHistogram } from './leg-histogram.js';
 import { LegSeries, SyncedRegistry } from './leg-series.js';
@@ -134,62 +134,62 @@ export function createMetrics(sources: MetricsSources): HopwatchMetrics {
   });
   legSeries.sync();
 
-  const unsubscribe = sources.bus.subscribe(
-    ({ event }: StoredEvent) => {
-      // A leg's rtt events (nearly all events) always follow its session_open, which made it known already.
-      if (event.kind !== 'rtt' && event.target !== null && event.leg !== null) {
-        legSeries.saw(event.target, event.leg);
+  function onEvent({ event }: StoredEvent): void {
+    // A leg's rtt events (nearly all events) always follow its session_open, which made it known already.
+    if (event.kind !== 'rtt' && event.target !== null && event.leg !== null) {
+      legSeries.saw(event.target, event.leg);
+    }
+    switch (event.kind) {
+      case 'leg_state':
+        legUp.set({ target: event.target, leg: event.leg }, event.state === 'up' ? 1 : 0);
+        return;
+      case 'session_close': {
+        const { session } = event;
+        if (session.cause === null) return; // hopwatch closed it: not a drop
+        const labels = { target: event.target, leg: event.leg, cause: session.cause };
+        if (ATTEMPT_CAUSES.includes(session.cause)) {
+          connectFailures.inc(labels);
+          return;
+        }
+        drops.inc(labels);
+        if (session.durationMs !== null) {
+          sessionDuration.observe({ target: event.target, leg: event.leg }, session.durationMs / 1_000);
+        }
+        return;
       }
-      switch (event.kind) {
-        case 'leg_state':
-          legUp.set({ target: event.target, leg: event.leg }, event.state === 'up' ? 1 : 0);
-          return;
-        case 'session_close': {
-          const { session } = event;
-          if (session.cause === null) return; // hopwatch closed it: not a drop
-          const labels = { target: event.target, leg: event.leg, cause: session.cause };
-          if (ATTEMPT_CAUSES.includes(session.cause)) {
-            connectFailures.inc(labels);
-            return;
-          }
-          drops.inc(labels);
-          if (session.durationMs !== null) {
-            sessionDuration.observe({ target: event.target, leg: event.leg }, session.durationMs / 1_000);
-          }
-          return;
+      case 'outage':
+        if (event.outage.durationMs !== null) {
+          outageDuration.observe({ target: event.target, leg: event.leg }, event.outage.durationMs / 1_000);
         }
-        case 'outage':
-          if (event.outage.durationMs !== null) {
-            outageDuration.observe({ target: event.target, leg: event.leg }, event.outage.durationMs / 1_000);
-          }
-          return;
-        case 'verdict': {
-          const { verdict } = event;
-          if (!verdict.final || verdict.kind !== 'cluster' || countedVerdicts.has(verdict.id)) return;
-          rememberBounded(countedVerdicts, verdict.id);
-          for (const suspect of verdict.suspects.length > 0 ? verdict.suspects : ['']) {
-            verdicts.inc({ target: verdict.target, suspect, confidence: verdict.confidence });
-          }
-          return;
+        return;
+      case 'verdict': {
+        const { verdict } = event;
+        if (!verdict.final || verdict.kind !== 'cluster' || countedVerdicts.has(verdict.id)) return;
+        rememberBounded(countedVerdicts, verdict.id);
+        for (const suspect of verdict.suspects.length > 0 ? verdict.suspects : ['']) {
+          verdicts.inc({ target: verdict.target, suspect, confidence: verdict.confidence });
         }
-        case 'prober_stall':
-          eventLoopDelay.observe(event.delayMs / 1_000);
-          return;
-        case 'session_open':
-        case 'rtt': // taken in batches below
-          return;
+        return;
       }
-    },
-    {
-      // One heartbeat per leg per interval: a batch is one loop, not one call per event.
-      rtt: (batch) => {
-        for (const { event } of batch) {
-          if (event.rttMs === null) heartbeatsLost.inc({ target: event.target, leg: event.leg });
-          else if (!event.suspect) rtt.observe(event, event.rttMs / 1_000);
-        }
-      },
-    },
-  );
+      case 'rtt': // taken in runs: observeRtt
+        return;
+      case 'prober_stall':
+        eventLoopDelay.observe(event.delayMs / 1_000);
+        return;
+      case 'session_open':
+        return;
+    }
+  }
+
+  /** One heartbeat per leg per interval: a run of them is one loop, not one call per event. */
+  function observeRtt(batch: readonly StoredRtt[]): void {
+    for (const { event } of batch) {
+      if (event.rttMs === null) heartbeatsLost.inc({ target: event.target, leg: event.leg });
+      else if (!event.suspect) rtt.observe(event, event.rttMs / 1_000);
+    }
+  }
+
+  const unsubscribe = sources.bus.subscribe(onEvent, { rtt: observeRtt });
 
   return { registry, close: unsubscribe };
 }
