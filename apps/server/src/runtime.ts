@@ -73,7 +73,7 @@ export async function createRuntime(
   const config = lab ? { ...fileConfig, targets: [...fileConfig.targets, lab.target] } : fileConfig;
   const bus = new EventBus(store);
   // Subscribed first, so every later subscriber that queries the store finds the event's rows.
-  bus.subscribe((stored) => store.project(stored));
+  bus.subscribe((stored) => store.project(stored), { rtt: (batch) => store.projectRtt(batch) });
   // Before anything can open new sessions: the ones a crash left open end at their last heartbeat, and are
   // published with cause null so dashboards and the judge see them end without counting a drop.
   for (const session of await store.closeOrphanedSessions(Date.now())) {

@@ -114,7 +114,10 @@ export class Judge {
     this.#now = options.now ?? Date.now;
     this.#onError = options.onError ?? defaultOnError;
     this.#mayJudge = options.mayJudge ?? (() => true);
-    this.#unsubscribe = (options.events ?? options.bus).subscribe((stored) => this.#onEvent(stored.event));
+    // rtt events say nothing about drops: the judge never sees them.
+    this.#unsubscribe = (options.events ?? options.bus).subscribe((stored) => this.#onEvent(stored.event), {
+      rtt: 'ignore',
+    });
   }
 
   /** The verdict on a drop a user reported at `at`; judged now, with what is known now, and not stored. */

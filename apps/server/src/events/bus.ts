@@ -1,6 +1,9 @@
 // The in-process event bus: the prober and the judge publish, storage sequences, the live hub, metrics and
 // the judge subscribe. Publishing is synchronous so every subscriber sees events in `seq` order.
-import type { HopEvent, StoredEvent } from '@hopwatch/shared/protocol';
+import type { HopEvent, RttEvent, StoredEvent } from '@hopwatch/shared/protocol';
+import { type EventListener, type StoredRtt, type SubscribeOptions, Subscribers } from './subscribers.js';
+
+export type { EventListener, RttBatchListener, StoredRtt, SubscribeOptions } from './subscribers.js';
 
 /** Assigns each event its place in the event log. The store is the real one; tests may use the counter. */
 export interface EventSequencer {
@@ -8,10 +11,8 @@ export interface EventSequencer {
   lastSeq(): number;
 }
 
-export type EventListener = (stored: StoredEvent) => void;
-
 export class EventBus {
-  readonly #listeners = new Set<EventListener>();
+  readonly #subscribers = new Subscribers();
   #sequencer: EventSequencer;
 
   constructor(sequencer: EventSequencer = new CounterSequencer()) {
@@ -20,30 +21,31 @@ export class EventBus {
 
   publish(event: HopEvent): StoredEvent {
     const stored: StoredEvent = { seq: this.#sequencer.append(event), event };
-    notifyListeners(this.#listeners, stored);
+    this.#subscribers.deliver(stored);
     return stored;
   }
 
-  subscribe(listener: EventListener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+  /**
+   * Publishes rtt events as one run: each gets its seq, in order, and each subscriber is called once for the
+   * run (or once per event, if it takes rtt events one by one). What subscribers end up with is what publishing
+   * them one at a time would give; only the number of calls differs.
+   */
+  publishRtt(events: readonly RttEvent[]): StoredRtt[] {
+    const batch: StoredRtt[] = new Array(events.length);
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i]!;
+      batch[i] = { seq: this.#sequencer.append(event), event };
+    }
+    this.#subscribers.deliverRtt(batch);
+    return batch;
+  }
+
+  subscribe(listener: EventListener, options?: SubscribeOptions): () => void {
+    return this.#subscribers.add(listener, options);
   }
 
   lastSeq(): number {
     return this.#sequencer.lastSeq();
-  }
-}
-
-/** Hands an event to every listener; one broken consumer must not stop the producer or starve the others. */
-export function notifyListeners(listeners: Iterable<EventListener>, stored: StoredEvent): void {
-  for (const listener of listeners) {
-    try {
-      listener(stored);
-    } catch (error) {
-      queueMicrotask(() => {
-        throw error;
-      });
-    }
   }
 }
 

@@ -7,7 +7,7 @@
 //
 //   idle ──timer──▶ polling ──page (full: poll again at once)──▶ idle ... ──close()──▶ closed
 import type { StoredEvent } from '@hopwatch/shared/protocol';
-import { type EventListener, notifyListeners } from './bus.js';
+import { type EventListener, type StoredRtt, type SubscribeOptions, Subscribers } from './subscribers.js';
 
 /** how often the log is read: the bulk of the 1 s between an event being stored and every stream showing it */
 export const FEED_POLL_MS = 100;
@@ -26,7 +26,7 @@ export interface StoreFeedOptions {
 }
 
 export class StoreFeed {
-  readonly #listeners = new Set<EventListener>();
+  readonly #subscribers = new Subscribers();
   readonly #source: FeedSource;
   readonly #pollMs: number;
   readonly #onError: (error: unknown) => void;
@@ -43,9 +43,8 @@ export class StoreFeed {
     this.#schedule(0);
   }
 
-  subscribe(listener: EventListener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+  subscribe(listener: EventListener, options?: SubscribeOptions): () => void {
+    return this.#subscribers.add(listener, options);
   }
 
   /** The last seq relayed: the hub's hello splits replay and live stream here. */
@@ -78,12 +77,21 @@ export class StoreFeed {
       return;
     }
     this.#failing = false;
+    // Consecutive rtt events go out as one run, as the bus delivers them.
+    let run: StoredRtt[] = [];
     for (const stored of page) {
       if (this.#closed) return;
       if (stored.seq <= this.#cursor) continue;
       this.#cursor = stored.seq;
-      notifyListeners(this.#listeners, stored);
+      if (stored.event.kind === 'rtt') {
+        run.push(stored as StoredRtt);
+        continue;
+      }
+      this.#subscribers.deliverRtt(run);
+      run = [];
+      this.#subscribers.deliver(stored);
     }
+    if (!this.#closed) this.#subscribers.deliverRtt(run);
     this.#schedule(page.length === FEED_PAGE ? 0 : this.#pollMs);
   }
 }

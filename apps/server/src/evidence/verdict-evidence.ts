@@ -40,9 +40,12 @@ export class VerdictEvidence {
     this.#now = options.now ?? Date.now;
     this.#onError =
       options.onError ?? ((error, context) => console.error(`hopwatch evidence: ${context}:`, error));
-    this.#unsubscribe = options.bus.subscribe(({ event }) => {
-      if (event.kind === 'verdict') this.#onVerdict(event.verdict);
-    });
+    this.#unsubscribe = options.bus.subscribe(
+      ({ event }) => {
+        if (event.kind === 'verdict') this.#onVerdict(event.verdict);
+      },
+      { rtt: 'ignore' },
+    );
   }
 
   /** Verdicts whose evidence is still being read, for tests. */

@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { decodeRttEventBlock } from '../store/rtt-event-block.js';
 
 const SERVER_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 // Its own build, beside dist/ (version.ts finds ../package.json from either): cli.int.test.ts rebuilds dist/
@@ -133,7 +134,8 @@ it(`keeps every event a dashboard received across ${KILLS} kill -9s`, async () =
   expect(recorder.reused).toEqual([]);
   const db = new Database(join(dir, 'hopwatch.db'), { readonly: true });
   try {
-    // Every event on disk by seq: single rows, and rtt events in their batch rows (migration 005).
+    // Every event on disk by seq: single rows, and rtt events in their batch rows (migration 005; as numbers
+    // with their names in `strings` since 006).
     const onDisk = new Map<number, string>();
     for (const row of db.prepare('SELECT seq, body FROM events').iterate() as Iterable<{
       seq: number;
@@ -141,12 +143,17 @@ it(`keeps every event a dashboard received across ${KILLS} kill -9s`, async () =
     }>) {
       onDisk.set(row.seq, JSON.stringify(JSON.parse(row.body)));
     }
-    for (const row of db.prepare('SELECT body FROM rtt_event_batches').iterate() as Iterable<{
-      body: string;
+    for (const row of db.prepare('SELECT body, strings FROM rtt_event_batches').iterate() as Iterable<{
+      body: Buffer | string;
+      strings: string | null;
     }>) {
-      for (const [seq, event] of JSON.parse(row.body) as Array<[number, unknown]>) {
-        onDisk.set(seq, JSON.stringify(event));
-      }
+      const events =
+        row.strings === null
+          ? (JSON.parse(String(row.body)) as Array<[number, unknown]>)
+          : decodeRttEventBlock(row.body as Buffer, row.strings).map(
+              ({ seq, event }) => [seq, event] as const,
+            );
+      for (const [seq, event] of events) onDisk.set(seq, JSON.stringify(event));
     }
     const missingOrChanged: string[] = [];
     for (const [seq, received] of recorder.events) {

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { HopEvent, StoredEvent } from '@hopwatch/shared/protocol';
+import type { HopEvent, RttEvent, StoredEvent } from '@hopwatch/shared/protocol';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { EventBus } from '../events/bus.js';
@@ -117,6 +117,36 @@ describe('LiveHub over real sockets', () => {
     await until(() => client.eventSeqs().length === 4, 'replay and live events');
     expect(client.messages[0]).toMatchObject({ type: 'hello', v: 1, seq: 5 });
     expect(client.eventSeqs()).toEqual([3, 4, 5, 6]);
+  });
+
+  it('relays rtt events published in runs like any others: each once, in seq order, replayed and live', async () => {
+    const { bus, hub, connect } = await start();
+    const state: HopEvent = {
+      kind: 'leg_state',
+      ts: 3,
+      target: 't',
+      leg: 'edge',
+      state: 'up',
+      since: 3,
+      retryAt: null,
+    };
+    bus.publishRtt([1, 2].map((i) => paddedEvent(i, 200) as RttEvent)); // 1, 2
+    bus.publish(state); // 3
+    const client = await connect(1);
+    await until(() => hub.clientCount === 1, 'the client to join');
+    bus.publishRtt([4, 5, 6].map((i) => paddedEvent(i, 200) as RttEvent)); // 4, 5, 6
+    bus.publishRtt([]);
+    await until(() => client.eventSeqs().length === 5, 'replay and live events');
+    expect(client.eventSeqs()).toEqual([2, 3, 4, 5, 6]);
+    const events = client.messages.filter((m) => m.type === 'event');
+    expect(events.map((m) => (m as { event: HopEvent }).event.kind)).toEqual([
+      'rtt',
+      'leg_state',
+      'rtt',
+      'rtt',
+      'rtt',
+    ]);
+    expect((events[2] as { event: HopEvent }).event).toEqual(paddedEvent(4, 200));
   });
 
   it('without since sends only live events, and since beyond the log replays nothing', async () => {

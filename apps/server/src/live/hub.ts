@@ -145,7 +145,13 @@ export class LiveHub {
     this.#now = options.now ?? Date.now;
     this.#closeGraceMs = options.closeGraceMs ?? CLOSE_GRACE_MS;
     this.#onError = options.onError ?? defaultOnError;
-    this.#unsubscribe = this.#bus.subscribe((stored) => this.#broadcast(stored));
+    this.#unsubscribe = this.#bus.subscribe((stored) => this.#broadcast(stored), {
+      rtt: (batch) => {
+        // With no dashboard connected (the usual case) a batch costs one check, not one per heartbeat.
+        if (this.#clients.size === 0) return;
+        for (const stored of batch) this.#broadcast(stored);
+      },
+    });
     this.#heartbeat = setInterval(() => this.#sendHeartbeats(), heartbeatMs / HEARTBEAT_SLOTS);
     this.#heartbeat.unref();
   }

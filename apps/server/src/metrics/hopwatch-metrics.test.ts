@@ -206,6 +206,34 @@ describe('createMetrics', () => {
     expect(await sample(metrics, 'hopwatch_heartbeats_lost_total{target="t3",leg="edge"}')).toBe(1);
   });
 
+  it('counts rtt events published in runs exactly as one at a time', async () => {
+    const legs = [
+      { target: 't3', leg: 'edge' },
+      { target: 't3', leg: 'lb' },
+      { target: 't4', leg: 'edge' },
+    ];
+    const events = Array.from({ length: 60 }, (_, i) => {
+      const { target, leg } = legs[i % legs.length]!;
+      return rtt(target, leg, `s-${leg}`, i, i % 7 === 0 ? null : 0.2 + i * 3.1, { suspect: i % 5 === 0 });
+    });
+    const byRun = new EventBus();
+    const byRunMetrics = createMetrics({ bus: byRun, liveClients: () => 0, legs: () => legs });
+    build(legs);
+    try {
+      for (const event of events) bus.publish(event);
+      for (let i = 0; i < events.length; i += 25) byRun.publishRtt(events.slice(i, i + 25));
+      const ours = (text: string) =>
+        text
+          .split('\n')
+          .filter((line) => line.includes('hopwatch_rtt') || line.includes('hopwatch_heartbeats'));
+      const expected = ours(await metrics.registry.metrics());
+      expect(expected.filter((line) => line.startsWith('hopwatch_rtt_seconds_count'))).toHaveLength(3);
+      expect(ours(await byRunMetrics.registry.metrics())).toEqual(expected);
+    } finally {
+      byRunMetrics.close();
+    }
+  });
+
   it('observes prober stalls with a 1 s bucket edge (the alert rules use le="1")', async () => {
     build();
     bus.publish({ kind: 'prober_stall', ts: 1, target: null, leg: null, delayMs: 1_500, thresholdMs: 1_000 });

@@ -3,7 +3,7 @@
 // prom-client's global one, so tests (and a reload) can build several apps in one process.
 import { ATTEMPT_CAUSES, DROP_CAUSES, type StoredEvent } from '@hopwatch/shared/protocol';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, type Registry } from 'prom-client';
-import type { EventBus } from '../events/bus.js';
+import type { EventBus, StoredRtt } from '../events/bus.js';
 import { VERSION } from '../version.js';
 import { LegHistogram } from './leg-histogram.js';
 import { LegSeries, SyncedRegistry } from './leg-series.js';
@@ -134,7 +134,7 @@ export function createMetrics(sources: MetricsSources): HopwatchMetrics {
   });
   legSeries.sync();
 
-  const unsubscribe = sources.bus.subscribe(({ event }: StoredEvent) => {
+  function onEvent({ event }: StoredEvent): void {
     // A leg's rtt events (nearly all events) always follow its session_open, which made it known already.
     if (event.kind !== 'rtt' && event.target !== null && event.leg !== null) {
       legSeries.saw(event.target, event.leg);
@@ -171,9 +171,7 @@ export function createMetrics(sources: MetricsSources): HopwatchMetrics {
         }
         return;
       }
-      case 'rtt':
-        if (event.rttMs === null) heartbeatsLost.inc({ target: event.target, leg: event.leg });
-        else if (!event.suspect) rtt.observe({ target: event.target, leg: event.leg }, event.rttMs / 1_000);
+      case 'rtt': // taken in runs: observeRtt
         return;
       case 'prober_stall':
         eventLoopDelay.observe(event.delayMs / 1_000);
@@ -181,7 +179,17 @@ export function createMetrics(sources: MetricsSources): HopwatchMetrics {
       case 'session_open':
         return;
     }
-  });
+  }
+
+  /** One heartbeat per leg per interval: a run of them is one loop, not one call per event. */
+  function observeRtt(batch: readonly StoredRtt[]): void {
+    for (const { event } of batch) {
+      if (event.rttMs === null) heartbeatsLost.inc({ target: event.target, leg: event.leg });
+      else if (!event.suspect) rtt.observe(event, event.rttMs / 1_000);
+    }
+  }
+
+  const unsubscribe = sources.bus.subscribe(onEvent, { rtt: observeRtt });
 
   return { registry, close: unsubscribe };
 }

@@ -37,7 +37,10 @@ export class LegHistogram {
   readonly type = 'histogram';
   readonly aggregator = 'sum';
   readonly #bounds: readonly number[];
-  readonly #series = new Map<string, Series>();
+  /** in the order series were created (the exposition's order) */
+  readonly #series = new Set<Series>();
+  /** target → leg → series: looked up by the event's own strings, without joining them into a new key */
+  readonly #byLeg = new Map<string, Map<string, Series>>();
 
   constructor(options: LegHistogramOptions) {
     this.name = options.name;
@@ -48,8 +51,12 @@ export class LegHistogram {
 
   observe(labels: { target: string; leg: string }, value: number): void {
     if (!Number.isFinite(value)) return;
-    const key = `${labels.target}\u0000${labels.leg}`;
-    let series = this.#series.get(key);
+    let legs = this.#byLeg.get(labels.target);
+    if (!legs) {
+      legs = new Map();
+      this.#byLeg.set(labels.target, legs);
+    }
+    let series = legs.get(labels.leg);
     if (!series) {
       series = {
         labels: { target: labels.target, leg: labels.leg },
@@ -58,7 +65,8 @@ export class LegHistogram {
         sum: 0,
         count: 0,
       };
-      this.#series.set(key, series);
+      legs.set(labels.leg, series);
+      this.#series.add(series);
     }
     let bucket = 0;
     while (bucket < this.#bounds.length && value > this.#bounds[bucket]!) bucket += 1;
@@ -69,11 +77,17 @@ export class LegHistogram {
 
   /** Removes one leg's series (a reload removed the leg). */
   remove(labels: Record<string, string>): void {
-    this.#series.delete(`${labels.target}\u0000${labels.leg}`);
+    const legs = this.#byLeg.get(String(labels.target));
+    const series = legs?.get(String(labels.leg));
+    if (!legs || !series) return;
+    legs.delete(String(labels.leg));
+    if (legs.size === 0) this.#byLeg.delete(String(labels.target));
+    this.#series.delete(series);
   }
 
   reset(): void {
     this.#series.clear();
+    this.#byLeg.clear();
   }
 
   /**

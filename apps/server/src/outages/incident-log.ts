@@ -7,10 +7,13 @@ import type { ProbeLogger } from '../probe/prober.js';
 
 /** Logs final cluster verdicts; returns the unsubscribe. */
 export function logIncidents(bus: EventBus, logger: ProbeLogger): () => void {
-  return bus.subscribe(({ event }) => {
-    if (event.kind !== 'verdict' || !event.verdict.final || event.verdict.kind !== 'cluster') return;
-    logger.info(verdictFields(event.verdict), 'verdict');
-  });
+  return bus.subscribe(
+    ({ event }) => {
+      if (event.kind !== 'verdict' || !event.verdict.final || event.verdict.kind !== 'cluster') return;
+      logger.info(verdictFields(event.verdict), 'verdict');
+    },
+    { rtt: 'ignore' },
+  );
 }
 
 export function verdictFields(verdict: Verdict): Record<string, unknown> {

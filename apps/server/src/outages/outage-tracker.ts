@@ -40,7 +40,8 @@ export class OutageTracker {
     this.#bus = options.bus;
     this.#logger = options.logger;
     this.#now = options.now ?? Date.now;
-    this.#unsubscribe = options.bus.subscribe(({ event }) => this.#onEvent(event));
+    // A leg's condition follows its sessions; heartbeats do not change it.
+    this.#unsubscribe = options.bus.subscribe(({ event }) => this.#onEvent(event), { rtt: 'ignore' });
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { HopEvent, RttEvent } from '@hopwatch/shared/protocol';
 import { describe, expect, it } from 'vitest';
-import { EventPacker, unpackEvents } from './event-batch.js';
+import { EventPacker, unpackEvents, unpackRuns } from './event-batch.js';
 
 const rtt = (leg: string, seq: number, over: Partial<RttEvent> = {}): RttEvent => ({
   kind: 'rtt',
@@ -59,5 +59,25 @@ describe('packed prober events', () => {
   it('keeps property order, so stored JSON reads as before', () => {
     const [out] = roundTrip([rtt('a', 1)]);
     expect(JSON.stringify(out)).toBe(JSON.stringify(rtt('a', 1)));
+  });
+
+  it.each<[string, HopEvent[], string[]]>([
+    ['nothing', [], []],
+    ['samples only: one run', [rtt('a', 1), rtt('b', 1), rtt('c', 1)], ['rtt a1 b1 c1']],
+    ['others only', [state('a', 1), state('b', 2)], ['leg_state a', 'leg_state b']],
+    [
+      'samples split into runs by the others between them',
+      [state('a', 1), rtt('a', 1), rtt('b', 1), state('b', 2), state('c', 3), rtt('a', 2), state('d', 4)],
+      ['leg_state a', 'rtt a1 b1', 'leg_state b', 'leg_state c', 'rtt a2', 'leg_state d'],
+    ],
+  ])('hands over %s as runs of samples and single others, in order', (_, events, expected) => {
+    const packer = new EventPacker();
+    for (const event of events) packer.add(event);
+    const seen: string[] = [];
+    unpackRuns(structuredClone(packer.take()), {
+      rtt: (run) => seen.push(`rtt ${run.map((e) => `${e.leg}${e.seq}`).join(' ')}`),
+      other: (event) => seen.push(`${event.kind} ${'leg' in event ? event.leg : ''}`),
+    });
+    expect(seen).toEqual(expected);
   });
 });

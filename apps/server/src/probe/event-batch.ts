@@ -74,28 +74,52 @@ export class EventPacker {
   }
 }
 
+/** What a batch is unpacked into, in the order the prober published it. */
+export interface UnpackedEvents {
+  /** a run of RTT samples with no other event between them: published as one run (EventBus.publishRtt) */
+  rtt(events: RttEvent[]): void;
+  other(event: HopEvent): void;
+}
+
 /** Calls `each` with every event of a batch, in the order the prober published them. */
 export function unpackEvents(packed: PackedEvents, each: (event: HopEvent) => void): void {
+  unpackRuns(packed, {
+    rtt: (events) => {
+      for (const event of events) each(event);
+    },
+    other: each,
+  });
+}
+
+/** Hands a batch over as runs of RTT samples and single other events, in the order the prober published them. */
+export function unpackRuns(packed: PackedEvents, to: UnpackedEvents): void {
   const { strings, rtt, others } = packed;
   const samples = rtt.length / FIELDS;
-  let next = 0;
-  for (let sample = 0; sample <= samples; sample++) {
-    while (next < others.length && others[next]!.after <= sample) each(others[next++]!.event);
-    if (sample === samples) break;
-    const at = sample * FIELDS;
-    const rttMs = rtt[at + 5]!;
-    const lateMs = rtt[at + 6]!;
-    const event: RttEvent = {
-      kind: 'rtt',
-      ts: rtt[at + 3]!,
-      target: strings[rtt[at]!]!,
-      leg: strings[rtt[at + 1]!]!,
-      sessionId: strings[rtt[at + 2]!]!,
-      seq: rtt[at + 4]!,
-      rttMs: Number.isNaN(rttMs) ? null : rttMs,
-      suspect: rtt[at + 7] === 1,
-    };
-    if (!Number.isNaN(lateMs)) event.lateMs = lateMs;
-    each(event);
+  let sample = 0;
+  for (let next = 0; next <= others.length; next++) {
+    const runEnd = next < others.length ? Math.min(others[next]!.after, samples) : samples;
+    if (runEnd > sample) {
+      const run: RttEvent[] = new Array(runEnd - sample);
+      for (let i = 0; sample < runEnd; i++, sample++) run[i] = sampleAt(strings, rtt, sample * FIELDS);
+      to.rtt(run);
+    }
+    if (next < others.length) to.other(others[next]!.event);
   }
+}
+
+function sampleAt(strings: readonly string[], rtt: Float64Array, at: number): RttEvent {
+  const rttMs = rtt[at + 5]!;
+  const lateMs = rtt[at + 6]!;
+  const event: RttEvent = {
+    kind: 'rtt',
+    ts: rtt[at + 3]!,
+    target: strings[rtt[at]!]!,
+    leg: strings[rtt[at + 1]!]!,
+    sessionId: strings[rtt[at + 2]!]!,
+    seq: rtt[at + 4]!,
+    rttMs: Number.isNaN(rttMs) ? null : rttMs,
+    suspect: rtt[at + 7] === 1,
+  };
+  if (!Number.isNaN(lateMs)) event.lateMs = lateMs;
+  return event;
 }

@@ -15,9 +15,10 @@
 // as orphans at the next start, as after a crash.
 import { Worker } from 'node:worker_threads';
 import { initialCondition, type LegCondition } from '@hopwatch/shared/outages';
-import type { HopEvent } from '@hopwatch/shared/protocol';
+import type { HopEvent, RttEvent } from '@hopwatch/shared/protocol';
 import type { TargetConfig } from '../config/types.js';
-import { type PackedEvents, unpackEvents } from './event-batch.js';
+import { type PackedEvents, unpackRuns } from './event-batch.js';
+import { LegStatuses } from './leg-statuses.js';
 import { legKey, type ProbeLogger, sessionCloseFields } from './prober.js';
 import { yieldToProber } from './thread-priority.js';
 import type { LegStatus, ProberHandle } from './types.js';
@@ -42,7 +43,8 @@ export type FromWorker =
 
 export interface ThreadedProberOptions extends ProberThreadSettings {
   targets: TargetConfig[];
-  bus: { publish(event: HopEvent): unknown };
+  /** RTT samples are published a run at a time (publishRtt): one call per batch, not per heartbeat */
+  bus: { publish(event: HopEvent): unknown; publishRtt(events: RttEvent[]): unknown };
   /** receives the "ws close" line per session; silent when absent */
   logger?: ProbeLogger;
   /** a leg's condition as the outage tracker knows it (see ProberOptions.conditionOf) */
@@ -63,7 +65,7 @@ const YOUNG_GENERATION_MB = 64;
 export class ThreadedProber implements ProberHandle {
   readonly #options: ThreadedProberOptions;
   /** every running leg's status, in config order */
-  readonly #legs = new Map<string, LegStatus>();
+  readonly #legs = new LegStatuses();
   #targets: TargetConfig[];
   #worker: Worker | null = null;
   #stopping: Promise<void> | null = null;
@@ -159,15 +161,22 @@ export class ThreadedProber implements ProberHandle {
   }
 
   #receive(batch: Extract<FromWorker, { type: 'batch' }>): void {
-    unpackEvents(batch.events, (event) => {
-      if (event.kind === 'rtt' && event.rttMs !== null) {
-        const status = this.#legs.get(legKey(event.target, event.leg));
-        if (status && status.sessionId === event.sessionId) status.lastReplyAt = event.ts;
-      }
-      this.#options.bus.publish(event);
-      if (event.kind === 'session_close' && this.#options.logger) {
-        this.#options.logger.info(sessionCloseFields(event.session), 'ws close');
-      }
+    const { bus, logger } = this.#options;
+    unpackRuns(batch.events, {
+      rtt: (events) => {
+        for (const event of events) {
+          if (event.rttMs === null) continue;
+          const status = this.#legs.find(event.target, event.leg);
+          if (status && status.sessionId === event.sessionId) status.lastReplyAt = event.ts;
+        }
+        bus.publishRtt(events);
+      },
+      other: (event) => {
+        bus.publish(event);
+        if (event.kind === 'session_close' && logger) {
+          logger.info(sessionCloseFields(event.session), 'ws close');
+        }
+      },
     });
     for (const { key, status } of batch.statuses) {
       if (status) this.#legs.set(key, status);

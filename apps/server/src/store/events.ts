@@ -1,9 +1,11 @@
 // The event log: every published event with its seq, for GET /api/events and live resume (`since`).
 // Most events are one `events` row each; rtt events, the bulk of the log, are one `rtt_event_batches` row per
-// flush (migration 005), and every read merges the two by seq.
-import type { HopEvent, StoredEvent } from '@hopwatch/shared/protocol';
+// flush and minute (migration 005), as numbers since migration 006 (rtt-event-block.ts), and every read merges
+// the two by seq.
+import type { HopEvent, RttEvent, StoredEvent } from '@hopwatch/shared/protocol';
 import { type BatchedWriter, type RowErrorReporter, writeEach } from './batch.js';
 import { clampLimit, type Db, finiteOrNull } from './db.js';
+import { decodeRttEventBlock, RttEventBlock } from './rtt-event-block.js';
 import { readStoredEvent } from './stored-verdict.js';
 
 interface EventRow {
@@ -24,21 +26,18 @@ export const PRUNE_RTT_EVENTS_SQL =
 /** The most events one `after` call returns, whatever the caller asks for. */
 export const MAX_EVENTS_PAGE = 10_000;
 
-interface RttRow {
-  seq: number;
-  ts: number;
-  /** the event as JSON, taken when it was queued */
-  body: string;
-}
-
 interface BatchRow {
   first_seq: number;
-  body: string;
+  /** migration 006's numbers (a Buffer), or 005's JSON array of [seq, event] when `strings` is null */
+  body: Uint8Array | string;
+  strings: string | null;
 }
 
 export class EventLog implements BatchedWriter {
   #pending: EventRow[] = [];
-  #pendingRtt: RttRow[] = [];
+  /** the rtt events queued, one block per minute they fall in (a flush usually spans one, two at its turn) */
+  #pendingRtt: RttEventBlock[] = [];
+  #pendingRttEvents = 0;
   readonly #report: RowErrorReporter;
   readonly #now: () => number;
   readonly #insert;
@@ -70,14 +69,15 @@ export class EventLog implements BatchedWriter {
     this.#legacyRtt = db.prepare<[number], { seq: number; body: string }>(
       "SELECT seq, body FROM events WHERE ts >= ? AND (kind = 'rtt' OR kind IS NULL) ORDER BY seq",
     );
-    this.#insertBatch = db.prepare<[number, number, number, number, string]>(
-      'INSERT INTO rtt_event_batches (first_seq, last_seq, first_ts, last_ts, body) VALUES (?, ?, ?, ?, ?)',
+    this.#insertBatch = db.prepare<[number, number, number, number, Buffer, string]>(
+      'INSERT INTO rtt_event_batches (first_seq, last_seq, first_ts, last_ts, body, strings) ' +
+        'VALUES (?, ?, ?, ?, ?, ?)',
     );
     this.#batchesAfter = db.prepare<[number], BatchRow>(
-      'SELECT first_seq, body FROM rtt_event_batches WHERE last_seq > ? ORDER BY first_seq',
+      'SELECT first_seq, body, strings FROM rtt_event_batches WHERE last_seq > ? ORDER BY first_seq',
     );
     this.#batchesSince = db.prepare<[number], BatchRow>(
-      'SELECT first_seq, body FROM rtt_event_batches WHERE last_ts >= ? ORDER BY first_seq',
+      'SELECT first_seq, body, strings FROM rtt_event_batches WHERE last_ts >= ? ORDER BY first_seq',
     );
     this.#maxBatchSeq = db.prepare<[], { seq: number | null }>(
       'SELECT MAX(last_seq) AS seq FROM rtt_event_batches',
@@ -89,11 +89,15 @@ export class EventLog implements BatchedWriter {
   }
 
   get pendingRows(): number {
-    return this.#pending.length + this.#pendingRtt.length;
+    return this.#pending.length + this.#pendingRttEvents;
   }
 
-  /** Snapshots the event as JSON now, so a producer changing its object later cannot change history. */
+  /** Snapshots the event now (rtt events as numbers, the rest as JSON), so a producer changing its object later cannot change history. */
   queue(seq: number, event: HopEvent): void {
+    if (event.kind === 'rtt') {
+      this.#queueRtt(seq, event);
+      return;
+    }
     let body: string;
     try {
       body = JSON.stringify(event);
@@ -103,8 +107,19 @@ export class EventLog implements BatchedWriter {
     }
     const kind = typeof event.kind === 'string' ? event.kind : null;
     const ts = finiteOrNull(event.ts) ?? this.#now();
-    if (kind === 'rtt') this.#pendingRtt.push({ seq, ts, body });
-    else this.#pending.push({ seq, ts, kind, body });
+    this.#pending.push({ seq, ts, kind, body });
+  }
+
+  #queueRtt(seq: number, event: RttEvent): void {
+    const ts = finiteOrNull(event.ts) ?? this.#now();
+    const minute = minuteOf(ts);
+    let block = this.#pendingRtt[this.#pendingRtt.length - 1];
+    if (block === undefined || block.minute !== minute) {
+      block = new RttEventBlock(minute);
+      this.#pendingRtt.push(block);
+    }
+    block.add(seq, event, ts);
+    this.#pendingRttEvents += 1;
   }
 
   write(): void {
@@ -115,45 +130,30 @@ export class EventLog implements BatchedWriter {
       'event',
     );
     // One row per minute of the flush's rtt events, so retention (which deletes whole rows) keeps an hour of them
-    // to within a minute. A flush usually spans one minute, two at its turn.
-    let group: RttRow[] = [];
-    for (const row of this.#pendingRtt) {
-      if (group.length > 0 && minuteOf(row.ts) !== minuteOf(group[0]!.ts)) {
-        this.#writeBatch(group);
-        group = [];
-      }
-      group.push(row);
-    }
-    if (group.length > 0) this.#writeBatch(group);
-  }
-
-  #writeBatch(rows: RttRow[]): void {
-    let body = '[';
-    let firstTs = rows[0]!.ts;
-    let lastTs = firstTs;
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i]!;
-      body += `${i === 0 ? '' : ','}[${row.seq},${row.body}]`;
-      if (row.ts < firstTs) firstTs = row.ts;
-      if (row.ts > lastTs) lastTs = row.ts;
-    }
-    body += ']';
+    // to within a minute.
     writeEach(
-      [body],
-      (text) => this.#insertBatch.run(rows[0]!.seq, rows[rows.length - 1]!.seq, firstTs, lastTs, text),
+      this.#pendingRtt,
+      (block) => {
+        const row = block.encode();
+        this.#insertBatch.run(row.firstSeq, row.lastSeq, row.firstTs, row.lastTs, row.samples, row.strings);
+      },
       this.#report,
       'rtt events',
     );
   }
 
   committed(): void {
-    this.#pending = [];
-    this.#pendingRtt = [];
+    this.#forget();
   }
 
   discard(): void {
+    this.#forget();
+  }
+
+  #forget(): void {
     this.#pending = [];
     this.#pendingRtt = [];
+    this.#pendingRttEvents = 0;
   }
 
   maxSeq(): number {
@@ -221,8 +221,19 @@ export class EventLog implements BatchedWriter {
   }
 
   #parseBatch(row: BatchRow): StoredEvent[] {
+    if (row.strings !== null) {
+      try {
+        if (typeof row.body === 'string') throw new TypeError('body is text, not numbers');
+        return decodeRttEventBlock(row.body, row.strings);
+      } catch (error) {
+        this.#report(error, `stored rtt events from seq ${row.first_seq} are damaged`);
+        return [];
+      }
+    }
+    // Written before migration 006: a JSON array of [seq, event].
     try {
-      return (JSON.parse(row.body) as Array<[number, HopEvent]>).map(([seq, event]) => ({ seq, event }));
+      const pairs = JSON.parse(String(row.body)) as Array<[number, HopEvent]>;
+      return pairs.map(([seq, event]) => ({ seq, event }));
     } catch (error) {
       this.#report(error, `stored rtt events from seq ${row.first_seq} are not valid JSON`);
       return [];

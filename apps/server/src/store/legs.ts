@@ -10,7 +10,11 @@ export interface LegRef {
 }
 
 export class LegRegistry implements BatchedWriter {
-  readonly #byKey = new Map<string, LegRef>();
+  /**
+   * target → leg → ref. Two lookups by the event's own strings, whose hashes V8 keeps, instead of one by a key
+   * joined from them: that join (a new string to hash) was paid on every heartbeat.
+   */
+  readonly #byTarget = new Map<string, Map<string, LegRef>>();
   #pending: LegRef[] = [];
   #nextId: number;
   readonly #report: RowErrorReporter;
@@ -22,7 +26,7 @@ export class LegRegistry implements BatchedWriter {
       'INSERT INTO legs (id, target, leg) VALUES (?, ?, ?)',
     );
     const rows = db.prepare('SELECT id, target, leg FROM legs').all() as LegRef[];
-    for (const row of rows) this.#byKey.set(keyOf(row.target, row.leg), row);
+    for (const row of rows) this.#add(row);
     this.#nextId = rows.reduce((max, row) => Math.max(max, row.id), 0) + 1;
   }
 
@@ -31,7 +35,8 @@ export class LegRegistry implements BatchedWriter {
   }
 
   find(target: string, leg: string): LegRef | undefined {
-    return this.#byKey.get(keyOf(target, leg));
+    // String(): a malformed event's number must find the ref its text was registered under.
+    return this.#byTarget.get(String(target))?.get(String(leg));
   }
 
   /** The leg's id, registering it on first sight. */
@@ -40,9 +45,18 @@ export class LegRegistry implements BatchedWriter {
     if (known) return known;
     const ref: LegRef = { id: this.#nextId, target: String(target), leg: String(leg) };
     this.#nextId += 1;
-    this.#byKey.set(keyOf(target, leg), ref);
+    this.#add(ref);
     this.#pending.push(ref);
     return ref;
+  }
+
+  #add(ref: LegRef): void {
+    let legs = this.#byTarget.get(ref.target);
+    if (!legs) {
+      legs = new Map();
+      this.#byTarget.set(ref.target, legs);
+    }
+    legs.set(ref.leg, ref);
   }
 
   ofTarget(target: string): LegRef[] {
@@ -50,7 +64,9 @@ export class LegRegistry implements BatchedWriter {
   }
 
   all(): LegRef[] {
-    return [...this.#byKey.values()];
+    const refs: LegRef[] = [];
+    for (const legs of this.#byTarget.values()) refs.push(...legs.values());
+    return refs;
   }
 
   write(): void {
@@ -63,8 +79,4 @@ export class LegRegistry implements BatchedWriter {
 
   /** Never forgotten: RTT rows already queued carry these ids, and a later flush must still write them. */
   discard(): void {}
-}
-
-function keyOf(target: string, leg: string): string {
-  return `${target}\u0000${leg}`;
 }

@@ -19,6 +19,7 @@ import {
 import type { BatchedWriter, RowErrorReporter } from './batch.js';
 import { type Db, finiteOrNull, readMeta, writeMeta } from './db.js';
 import type { LegRef, LegRegistry } from './legs.js';
+import { MinuteSamples } from './minute-samples.js';
 import { decodeChunk, encodeChunk, mergeSamples, type StoredSample } from './rtt-chunk.js';
 import type { RttSample } from './store.js';
 
@@ -39,7 +40,7 @@ export const RAW_SERIES_MAX_ROWS = 20_000;
 export const ROLLUPS_PER_FLUSH = 200;
 
 interface OpenMinute {
-  samples: StoredSample[];
+  samples: MinuteSamples;
   /** a chunk for this minute may already be stored: merge with it */
   partial: boolean;
 }
@@ -56,6 +57,11 @@ export interface RttTableOptions {
 export class RttTable implements BatchedWriter {
   /** per leg id: minute start → samples not written yet */
   readonly #openMinutes = new Map<number, Map<number, OpenMinute>>();
+  /**
+   * minute start → how many legs hold it open. Every flush asks whether a minute is due and where the open ones
+   * start; at 10,000 legs, walking every leg's minutes for that ten times a second was most of a flush.
+   */
+  readonly #legsByMinute = new Map<number, number>();
   /** per leg id: the newest minute with a stored chunk; a sample at or before it may need merging */
   readonly #newestChunk = new Map<number, number>();
   /** filled by write(), applied by committed() */
@@ -137,17 +143,21 @@ export class RttTable implements BatchedWriter {
     }
     let open = minutes.get(minute);
     if (!open) {
-      open = { samples: [], partial: minute <= (this.#newestChunk.get(legId) ?? Number.NEGATIVE_INFINITY) };
+      open = {
+        samples: new MinuteSamples(),
+        partial: minute <= (this.#newestChunk.get(legId) ?? Number.NEGATIVE_INFINITY),
+      };
       minutes.set(minute, open);
+      this.#legsByMinute.set(minute, (this.#legsByMinute.get(minute) ?? 0) + 1);
     }
-    open.samples.push({
+    open.samples.push(
       ts,
-      rttMs: finiteOrNull(event.rttMs),
-      suspect: event.suspect === true,
-      sessionId: String(event.sessionId),
-      hbSeq: finiteOrNull(event.seq) ?? -1,
+      finiteOrNull(event.rttMs),
+      event.suspect === true,
+      String(event.sessionId),
+      finiteOrNull(event.seq) ?? -1,
       eventSeq,
-    });
+    );
   }
 
   /**
@@ -156,30 +166,34 @@ export class RttTable implements BatchedWriter {
    */
   oldestOpenMinute(): number | null {
     let oldest: number | null = null;
-    for (const minutes of this.#openMinutes.values()) {
-      for (const minute of minutes.keys()) if (oldest === null || minute < oldest) oldest = minute;
-    }
+    for (const minute of this.#legsByMinute.keys()) if (oldest === null || minute < oldest) oldest = minute;
     return oldest;
   }
 
   /** Some minute is over (plus grace) but not written yet. */
   hasMinutesDue(): boolean {
-    const dueBefore = this.#dueBefore();
-    for (const minutes of this.#openMinutes.values()) {
-      for (const minute of minutes.keys()) if (minute <= dueBefore) return true;
-    }
-    return false;
+    const oldest = this.oldestOpenMinute();
+    return oldest !== null && oldest <= this.#dueBefore();
   }
 
   write(closing: boolean): void {
     // Closing writes the minutes still in progress too; the next run merges what it adds to them.
     const dueBefore = closing ? Number.POSITIVE_INFINITY : this.#dueBefore();
     this.#written = [];
+    const oldest = this.oldestOpenMinute();
+    if (oldest === null || oldest > dueBefore) {
+      // Nothing due (nearly every flush): only the mark of where the open minutes start.
+      writeMeta(this.#db, OPEN_MARK, oldest);
+      return;
+    }
     let openFrom: number | null = null;
     for (const [legId, minutes] of this.#openMinutes) {
       for (const [minute, open] of minutes) {
         if (minute <= dueBefore && (closing || this.#written.length < ROLLUPS_PER_FLUSH)) {
-          const samples = mergeSamples(open.partial ? this.#storedChunk(legId, minute) : [], open.samples);
+          const samples = mergeSamples(
+            open.partial ? this.#storedChunk(legId, minute) : [],
+            open.samples.toArray(),
+          );
           this.#statements.upsertChunk.run(legId, minute, encodeChunk(minute, samples));
           this.#writeRollup(legId, summarize(minute, samples));
           this.#written.push([legId, minute]);
@@ -194,7 +208,11 @@ export class RttTable implements BatchedWriter {
   committed(): void {
     for (const [legId, minute] of this.#written) {
       const minutes = this.#openMinutes.get(legId);
-      minutes?.delete(minute);
+      if (minutes?.delete(minute)) {
+        const legs = (this.#legsByMinute.get(minute) ?? 1) - 1;
+        if (legs > 0) this.#legsByMinute.set(minute, legs);
+        else this.#legsByMinute.delete(minute);
+      }
       if (minutes?.size === 0) this.#openMinutes.delete(legId);
       this.#newestChunk.set(legId, Math.max(minute, this.#newestChunk.get(legId) ?? minute));
     }
@@ -269,7 +287,7 @@ export class RttTable implements BatchedWriter {
     };
     const open = [...(this.#openMinutes.get(legId)?.entries() ?? [])].sort(([a], [b]) => b - a);
     for (const [, minute] of open) {
-      const found = answered(minute.samples);
+      const found = answered(minute.samples.toArray());
       if (found !== null) return found;
     }
     for (const row of this.#statements.chunksNewestFirst.iterate(
@@ -300,7 +318,8 @@ export class RttTable implements BatchedWriter {
     for (const [minute, open] of this.#openMinutes.get(legId) ?? []) {
       if (minute + RTT_ROLLUP_MS <= from || minute >= to) continue;
       const stored = byMinute.get(minute);
-      byMinute.set(minute, stored && open.partial ? mergeSamples(stored, open.samples) : open.samples);
+      const samples = open.samples.toArray();
+      byMinute.set(minute, stored && open.partial ? mergeSamples(stored, samples) : samples);
     }
     const samples: StoredSample[] = [];
     for (const minute of [...byMinute.keys()].sort((a, b) => a - b)) {

@@ -2,7 +2,7 @@
 // several hopwatch instances sharing one store (store/postgres/), without touching callers. Both are held to
 // one contract suite (store.contract.int.test.ts).
 import type { Incident, Outage, RttResponse, Session, StoredEvent, Verdict } from '@hopwatch/shared/protocol';
-import type { EventSequencer } from '../events/bus.js';
+import type { EventSequencer, StoredRtt } from '../events/bus.js';
 
 /** Replays stored events after a sequence number (the live hub's resume); tests may pass an array. */
 export interface EventReplay {
@@ -78,6 +78,11 @@ export interface Store extends EventSequencer, EventReplay {
    * An `outage` event carries the whole outage as it stands: keep the latest per (target, leg, since).
    */
   project(stored: StoredEvent): void;
+  /**
+   * Projects a run of rtt events, as `project` would one by one: the bus hands rtt events to the store in runs
+   * (one heartbeat per leg per interval is nearly every event), so the store loops once per run.
+   */
+  projectRtt(batch: readonly StoredRtt[]): void;
   sessions(query: SessionQuery): Promise<Session[]>;
   /** Raw heartbeats in [from, to), each leg's in time order; meant for short ranges (the raw window is 48 h). */
   rttSamples(query: { target: string; leg?: string; from: number; to: number }): Promise<RttSample[]>;

@@ -56,7 +56,9 @@ export class ProbeHarness {
       logger: { info: record, error: record },
       ...rest,
     };
-    this.prober = workerUrl ? new ThreadedProber({ ...settings, workerUrl }) : new Prober(settings);
+    this.prober = workerUrl
+      ? new ThreadedProber({ ...settings, bus: this.bus, workerUrl })
+      : new Prober(settings);
   }
 
   of<K extends HopEvent['kind']>(kind: K): Extract<HopEvent, { kind: K }>[] {

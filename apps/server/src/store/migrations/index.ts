@@ -4,6 +4,7 @@ import * as rttChunks from './002-rtt-chunks.js';
 import * as eventKinds from './003-event-kinds.js';
 import * as outages from './004-outages.js';
 import * as rttEventBatches from './005-rtt-event-batches.js';
+import * as rttEventBlocks from './006-rtt-event-blocks.js';
 
 export interface Migration {
   version: number;
@@ -11,4 +12,11 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, rttChunks, eventKinds, outages, rttEventBatches];
+export const MIGRATIONS: readonly Migration[] = [
+  initial,
+  rttChunks,
+  eventKinds,
+  outages,
+  rttEventBatches,
+  rttEventBlocks,
+];

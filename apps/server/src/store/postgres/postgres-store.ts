@@ -29,6 +29,7 @@ import {
   summarize,
 } from '@hopwatch/shared/series';
 import pg from 'pg';
+import type { StoredRtt } from '../../events/bus.js';
 import { clampLimit, finiteOrNull, messageOf, StoreError } from '../db.js';
 import { MAX_EVENTS_PAGE } from '../events.js';
 import { draftIncident, MAX_INCIDENTS_PAGE, newIncidentId } from '../incidents.js';
@@ -343,6 +344,18 @@ export class PostgresStore implements Store {
 
   lastSeq(): number {
     return this.#blocks.last;
+  }
+
+  projectRtt(batch: readonly StoredRtt[]): void {
+    if (this.#closed) return;
+    for (const { seq, event } of batch) {
+      try {
+        this.#queueSample(seq, event);
+      } catch (error) {
+        this.#onError(error, `event ${seq} (rtt) not projected`);
+      }
+    }
+    this.#queued();
   }
 
   project(stored: StoredEvent): void {

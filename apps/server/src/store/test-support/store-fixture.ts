@@ -13,6 +13,7 @@ import {
 import Database from 'better-sqlite3';
 import { afterEach } from 'vitest';
 import { EventBus } from '../../events/bus.js';
+import { RTT_EVENT_BYTES } from '../rtt-event-block.js';
 import { openSqliteStore, type SqliteStore, type SqliteStoreOptions } from '../sqlite-store.js';
 
 export const DAY_MS = 86_400_000;
@@ -42,7 +43,8 @@ export function createStoreFixture(options: Partial<SqliteStoreOptions> = {}): S
       ...more,
     });
     const bus = new EventBus(store);
-    bus.subscribe((stored) => store.project(stored));
+    // As the runtime subscribes it: rtt events in runs.
+    bus.subscribe((stored) => store.project(stored), { rtt: (batch) => store.projectRtt(batch) });
     return { store, bus };
   };
   const fixture: StoreFixture = {
@@ -85,11 +87,12 @@ export function countOnDisk(
 ): number {
   const reader = new Database(path, { readonly: true });
   try {
-    // Events: the single rows and every rtt event of the batch rows (migration 005).
+    // Events: the single rows and every rtt event of the batch rows (JSON before migration 006, numbers since).
     const sql =
       table === 'events'
-        ? 'SELECT (SELECT COUNT(*) FROM events) + ' +
-          '(SELECT COALESCE(SUM(json_array_length(body)), 0) FROM rtt_event_batches) AS n'
+        ? 'SELECT (SELECT COUNT(*) FROM events) + (SELECT COALESCE(SUM(CASE WHEN strings IS NULL ' +
+          `THEN json_array_length(body) ELSE length(body) / ${RTT_EVENT_BYTES} END), 0) ` +
+          'FROM rtt_event_batches) AS n'
         : `SELECT COUNT(*) AS n FROM ${table}`;
     return (reader.prepare(sql).get() as { n: number }).n;
   } finally {
