@@ -1,6 +1,6 @@
 import type { HopEvent, RttEvent } from '@hopwatch/shared/protocol';
 import { describe, expect, it } from 'vitest';
-import { EventPacker, unpackEvents, unpackRuns } from './event-batch.js';
+import { EventPacker, EventUnpacker } from './event-batch.js';
 
 const rtt = (leg: string, seq: number, over: Partial<RttEvent> = {}): RttEvent => ({
   kind: 'rtt',
@@ -32,7 +32,7 @@ function roundTrip(events: HopEvent[]): HopEvent[] {
   const packed = structuredClone(packer.take());
   expect(packer.size).toBe(0);
   const out: HopEvent[] = [];
-  unpackEvents(packed, (event) => out.push(event));
+  new EventUnpacker().events(packed, (event) => out.push(event));
   return out;
 }
 
@@ -74,10 +74,63 @@ describe('packed prober events', () => {
     const packer = new EventPacker();
     for (const event of events) packer.add(event);
     const seen: string[] = [];
-    unpackRuns(structuredClone(packer.take()), {
+    new EventUnpacker().runs(structuredClone(packer.take()), {
       rtt: (run) => seen.push(`rtt ${run.map((e) => `${e.leg}${e.seq}`).join(' ')}`),
       other: (event) => seen.push(`${event.kind} ${'leg' in event ? event.leg : ''}`),
     });
     expect(seen).toEqual(expected);
+  });
+
+  /** Packs each list of events as one batch and unpacks them in order with one unpacker, as the threads do. */
+  function batches(packer: EventPacker, unpacker: EventUnpacker, lists: HopEvent[][]) {
+    return lists.map((events) => {
+      for (const event of events) packer.add(event);
+      const packed = structuredClone(packer.take());
+      const out: HopEvent[] = [];
+      unpacker.events(packed, (event) => out.push(event));
+      return { packed, out };
+    });
+  }
+
+  it('sends each string once across batches, and the main thread reads every batch with its table', () => {
+    const lists = [[rtt('a', 1), rtt('b', 1)], [rtt('a', 2), rtt('c', 1)], [rtt('b', 2)]];
+    const result = batches(new EventPacker(), new EventUnpacker(), lists);
+    expect(result.map(({ out }) => out)).toEqual(lists);
+    expect(result.map(({ packed }) => [packed.resetStrings, packed.stringsFrom, packed.strings])).toEqual([
+      [true, 0, ['t', 'a', 's-a', 'b', 's-b']],
+      [false, 5, ['c', 's-c']],
+      [false, 7, []],
+    ]);
+  });
+
+  it('starts the table over past its limit, and the main thread with it', () => {
+    const packer = new EventPacker(4);
+    const lists = [[rtt('a', 1), rtt('b', 1)], [rtt('c', 1)], [rtt('a', 2)]];
+    const result = batches(packer, new EventUnpacker(), lists);
+    expect(result.map(({ out }) => out)).toEqual(lists);
+    // 5 strings after the first batch: more than 4, so the second starts over
+    expect(result.map(({ packed }) => [packed.resetStrings, packed.stringsFrom])).toEqual([
+      [true, 0],
+      [true, 0],
+      [false, 3],
+    ]);
+  });
+
+  it('a new packer (a prober thread started again) resets the table the main thread kept', () => {
+    const unpacker = new EventUnpacker();
+    batches(new EventPacker(), unpacker, [[rtt('a', 1), rtt('b', 1)]]);
+    const again = batches(new EventPacker(), unpacker, [[rtt('c', 1)], [rtt('c', 2)]]);
+    expect(again.map(({ out }) => out)).toEqual([[rtt('c', 1)], [rtt('c', 2)]]);
+  });
+
+  it('refuses a batch that does not follow the last one, rather than name the wrong legs', () => {
+    const packer = new EventPacker();
+    const unpacker = new EventUnpacker();
+    packer.add(rtt('a', 1));
+    packer.take(); // never delivered
+    packer.add(rtt('b', 1));
+    expect(() => unpacker.events(packer.take(), () => {})).toThrow(
+      /out of order: strings from 3, table has 0/,
+    );
   });
 });

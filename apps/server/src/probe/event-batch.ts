@@ -1,16 +1,29 @@
 // How the prober thread hands its events to the main thread. Ten thousand legs make ten thousand `rtt` events a
 // second; posted as objects, each is a nine-property structured clone on the way out and a fresh object graph
 // on the way in, which cost more CPU than the pings themselves. RTT samples therefore travel as numbers in one
-// Float64Array per batch (transferred, not copied), their strings once per batch; the rare other events go as
+// Float64Array per batch (transferred, not copied), their strings in a table both threads keep; the rare other events go as
 // they are, each with its place among the samples, so the main thread sees every event in publication order.
 import type { HopEvent, RttEvent } from '@hopwatch/shared/protocol';
 
-/** numbers per RTT sample: target, leg, sessionId (indices into `strings`), ts, seq, rttMs, lateMs, suspect */
+/** numbers per RTT sample: target, leg, sessionId (indices into the string table), ts, seq, rttMs, lateMs, suspect */
 const FIELDS = 8;
+/**
+ * The string table starts over past this many strings: leg names and session ids stay (twice the legs, about),
+ * and every reconnect adds a session id that no sample names once its session ended.
+ */
+export const MAX_STRINGS = 65_536;
 
 export interface PackedEvents {
-  /** the strings RTT samples name: each target once, a leg and session as often as the batch holds a sample of them */
+  /**
+   * Strings RTT samples name that earlier batches did not carry, in table order from `stringsFrom`: the table
+   * is shared by every batch of one packer, so a leg's name crosses the thread once, and on the main thread
+   * each name is one string object from then on (which its maps find without comparing contents).
+   */
   strings: string[];
+  /** the table index of strings[0] */
+  stringsFrom: number;
+  /** the table starts over with this batch (the first of a packer, or the table grew past MAX_STRINGS) */
+  resetStrings: boolean;
   /** FIELDS numbers per sample; rttMs NaN = lost (null), lateMs NaN = absent, suspect 0/1 */
   rtt: Float64Array<ArrayBuffer>;
   /** every other event, with how many RTT samples were published before it */
@@ -19,11 +32,20 @@ export interface PackedEvents {
 
 /** Collects one batch. `take()` hands it over (its buffer is meant for the transfer list) and starts anew. */
 export class EventPacker {
-  #strings: string[] = [];
-  #index = new Map<string, number>();
+  readonly #maxStrings: number;
+  /** string → its index in the table both threads keep */
+  readonly #table = new Map<string, number>();
+  /** strings added to the table since the last take() */
+  #fresh: string[] = [];
+  #freshFrom = 0;
+  #reset = true;
   #rtt: number[] = [];
   #samples = 0;
   #others: Array<{ after: number; event: HopEvent }> = [];
+
+  constructor(maxStrings = MAX_STRINGS) {
+    this.#maxStrings = maxStrings;
+  }
 
   get size(): number {
     return this.#samples + this.#others.length;
@@ -34,12 +56,10 @@ export class EventPacker {
       this.#others.push({ after: this.#samples, event });
       return;
     }
-    // A batch holds 50 ms of samples: a leg beating every second appears in it once, so its name and session
-    // are written as they come (a lookup would nearly always miss); the few target names are shared.
     this.#rtt.push(
       this.#intern(event.target),
-      this.#strings.push(event.leg) - 1,
-      this.#strings.push(event.sessionId) - 1,
+      this.#intern(event.leg),
+      this.#intern(event.sessionId),
       event.ts,
       event.seq,
       event.rttMs ?? Number.NaN,
@@ -51,12 +71,19 @@ export class EventPacker {
 
   take(): PackedEvents {
     const packed: PackedEvents = {
-      strings: this.#strings,
+      strings: this.#fresh,
+      stringsFrom: this.#freshFrom,
+      resetStrings: this.#reset,
       rtt: Float64Array.from(this.#rtt),
       others: this.#others,
     };
-    this.#strings = [];
-    this.#index = new Map();
+    this.#fresh = [];
+    this.#reset = false;
+    if (this.#table.size > this.#maxStrings) {
+      this.#table.clear();
+      this.#reset = true;
+    }
+    this.#freshFrom = this.#table.size;
     this.#rtt = [];
     this.#samples = 0;
     this.#others = [];
@@ -64,46 +91,65 @@ export class EventPacker {
   }
 
   #intern(text: string): number {
-    let index = this.#index.get(text);
+    let index = this.#table.get(text);
     if (index === undefined) {
-      index = this.#strings.length;
-      this.#strings.push(text);
-      this.#index.set(text, index);
+      index = this.#table.size;
+      this.#table.set(text, index);
+      this.#fresh.push(text);
     }
     return index;
   }
 }
 
-/** What a batch is unpacked into, in the order the prober published it. */
 export interface UnpackedEvents {
-  /** a run of RTT samples with no other event between them: published as one run (EventBus.publishRtt) */
+  /** a run of RTT samples, published one after the other with nothing between them */
   rtt(events: RttEvent[]): void;
   other(event: HopEvent): void;
 }
 
-/** Calls `each` with every event of a batch, in the order the prober published them. */
-export function unpackEvents(packed: PackedEvents, each: (event: HopEvent) => void): void {
-  unpackRuns(packed, {
-    rtt: (events) => {
-      for (const event of events) each(event);
-    },
-    other: each,
-  });
-}
+/** The main thread's side of one packer: its copy of the string table, and the batches unpacked with it. */
+export class EventUnpacker {
+  readonly #table: string[] = [];
 
-/** Hands a batch over as runs of RTT samples and single other events, in the order the prober published them. */
-export function unpackRuns(packed: PackedEvents, to: UnpackedEvents): void {
-  const { strings, rtt, others } = packed;
-  const samples = rtt.length / FIELDS;
-  let sample = 0;
-  for (let next = 0; next <= others.length; next++) {
-    const runEnd = next < others.length ? Math.min(others[next]!.after, samples) : samples;
-    if (runEnd > sample) {
-      const run: RttEvent[] = new Array(runEnd - sample);
-      for (let i = 0; sample < runEnd; i++, sample++) run[i] = sampleAt(strings, rtt, sample * FIELDS);
-      to.rtt(run);
+  /** Calls `each` with every event of a batch, in the order the prober published them. */
+  events(packed: PackedEvents, each: (event: HopEvent) => void): void {
+    this.runs(packed, {
+      rtt: (events) => {
+        for (const event of events) each(event);
+      },
+      other: each,
+    });
+  }
+
+  /** Hands a batch over as runs of RTT samples and single other events, in the order they were published. */
+  runs(packed: PackedEvents, to: UnpackedEvents): void {
+    const table = this.#learn(packed);
+    const { rtt, others } = packed;
+    const samples = rtt.length / FIELDS;
+    let sample = 0;
+    for (let next = 0; next <= others.length; next++) {
+      const runEnd = next < others.length ? Math.min(others[next]!.after, samples) : samples;
+      if (runEnd > sample) {
+        const run: RttEvent[] = new Array(runEnd - sample);
+        for (let i = 0; sample < runEnd; i++, sample++) run[i] = sampleAt(table, rtt, sample * FIELDS);
+        to.rtt(run);
+      }
+      if (next < others.length) to.other(others[next]!.event);
     }
-    if (next < others.length) to.other(others[next]!.event);
+  }
+
+  #learn(packed: PackedEvents): readonly string[] {
+    const table = this.#table;
+    if (packed.resetStrings) table.length = 0;
+    // Batches arrive in order over one port: a gap would mean a batch went missing, and every index after it
+    // would name the wrong leg.
+    if (packed.stringsFrom !== table.length) {
+      throw new Error(
+        `prober batch out of order: strings from ${packed.stringsFrom}, table has ${table.length}`,
+      );
+    }
+    for (const text of packed.strings) table.push(text);
+    return table;
   }
 }
 

@@ -17,7 +17,7 @@ import { Worker } from 'node:worker_threads';
 import { initialCondition, type LegCondition } from '@hopwatch/shared/outages';
 import type { HopEvent, RttEvent } from '@hopwatch/shared/protocol';
 import type { TargetConfig } from '../config/types.js';
-import { type PackedEvents, unpackRuns } from './event-batch.js';
+import { EventUnpacker, type PackedEvents } from './event-batch.js';
 import { LegStatuses } from './leg-statuses.js';
 import { legKey, type ProbeLogger, sessionCloseFields } from './prober.js';
 import { yieldToProber } from './thread-priority.js';
@@ -69,6 +69,8 @@ export class ThreadedProber implements ProberHandle {
   #targets: TargetConfig[];
   #worker: Worker | null = null;
   #stopping: Promise<void> | null = null;
+  /** the string table of the running worker's batches (a new worker starts its own: its first batch resets it) */
+  readonly #unpacker = new EventUnpacker();
   /** the main thread lowered its priority below the prober thread's (once: see thread-priority.ts) */
   #yielded = false;
 
@@ -162,7 +164,7 @@ export class ThreadedProber implements ProberHandle {
 
   #receive(batch: Extract<FromWorker, { type: 'batch' }>): void {
     const { bus, logger } = this.#options;
-    unpackRuns(batch.events, {
+    this.#unpacker.runs(batch.events, {
       rtt: (events) => {
         for (const event of events) {
           if (event.rttMs === null) continue;
