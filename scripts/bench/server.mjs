@@ -12,7 +12,7 @@
 // them costs nothing inside it); its CPU and memory come from /proc; its loop delay from the p99 gauge of
 // prom-client's default metrics, which resets at every scrape (scraped at the window's start and end).
 //
-//   node scripts/bench/server.mjs [--legs 10000] [--targets 20] [--interval 1000] [--warmup 5] [--seconds 10]
+//   node scripts/bench/server.mjs [--legs 10000] [--targets 20] [--interval 1000] [--warmup 15] [--seconds 60]
 //                                [--only bare|hopwatch] [--profile DIR]
 // Needs a build (`npm run build`); `npm run bench -- server` builds first.
 import { spawn } from 'node:child_process';
@@ -50,8 +50,10 @@ const { values: args } = parseArgs({
     legs: { type: 'string', default: '10000' },
     targets: { type: 'string', default: '20' },
     interval: { type: 'string', default: '1000' },
-    warmup: { type: 'string', default: '5' },
-    seconds: { type: 'string', default: '10' },
+    // Connecting 10,000 legs leaves seconds of garbage and JIT work behind; a minute-long window holds a minute's
+    // turn (chunks and rollups written for every leg) and the collections steady state brings, not a lucky slice.
+    warmup: { type: 'string', default: '15' },
+    seconds: { type: 'string', default: '60' },
     /** measure one side only (for profiling): bare or hopwatch */
     only: { type: 'string' },
     profile: { type: 'string' },
