@@ -133,4 +133,20 @@ describe('packed prober events', () => {
       /out of order: strings from 3, table has 0/,
     );
   });
+
+  it('a batch larger than the first buffer of the packer comes out whole', () => {
+    const events = Array.from({ length: 2500 }, (_, i) => rtt(`l${i % 300}`, i));
+    expect(roundTrip(events)).toEqual(events);
+  });
+
+  it('each batch gets a buffer of its own: the next batch does not write into one already handed over', () => {
+    const packer = new EventPacker();
+    packer.add(rtt('a', 1));
+    const first = packer.take();
+    packer.add(rtt('b', 2));
+    packer.take();
+    const out: HopEvent[] = [];
+    new EventUnpacker().events(first, (event) => out.push(event));
+    expect(out).toEqual([rtt('a', 1)]);
+  });
 });

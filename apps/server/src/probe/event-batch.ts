@@ -39,7 +39,8 @@ export class EventPacker {
   #fresh: string[] = [];
   #freshFrom = 0;
   #reset = true;
-  #rtt: number[] = [];
+  /** the batch's samples, FIELDS numbers each; grows by doubling and is reused from batch to batch */
+  #rtt = new Float64Array(FIELDS * 1024);
   #samples = 0;
   #others: Array<{ after: number; event: HopEvent }> = [];
 
@@ -56,16 +57,21 @@ export class EventPacker {
       this.#others.push({ after: this.#samples, event });
       return;
     }
-    this.#rtt.push(
-      this.#intern(event.target),
-      this.#intern(event.leg),
-      this.#intern(event.sessionId),
-      event.ts,
-      event.seq,
-      event.rttMs ?? Number.NaN,
-      event.lateMs ?? Number.NaN,
-      event.suspect ? 1 : 0,
-    );
+    let at = this.#samples * FIELDS;
+    if (at + FIELDS > this.#rtt.length) {
+      const grown = new Float64Array(this.#rtt.length * 2);
+      grown.set(this.#rtt);
+      this.#rtt = grown;
+    }
+    const rtt = this.#rtt;
+    rtt[at++] = this.#intern(event.target);
+    rtt[at++] = this.#intern(event.leg);
+    rtt[at++] = this.#intern(event.sessionId);
+    rtt[at++] = event.ts;
+    rtt[at++] = event.seq;
+    rtt[at++] = event.rttMs ?? Number.NaN;
+    rtt[at++] = event.lateMs ?? Number.NaN;
+    rtt[at] = event.suspect ? 1 : 0;
     this.#samples += 1;
   }
 
@@ -74,7 +80,8 @@ export class EventPacker {
       strings: this.#fresh,
       stringsFrom: this.#freshFrom,
       resetStrings: this.#reset,
-      rtt: Float64Array.from(this.#rtt),
+      // a copy of the batch's part, so the buffer transferred is the batch's own and this one is reused
+      rtt: this.#rtt.slice(0, this.#samples * FIELDS),
       others: this.#others,
     };
     this.#fresh = [];
@@ -84,7 +91,6 @@ export class EventPacker {
       this.#reset = true;
     }
     this.#freshFrom = this.#table.size;
-    this.#rtt = [];
     this.#samples = 0;
     this.#others = [];
     return packed;

@@ -110,8 +110,8 @@ export class Heartbeat implements BeatClient {
     for (const beat of this.#pending) this.#markLost(beat, now);
   }
 
-  onPong(payload: Buffer): void {
-    const now = Date.now();
+  /** `now`: when the pong was read (wall ms), if the caller has it already */
+  onPong(payload: Buffer, now = Date.now()): void {
     if (this.#config.mode === 'listen') this.#lastInboundAt = now;
     if (this.#config.mode === 'message') return;
     // Compliant servers echo the payload. An empty pong from one that does not is taken as the answer to the

@@ -220,8 +220,9 @@ export class Leg {
     ws.on('open', () => this.#upgraded(attempt));
     ws.on('message', (data) => this.#onMessage(attempt, data));
     ws.on('pong', (payload) => {
-      attempt.lastFrameAt = Date.now();
-      attempt.heartbeat?.onPong(payload);
+      const now = Date.now();
+      attempt.lastFrameAt = now;
+      attempt.heartbeat?.onPong(payload, now);
     });
     ws.on('ping', () => {
       attempt.lastFrameAt = Date.now();
