@@ -35,6 +35,11 @@ export class EventPacker {
   readonly #maxStrings: number;
   /** string → its index in the table both threads keep */
   readonly #table = new Map<string, number>();
+  /**
+   * sessionId → the table indices of its target, leg and session: a session belongs to one leg, so a sample
+   * costs one lookup, not three
+   */
+  readonly #sessions = new Map<string, [target: number, leg: number, session: number]>();
   /** strings added to the table since the last take() */
   #fresh: string[] = [];
   #freshFrom = 0;
@@ -64,9 +69,14 @@ export class EventPacker {
       this.#rtt = grown;
     }
     const rtt = this.#rtt;
-    rtt[at++] = this.#intern(event.target);
-    rtt[at++] = this.#intern(event.leg);
-    rtt[at++] = this.#intern(event.sessionId);
+    let names = this.#sessions.get(event.sessionId);
+    if (!names) {
+      names = [this.#intern(event.target), this.#intern(event.leg), this.#intern(event.sessionId)];
+      this.#sessions.set(event.sessionId, names);
+    }
+    rtt[at++] = names[0];
+    rtt[at++] = names[1];
+    rtt[at++] = names[2];
     rtt[at++] = event.ts;
     rtt[at++] = event.seq;
     rtt[at++] = event.rttMs ?? Number.NaN;
@@ -88,6 +98,7 @@ export class EventPacker {
     this.#reset = false;
     if (this.#table.size > this.#maxStrings) {
       this.#table.clear();
+      this.#sessions.clear();
       this.#reset = true;
     }
     this.#freshFrom = this.#table.size;
