@@ -4,9 +4,10 @@
 // Float64Array per batch (transferred, not copied), their strings in a table both threads keep; the rare other events go as
 // they are, each with its place among the samples, so the main thread sees every event in publication order.
 import type { HopEvent, RttEvent } from '@hopwatch/shared/protocol';
+import { RTT_NUMBERS, readRttNumbers, writeRttNumbers } from '../events/rtt-numbers.js';
 
-/** numbers per RTT sample: target, leg, sessionId (indices into the string table), ts, seq, rttMs, lateMs, suspect */
-const FIELDS = 8;
+/** numbers per RTT sample, laid out as events/rtt-numbers.ts says; names are indices into the string table */
+const FIELDS = RTT_NUMBERS;
 /**
  * The string table starts over past this many strings: leg names and session ids stay (twice the legs, about),
  * and every reconnect adds a session id that no sample names once its session ended.
@@ -62,26 +63,18 @@ export class EventPacker {
       this.#others.push({ after: this.#samples, event });
       return;
     }
-    let at = this.#samples * FIELDS;
+    const at = this.#samples * FIELDS;
     if (at + FIELDS > this.#rtt.length) {
       const grown = new Float64Array(this.#rtt.length * 2);
       grown.set(this.#rtt);
       this.#rtt = grown;
     }
-    const rtt = this.#rtt;
     let names = this.#sessions.get(event.sessionId);
     if (!names) {
       names = [this.#intern(event.target), this.#intern(event.leg), this.#intern(event.sessionId)];
       this.#sessions.set(event.sessionId, names);
     }
-    rtt[at++] = names[0];
-    rtt[at++] = names[1];
-    rtt[at++] = names[2];
-    rtt[at++] = event.ts;
-    rtt[at++] = event.seq;
-    rtt[at++] = event.rttMs ?? Number.NaN;
-    rtt[at++] = event.lateMs ?? Number.NaN;
-    rtt[at] = event.suspect ? 1 : 0;
+    writeRttNumbers(this.#rtt, at, event, names);
     this.#samples += 1;
   }
 
@@ -141,6 +134,7 @@ export class EventUnpacker {
   /** Hands a batch over as runs of RTT samples and single other events, in the order they were published. */
   runs(packed: PackedEvents, to: UnpackedEvents): void {
     const table = this.#learn(packed);
+    const name = (index: number): string => table[index]!;
     const { rtt, others } = packed;
     const samples = rtt.length / FIELDS;
     let sample = 0;
@@ -148,7 +142,7 @@ export class EventUnpacker {
       const runEnd = next < others.length ? Math.min(others[next]!.after, samples) : samples;
       if (runEnd > sample) {
         const run: RttEvent[] = new Array(runEnd - sample);
-        for (let i = 0; sample < runEnd; i++, sample++) run[i] = sampleAt(table, rtt, sample * FIELDS);
+        for (let i = 0; sample < runEnd; i++, sample++) run[i] = readRttNumbers(rtt, sample * FIELDS, name);
         to.rtt(run);
       }
       if (next < others.length) to.other(others[next]!.event);
@@ -168,21 +162,4 @@ export class EventUnpacker {
     for (const text of packed.strings) table.push(text);
     return table;
   }
-}
-
-function sampleAt(strings: readonly string[], rtt: Float64Array, at: number): RttEvent {
-  const rttMs = rtt[at + 5]!;
-  const lateMs = rtt[at + 6]!;
-  const event: RttEvent = {
-    kind: 'rtt',
-    ts: rtt[at + 3]!,
-    target: strings[rtt[at]!]!,
-    leg: strings[rtt[at + 1]!]!,
-    sessionId: strings[rtt[at + 2]!]!,
-    seq: rtt[at + 4]!,
-    rttMs: Number.isNaN(rttMs) ? null : rttMs,
-    suspect: rtt[at + 7] === 1,
-  };
-  if (!Number.isNaN(lateMs)) event.lateMs = lateMs;
-  return event;
 }

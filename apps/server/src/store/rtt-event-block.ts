@@ -6,9 +6,10 @@
 import { endianness } from 'node:os';
 import type { RttEvent } from '@hopwatch/shared/protocol';
 import type { StoredRtt } from '../events/bus.js';
+import { RTT_NUMBERS, readRttNumbers, writeRttNumbers } from '../events/rtt-numbers.js';
 
-/** numbers per event: seq, ts, target, leg, sessionId (indices into strings), hbSeq, rttMs, lateMs, suspect */
-const FIELDS = 9;
+/** numbers per event: its seq, then the event as events/rtt-numbers.ts lays it out (names index `strings`) */
+const FIELDS = 1 + RTT_NUMBERS;
 /** bytes per event in a block's BLOB */
 export const RTT_EVENT_BYTES = FIELDS * 8;
 const BIG_ENDIAN = endianness() === 'BE';
@@ -55,17 +56,13 @@ export class RttEventBlock {
     this.#lastSeq = seq;
     if (ts < this.#firstTs) this.#firstTs = ts;
     if (ts > this.#lastTs) this.#lastTs = ts;
-    this.#numbers.push(
-      seq,
-      event.ts,
+    const at = this.#numbers.length;
+    this.#numbers.push(seq);
+    writeRttNumbers(this.#numbers, at + 1, event, [
       this.#intern(event.target),
       this.#intern(event.leg),
       this.#intern(event.sessionId),
-      event.seq,
-      event.rttMs ?? Number.NaN,
-      event.lateMs ?? Number.NaN,
-      event.suspect === true ? 1 : 0,
-    );
+    ]);
     this.#size += 1;
   }
 
@@ -112,20 +109,7 @@ export function decodeRttEventBlock(samples: Uint8Array, stringsJson: string): S
   };
   const events: StoredRtt[] = [];
   for (let at = 0; at < numbers.length; at += FIELDS) {
-    const rttMs = numbers[at + 6]!;
-    const lateMs = numbers[at + 7]!;
-    const event: RttEvent = {
-      kind: 'rtt',
-      ts: numbers[at + 1]!,
-      target: name(numbers[at + 2]!),
-      leg: name(numbers[at + 3]!),
-      sessionId: name(numbers[at + 4]!),
-      seq: numbers[at + 5]!,
-      rttMs: Number.isNaN(rttMs) ? null : rttMs,
-      suspect: numbers[at + 8] === 1,
-    };
-    if (!Number.isNaN(lateMs)) event.lateMs = lateMs;
-    events.push({ seq: numbers[at]!, event });
+    events.push({ seq: numbers[at]!, event: readRttNumbers(numbers, at + 1, name) });
   }
   return events;
 }
