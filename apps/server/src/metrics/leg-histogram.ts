@@ -3,6 +3,7 @@
 // (10,000 a second at 10,000 legs), where that cost alone was a tenth of the main thread. Here each leg's series
 // is found by one Map lookup and its bucket by a short scan; the exposition is the one prom-client writes.
 import type { Registry } from 'prom-client';
+import { LegMap } from '../events/leg-map.js';
 
 interface Series {
   labels: { target: string; leg: string };
@@ -39,8 +40,8 @@ export class LegHistogram {
   readonly #bounds: readonly number[];
   /** in the order series were created (the exposition's order) */
   readonly #series = new Set<Series>();
-  /** target → leg → series: looked up by the event's own strings, without joining them into a new key */
-  readonly #byLeg = new Map<string, Map<string, Series>>();
+  /** looked up by the event's own strings, without joining them into a new key (events/leg-map.ts) */
+  readonly #byLeg = new LegMap<Series>();
 
   constructor(options: LegHistogramOptions) {
     this.name = options.name;
@@ -51,12 +52,7 @@ export class LegHistogram {
 
   observe(labels: { target: string; leg: string }, value: number): void {
     if (!Number.isFinite(value)) return;
-    let legs = this.#byLeg.get(labels.target);
-    if (!legs) {
-      legs = new Map();
-      this.#byLeg.set(labels.target, legs);
-    }
-    let series = legs.get(labels.leg);
+    let series = this.#byLeg.get(labels.target, labels.leg);
     if (!series) {
       series = {
         labels: { target: labels.target, leg: labels.leg },
@@ -65,7 +61,7 @@ export class LegHistogram {
         sum: 0,
         count: 0,
       };
-      legs.set(labels.leg, series);
+      this.#byLeg.set(labels.target, labels.leg, series);
       this.#series.add(series);
     }
     let bucket = 0;
@@ -77,11 +73,11 @@ export class LegHistogram {
 
   /** Removes one leg's series (a reload removed the leg). */
   remove(labels: Record<string, string>): void {
-    const legs = this.#byLeg.get(String(labels.target));
-    const series = legs?.get(String(labels.leg));
-    if (!legs || !series) return;
-    legs.delete(String(labels.leg));
-    if (legs.size === 0) this.#byLeg.delete(String(labels.target));
+    const target = String(labels.target);
+    const leg = String(labels.leg);
+    const series = this.#byLeg.get(target, leg);
+    if (!series) return;
+    this.#byLeg.delete(target, leg);
     this.#series.delete(series);
   }
 

@@ -1,32 +1,25 @@
 // The main thread's mirror of every running leg's status (prober-thread.ts), in config order. Each RTT sample
 // that arrives moves its leg's lastReplyAt: 10,000 lookups a second at 10,000 legs, so a leg is found by its
-// target and name as the sample carries them, not by a key joined from them (a new string to hash each time).
+// target and name as the sample carries them (events/leg-map.ts).
+import { LegMap } from '../events/leg-map.js';
 import type { LegStatus } from './types.js';
 
 export class LegStatuses {
   /** config order: what status() lists */
   readonly #ordered = new Map<string, LegStatus>();
-  /** target → leg → status */
-  readonly #byTarget = new Map<string, Map<string, LegStatus>>();
+  readonly #byLeg = new LegMap<LegStatus>();
 
   /** `key`: legKey(status.target, status.leg), as the worker names the leg */
   set(key: string, status: LegStatus): void {
     this.#ordered.set(key, status);
-    let legs = this.#byTarget.get(status.target);
-    if (!legs) {
-      legs = new Map();
-      this.#byTarget.set(status.target, legs);
-    }
-    legs.set(status.leg, status);
+    this.#byLeg.set(status.target, status.leg, status);
   }
 
   delete(key: string): void {
     const status = this.#ordered.get(key);
     if (!status) return;
     this.#ordered.delete(key);
-    const legs = this.#byTarget.get(status.target);
-    legs?.delete(status.leg);
-    if (legs?.size === 0) this.#byTarget.delete(status.target);
+    this.#byLeg.delete(status.target, status.leg);
   }
 
   get(key: string): LegStatus | undefined {
@@ -34,7 +27,7 @@ export class LegStatuses {
   }
 
   find(target: string, leg: string): LegStatus | undefined {
-    return this.#byTarget.get(target)?.get(leg);
+    return this.#byLeg.get(target, leg);
   }
 
   values(): IterableIterator<LegStatus> {
@@ -43,6 +36,6 @@ export class LegStatuses {
 
   clear(): void {
     this.#ordered.clear();
-    this.#byTarget.clear();
+    this.#byLeg.clear();
   }
 }

@@ -1,5 +1,7 @@
 // Small integer ids for (target, leg), so the millions of RTT rows do not repeat two strings each. A new
 // leg gets its id in memory at once and its row in the next flush, written before any row that uses it.
+
+import { LegMap } from '../events/leg-map.js';
 import { type BatchedWriter, type RowErrorReporter, writeEach } from './batch.js';
 import type { Db } from './db.js';
 
@@ -10,11 +12,8 @@ export interface LegRef {
 }
 
 export class LegRegistry implements BatchedWriter {
-  /**
-   * target → leg → ref. Two lookups by the event's own strings, whose hashes V8 keeps, instead of one by a key
-   * joined from them: that join (a new string to hash) was paid on every heartbeat.
-   */
-  readonly #byTarget = new Map<string, Map<string, LegRef>>();
+  /** by the event's own strings (events/leg-map.ts) */
+  readonly #byLeg = new LegMap<LegRef>();
   #pending: LegRef[] = [];
   #nextId: number;
   readonly #report: RowErrorReporter;
@@ -36,7 +35,7 @@ export class LegRegistry implements BatchedWriter {
 
   find(target: string, leg: string): LegRef | undefined {
     // String(): a malformed event's number must find the ref its text was registered under.
-    return this.#byTarget.get(String(target))?.get(String(leg));
+    return this.#byLeg.get(String(target), String(leg));
   }
 
   /** The leg's id, registering it on first sight. */
@@ -51,12 +50,7 @@ export class LegRegistry implements BatchedWriter {
   }
 
   #add(ref: LegRef): void {
-    let legs = this.#byTarget.get(ref.target);
-    if (!legs) {
-      legs = new Map();
-      this.#byTarget.set(ref.target, legs);
-    }
-    legs.set(ref.leg, ref);
+    this.#byLeg.set(ref.target, ref.leg, ref);
   }
 
   ofTarget(target: string): LegRef[] {
@@ -64,9 +58,7 @@ export class LegRegistry implements BatchedWriter {
   }
 
   all(): LegRef[] {
-    const refs: LegRef[] = [];
-    for (const legs of this.#byTarget.values()) refs.push(...legs.values());
-    return refs;
+    return [...this.#byLeg.values()];
   }
 
   write(): void {
