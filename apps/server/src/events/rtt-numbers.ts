@@ -14,14 +14,28 @@ export function writeRttNumbers(
   event: RttEvent,
   names: readonly [target: number, leg: number, session: number],
 ): void {
-  numbers[at] = event.ts;
+  writeRttFields(numbers, at, names, event.ts, event.seq, event.rttMs, event.suspect === true, event.lateMs);
+}
+
+/** The same, from the event's fields (for a writer that has no event object). */
+export function writeRttFields(
+  numbers: Float64Array | number[],
+  at: number,
+  names: readonly [target: number, leg: number, session: number],
+  ts: number,
+  seq: number,
+  rttMs: number | null,
+  suspect: boolean,
+  lateMs: number | undefined,
+): void {
+  numbers[at] = ts;
   numbers[at + 1] = names[0];
   numbers[at + 2] = names[1];
   numbers[at + 3] = names[2];
-  numbers[at + 4] = event.seq;
-  numbers[at + 5] = event.rttMs ?? Number.NaN;
-  numbers[at + 6] = event.lateMs ?? Number.NaN;
-  numbers[at + 7] = event.suspect === true ? 1 : 0;
+  numbers[at + 4] = seq;
+  numbers[at + 5] = rttMs ?? Number.NaN;
+  numbers[at + 6] = lateMs ?? Number.NaN;
+  numbers[at + 7] = suspect ? 1 : 0;
 }
 
 /** The event written at `at`; `name` turns a string index back into its string (and may refuse it). */

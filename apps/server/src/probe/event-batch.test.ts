@@ -150,3 +150,69 @@ describe('packed prober events', () => {
     expect(out).toEqual([rtt('a', 1)]);
   });
 });
+
+describe("a session's writer (PackedRttWriter)", () => {
+  /** writes each rtt event through its session's writer, adds the rest, and unpacks batch by batch */
+  function throughWriters(packer: EventPacker, lists: HopEvent[][]): HopEvent[][] {
+    const writers = new Map<string, ReturnType<EventPacker['session']>>();
+    const unpacker = new EventUnpacker();
+    return lists.map((events) => {
+      for (const event of events) {
+        if (event.kind !== 'rtt') {
+          packer.add(event);
+          continue;
+        }
+        let writer = writers.get(event.sessionId);
+        if (!writer) {
+          writer = packer.session(event.target, event.leg, event.sessionId);
+          writers.set(event.sessionId, writer);
+        }
+        writer.write(event.ts, event.seq, event.rttMs, event.suspect, event.lateMs ?? Number.NaN);
+      }
+      const out: HopEvent[] = [];
+      unpacker.events(structuredClone(packer.take()), (event) => out.push(event));
+      return out;
+    });
+  }
+
+  it.each<[string, number, HopEvent[][]]>([
+    [
+      'samples and other events in one batch, in order',
+      100,
+      [[state('a', 1), rtt('a', 1), rtt('b', 1), state('b', 2), rtt('a', 2)]],
+    ],
+    [
+      'lost and suspect samples',
+      100,
+      [[rtt('a', 1, { rttMs: null }), rtt('a', 2, { suspect: true, lateMs: 812 })]],
+    ],
+    [
+      'the same sessions over several batches',
+      100,
+      [[rtt('a', 1), rtt('b', 1)], [rtt('a', 2)], [rtt('b', 2), rtt('c', 1)]],
+    ],
+    // writers made before the table starts over name their legs again after it
+    [
+      'across tables started over',
+      4,
+      [
+        [rtt('a', 1), rtt('b', 1)],
+        [rtt('c', 1), rtt('a', 2)],
+        [rtt('b', 2), rtt('a', 3)],
+      ],
+    ],
+  ])('%s: what add() of the same events would give', (_, maxStrings, lists) => {
+    expect(throughWriters(new EventPacker(maxStrings), lists)).toEqual(lists);
+  });
+
+  it('calls onSample for every sample, written or added', () => {
+    let samples = 0;
+    const packer = new EventPacker(100, () => {
+      samples += 1;
+    });
+    packer.add(rtt('a', 1));
+    packer.add(state('a', 2));
+    packer.session('t', 'b', 's-b').write(1, 1, 0.5, false, 0);
+    expect(samples).toBe(2);
+  });
+});

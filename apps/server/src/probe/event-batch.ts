@@ -4,7 +4,8 @@
 // Float64Array per batch (transferred, not copied), their strings in a table both threads keep; the rare other events go as
 // they are, each with its place among the samples, so the main thread sees every event in publication order.
 import type { HopEvent, RttEvent } from '@hopwatch/shared/protocol';
-import { RTT_NUMBERS, readRttNumbers, writeRttNumbers } from '../events/rtt-numbers.js';
+import { RTT_NUMBERS, readRttNumbers, writeRttFields, writeRttNumbers } from '../events/rtt-numbers.js';
+import type { RttWriter } from './rtt-writer.js';
 
 /** numbers per RTT sample, laid out as events/rtt-numbers.ts says; names are indices into the string table */
 const FIELDS = RTT_NUMBERS;
@@ -34,24 +35,28 @@ export interface PackedEvents {
 /** Collects one batch. `take()` hands it over (its buffer is meant for the transfer list) and starts anew. */
 export class EventPacker {
   readonly #maxStrings: number;
+  readonly #onSample: () => void;
   /** string → its index in the table both threads keep */
   readonly #table = new Map<string, number>();
   /**
    * sessionId → the table indices of its target, leg and session: a session belongs to one leg, so a sample
    * costs one lookup, not three
    */
-  readonly #sessions = new Map<string, [target: number, leg: number, session: number]>();
+  readonly #sessions = new Map<string, RttNames>();
   /** strings added to the table since the last take() */
   #fresh: string[] = [];
   #freshFrom = 0;
   #reset = true;
+  #generation = 0;
   /** the batch's samples, FIELDS numbers each; grows by doubling and is reused from batch to batch */
   #rtt = new Float64Array(FIELDS * 1024);
   #samples = 0;
   #others: Array<{ after: number; event: HopEvent }> = [];
 
-  constructor(maxStrings = MAX_STRINGS) {
+  /** `onSample`: called after every RTT sample added (the prober thread arms its batch timer there) */
+  constructor(maxStrings = MAX_STRINGS, onSample: () => void = () => {}) {
     this.#maxStrings = maxStrings;
+    this.#onSample = onSample;
   }
 
   get size(): number {
@@ -63,19 +68,50 @@ export class EventPacker {
       this.#others.push({ after: this.#samples, event });
       return;
     }
-    const at = this.#samples * FIELDS;
-    if (at + FIELDS > this.#rtt.length) {
-      const grown = new Float64Array(this.#rtt.length * 2);
-      grown.set(this.#rtt);
-      this.#rtt = grown;
-    }
-    let names = this.#sessions.get(event.sessionId);
-    if (!names) {
-      names = [this.#intern(event.target), this.#intern(event.leg), this.#intern(event.sessionId)];
-      this.#sessions.set(event.sessionId, names);
-    }
-    writeRttNumbers(this.#rtt, at, event, names);
+    const at = this.#reserve();
+    writeRttNumbers(this.#rtt, at, event, this.namesOf(event.target, event.leg, event.sessionId));
     this.#samples += 1;
+    this.#onSample();
+  }
+
+  /**
+   * One session's samples, written as numbers with no event object and no lookup each: its names are interned
+   * once (again after the table starts over). What `add` of the same rtt events would pack, in the same order
+   * among every other event added.
+   */
+  session(target: string, leg: string, sessionId: string): PackedRttWriter {
+    return new PackedRttWriter(this, target, leg, sessionId);
+  }
+
+  /** the table's generation: a new one each time the table starts over, when every index handed out is void */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** A sample written by a PackedRttWriter; `names` are current (same generation). */
+  addRtt(
+    names: RttNames,
+    ts: number,
+    seq: number,
+    rttMs: number | null,
+    suspect: boolean,
+    lateMs: number,
+  ): void {
+    const at = this.#reserve();
+    const rtt = this.#rtt;
+    writeRttFields(rtt, at, names, ts, seq, rttMs, suspect, lateMs);
+    this.#samples += 1;
+    this.#onSample();
+  }
+
+  /** the table indices of a session's names, interned when first seen */
+  namesOf(target: string, leg: string, sessionId: string): RttNames {
+    let names = this.#sessions.get(sessionId);
+    if (!names) {
+      names = [this.#intern(target), this.#intern(leg), this.#intern(sessionId)];
+      this.#sessions.set(sessionId, names);
+    }
+    return names;
   }
 
   take(): PackedEvents {
@@ -93,11 +129,23 @@ export class EventPacker {
       this.#table.clear();
       this.#sessions.clear();
       this.#reset = true;
+      this.#generation += 1;
     }
     this.#freshFrom = this.#table.size;
     this.#samples = 0;
     this.#others = [];
     return packed;
+  }
+
+  /** where the next sample goes; the array grows by doubling */
+  #reserve(): number {
+    const at = this.#samples * FIELDS;
+    if (at + FIELDS > this.#rtt.length) {
+      const grown = new Float64Array(this.#rtt.length * 2);
+      grown.set(this.#rtt);
+      this.#rtt = grown;
+    }
+    return at;
   }
 
   #intern(text: string): number {
@@ -108,6 +156,38 @@ export class EventPacker {
       this.#fresh.push(text);
     }
     return index;
+  }
+}
+
+/** the table indices of a sample's target, leg and session id */
+export type RttNames = readonly [target: number, leg: number, session: number];
+
+/** One session's samples into a packer (EventPacker.session). */
+export class PackedRttWriter implements RttWriter {
+  readonly #packer: EventPacker;
+  readonly #target: string;
+  readonly #leg: string;
+  readonly #sessionId: string;
+  #names: RttNames;
+  #generation: number;
+
+  constructor(packer: EventPacker, target: string, leg: string, sessionId: string) {
+    this.#packer = packer;
+    this.#target = target;
+    this.#leg = leg;
+    this.#sessionId = sessionId;
+    this.#generation = packer.generation;
+    this.#names = packer.namesOf(target, leg, sessionId);
+  }
+
+  write(ts: number, seq: number, rttMs: number | null, suspect: boolean, lateMs: number): void {
+    const packer = this.#packer;
+    if (this.#generation !== packer.generation) {
+      // the table started over since: the names are interned again, and cross the thread again
+      this.#generation = packer.generation;
+      this.#names = packer.namesOf(this.#target, this.#leg, this.#sessionId);
+    }
+    packer.addRtt(this.#names, ts, seq, rttMs, suspect, lateMs);
   }
 }
 

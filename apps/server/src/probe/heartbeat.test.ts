@@ -60,6 +60,27 @@ describe('Heartbeat slots', () => {
   });
 });
 
+describe('Heartbeat lastFrameAt', () => {
+  it('is the time of the last ping sent or pong read, and nothing else', () => {
+    const { beat, pings } = heartbeat();
+    beat.start(0);
+    expect(beat.lastFrameAt).toBeNull();
+    vi.advanceTimersByTime(INTERVAL_MS);
+    expect(beat.lastFrameAt).toBe(pings[0]!.at);
+    vi.advanceTimersByTime(7);
+    beat.onPong(Buffer.from(pings[0]!.payload));
+    expect(beat.lastFrameAt).toBe(pings[0]!.at + 7);
+    // the leg keeps the time of other frames (messages, pings from the far side)
+    vi.advanceTimersByTime(5);
+    beat.onPing();
+    beat.onMessage('hello');
+    expect(beat.lastFrameAt).toBe(pings[0]!.at + 7);
+    vi.advanceTimersByTime(INTERVAL_MS);
+    expect(beat.lastFrameAt).toBe(pings[1]!.at);
+    beat.stop();
+  });
+});
+
 describe('decimalPayload', () => {
   it.each([
     ['1', 1],

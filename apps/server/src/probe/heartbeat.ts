@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { nextHeartbeatAt } from '@hopwatch/shared/time';
 import type { HeartbeatConfig } from '../config/types.js';
 import { type BeatClient, BeatClock } from './beat-clock.js';
+import { PendingBeats } from './pending-beats.js';
 import { fillTemplate } from './template.js';
 
 export interface HeartbeatSample {
@@ -32,50 +33,59 @@ export interface HeartbeatLink {
   timeout(): void;
 }
 
-interface Beat {
-  seq: number;
-  sentAt: number;
-  sentPerf: number;
-  lateMs: number;
-  /** message mode: the filled `expect` template */
-  expect: string;
-  /** already counted lost; a late reply still proves life, but gives no RTT */
-  lost: boolean;
-}
-
 /** Replies are matched against this many recent heartbeats; older ones have long been counted lost. */
 const MAX_PENDING = 32;
 
+// The prober thread's cost at 10,000 legs is nearly all memory traffic: what a beat and a pong touch is kept
+// on this object (the config's numbers copied in, no object per heartbeat: pending-beats.ts), and timestamps
+// that may be absent are NaN rather than null, so V8 keeps each field's number in place instead of boxing a
+// new one at every write.
+
 export class Heartbeat implements BeatClient {
-  readonly #config: HeartbeatConfig;
+  /** when the scheduled beat is due (wall ms); NaN when none is */
+  #due = Number.NaN;
+  #seq = 0;
+  readonly #intervalMs: number;
+  /** where in every interval this heartbeat beats, in [0, 1) */
+  #slot = 0;
   readonly #link: HeartbeatLink;
   readonly #clock: BeatClock;
-  #seq = 0;
-  #pending: Beat[] = [];
-  /** ping/message: sent time of the oldest heartbeat sent since the last reply; null when none is awaited */
-  #awaitingSince: number | null = null;
+  readonly #mode: HeartbeatConfig['mode'];
+  readonly #pending = new PendingBeats(MAX_PENDING);
+  /** ping/message: sent time of the oldest heartbeat sent since the last reply; NaN when none is awaited */
+  #awaitingSince = Number.NaN;
+  /** the last frame sent or received that the heartbeat knows of (wall ms) */
+  #lastFrameAt = Number.NaN;
+  #lastReplyAt = Number.NaN;
   /** listen: the last inbound frame */
   #lastInboundAt = 0;
-  #lastReplyAt: number | null = null;
-  #slot = 0;
-  /** when the scheduled beat is due (wall ms); null when none is */
-  #due: number | null = null;
   #watchdog: NodeJS.Timeout | null = null;
   #recheck: NodeJS.Immediate | null = null;
   /** counts the heartbeats before the latest lost once pending I/O has been read (see #beat) */
   #settle: NodeJS.Immediate | null = null;
   #stopped = false;
+  readonly #config: HeartbeatConfig;
 
   /** `clock`: the prober's, shared by every leg (a clock of its own otherwise) */
   constructor(config: HeartbeatConfig, link: HeartbeatLink, clock: BeatClock = new BeatClock()) {
     this.#config = config;
+    this.#mode = config.mode;
+    this.#intervalMs = config.intervalMs;
     this.#link = link;
     this.#clock = clock;
   }
 
   /** when the last reply (or, in listen mode, inbound frame) arrived */
   get lastReplyAt(): number | null {
-    return this.#lastReplyAt;
+    return Number.isNaN(this.#lastReplyAt) ? null : this.#lastReplyAt;
+  }
+
+  /**
+   * the last heartbeat it sent or pong it was handed (wall ms), null before the first: the frames of every
+   * second, kept here rather than on the leg, which a beat and a pong then need not touch
+   */
+  get lastFrameAt(): number | null {
+    return Number.isNaN(this.#lastFrameAt) ? null : this.#lastFrameAt;
   }
 
   /**
@@ -84,84 +94,71 @@ export class Heartbeat implements BeatClient {
    * of the network, and each beat is timed to its slot on the wall clock, so a late one does not move the next.
    */
   start(slot: number): void {
-    if (this.#config.mode === 'listen') {
+    if (this.#mode === 'listen') {
       this.#lastInboundAt = Date.now();
       this.#armWatchdog();
     }
     this.#slot = slot;
-    this.#scheduleBeat();
+    this.#scheduleBeat(Date.now());
   }
 
   /** Releases every timer. Idempotent. */
   stop(): void {
     this.#stopped = true;
-    if (this.#due !== null) this.#clock.cancel(this.#due, this);
+    if (!Number.isNaN(this.#due)) this.#clock.cancel(this.#due, this);
     if (this.#watchdog) clearTimeout(this.#watchdog);
     if (this.#recheck) clearImmediate(this.#recheck);
     if (this.#settle) clearImmediate(this.#settle);
-    this.#due = null;
+    this.#due = Number.NaN;
     this.#watchdog = this.#recheck = this.#settle = null;
   }
 
   /** The session timed out: heartbeats still awaiting a reply will never get one. */
   countUnansweredAsLost(): void {
-    if (this.#config.mode === 'listen') return;
+    if (this.#mode === 'listen') return;
     const now = Date.now();
-    for (const beat of this.#pending) this.#markLost(beat, now);
+    for (let i = 0; i < this.#pending.size; i++) this.#markLost(i, now);
   }
 
   /** `now`: when the pong was read (wall ms), if the caller has it already */
   onPong(payload: Buffer, now = Date.now()): void {
-    if (this.#config.mode === 'listen') this.#lastInboundAt = now;
-    if (this.#config.mode === 'message') return;
+    this.#lastFrameAt = now;
+    if (this.#mode === 'listen') this.#lastInboundAt = now;
+    if (this.#mode === 'message') return;
     // Compliant servers echo the payload. An empty pong from one that does not is taken as the answer to the
     // oldest heartbeat; any other payload is not ours (an unsolicited pong) and answers nothing.
-    if (payload.length === 0) {
-      this.#answer(0, now);
-      return;
-    }
-    const seq = decimalPayload(payload);
-    const pending = this.#pending;
-    for (let index = 0; index < pending.length; index++) {
-      if (pending[index]!.seq === seq) {
-        this.#answer(index, now);
-        return;
-      }
-    }
+    const index = payload.length === 0 ? 0 : this.#pending.indexOf(decimalPayload(payload));
+    if (index >= 0 && index < this.#pending.size) this.#answer(index, now);
   }
 
   onMessage(text: string): void {
     const now = Date.now();
-    if (this.#config.mode === 'listen') {
+    if (this.#mode === 'listen') {
       this.#lastInboundAt = now;
       this.#lastReplyAt = now;
       return;
     }
-    if (this.#config.mode !== 'message') return;
+    if (this.#mode !== 'message') return;
     // Newest first: with `"seq":{{seq}}`, the reply to 12 also contains `"seq":1`.
-    for (let i = this.#pending.length - 1; i >= 0; i--) {
-      if (text.includes(this.#pending[i]!.expect)) {
-        this.#answer(i, now);
-        return;
-      }
-    }
+    const index = this.#pending.lastExpectedIn(text);
+    if (index >= 0) this.#answer(index, now);
   }
 
   /** A ping from the far side: in listen mode any inbound frame proves life. */
   onPing(): void {
-    if (this.#config.mode === 'listen') this.#lastInboundAt = Date.now();
+    if (this.#mode === 'listen') this.#lastInboundAt = Date.now();
   }
 
-  #scheduleBeat(now = Date.now()): void {
+  #scheduleBeat(now: number): void {
     if (this.#stopped) return;
-    this.#due = nextHeartbeatAt(now, this.#config.intervalMs, this.#slot);
+    this.#due = nextHeartbeatAt(now, this.#intervalMs, this.#slot);
     this.#clock.at(this.#due, this);
   }
 
   /** The beat clock's call: the beat due at `due` goes now. */
   onBeat(now: number, due: number): void {
     if (due !== this.#due) return;
-    this.#due = null;
+    this.#due = Number.NaN;
     this.#beat(now, Math.max(0, now - due));
     this.#scheduleBeat(now);
   }
@@ -170,32 +167,30 @@ export class Heartbeat implements BeatClient {
     if (this.#stopped) return;
     this.#seq += 1;
     const seq = this.#seq;
+    const pending = this.#pending;
     // Every earlier heartbeat without a reply is now lost; but timers run before I/O in each loop turn, so
     // when hopwatch fell behind, its reply may be sitting unread in the socket while this timer fires. Let
     // pending I/O run once (as the watchdog does) before counting them, as of now.
     if (this.#settle) clearImmediate(this.#settle);
     this.#settle = null;
-    if (this.#pending.length > 0) {
+    if (pending.size > 0) {
       this.#settle = setImmediate(() => {
         this.#settle = null;
         this.#settleDue(now, seq);
       });
     }
-    const beat: Beat = { seq, sentAt: now, sentPerf: 0, lateMs, expect: '', lost: false };
-    if (this.#config.mode === 'message') {
-      beat.expect = fillTemplate(this.#config.expect, { seq, ts: now });
+    this.#lastFrameAt = now;
+    if (this.#mode === 'message') {
+      const expect = fillTemplate(this.#config.expect, { seq, ts: now });
       const text = fillTemplate(this.#config.send, { seq, ts: now });
-      beat.sentPerf = performance.now();
+      pending.push(seq, now, performance.now(), lateMs, expect);
       this.#link.send(text);
     } else {
-      const payload = String(seq);
       // the RTT clock starts as late as it can: the frame goes to the socket right after
-      beat.sentPerf = performance.now();
-      this.#link.ping(payload, now);
+      pending.push(seq, now, performance.now(), lateMs);
+      this.#link.ping(String(seq), now);
     }
-    this.#pending.push(beat);
-    if (this.#pending.length > MAX_PENDING) this.#pending.shift();
-    if (this.#config.mode !== 'listen' && this.#awaitingSince === null) {
+    if (this.#mode !== 'listen' && Number.isNaN(this.#awaitingSince)) {
       this.#awaitingSince = now;
       this.#armWatchdog();
     }
@@ -203,50 +198,49 @@ export class Heartbeat implements BeatClient {
 
   /** Heartbeat `next` was due at `now`: every earlier one without a reply is lost, even if the session survives. */
   #settleDue(now: number, next: number): void {
-    if (this.#config.mode === 'listen') {
+    const pending = this.#pending;
+    if (this.#mode === 'listen') {
       // A pushing server proved life since the ping went out: alive, though without an RTT.
-      this.#pending = this.#pending.filter((beat) => {
-        if (beat.seq >= next) return true;
-        if (this.#lastInboundAt >= beat.sentAt) return false;
-        this.#markLost(beat, now);
-        return true;
-      });
+      pending.dropWhere((i) => pending.seq(i) < next && this.#lastInboundAt >= pending.sentAt(i));
+      for (let i = 0; i < pending.size; i++) if (pending.seq(i) < next) this.#markLost(i, now);
       return;
     }
-    for (const beat of this.#pending) if (beat.seq < next) this.#markLost(beat, now);
+    for (let i = 0; i < pending.size; i++) if (pending.seq(i) < next) this.#markLost(i, now);
   }
 
-  #markLost(beat: Beat, now: number): void {
-    if (beat.lost) return;
-    beat.lost = true;
-    this.#link.sample({ seq: beat.seq, sentAt: beat.sentAt, at: now, rttMs: null, lateMs: beat.lateMs });
+  #markLost(index: number, now: number): void {
+    const pending = this.#pending;
+    if (!pending.markLost(index)) return;
+    this.#link.sample({
+      seq: pending.seq(index),
+      sentAt: pending.sentAt(index),
+      at: now,
+      rttMs: null,
+      lateMs: pending.lateMs(index),
+    });
   }
 
-  /** The reply to pending[index]; it also settles every older heartbeat. */
+  /** The reply to the pending heartbeat at `index`; it also settles every older heartbeat. */
   #answer(index: number, now: number): void {
-    const beat = this.#pending[index];
-    if (!beat) return;
-    const rttMs = performance.now() - beat.sentPerf;
+    const pending = this.#pending;
+    const rttMs = performance.now() - pending.sentPerf(index);
     // Older ones got no reply before this one did (usually already counted at the next beat, see #beat).
-    for (let i = 0; i < index; i++) this.#markLost(this.#pending[i]!, now);
-    if (index === 0) this.#pending.shift();
-    else this.#pending.splice(0, index + 1);
+    for (let i = 0; i < index; i++) this.#markLost(i, now);
+    const seq = pending.seq(index);
+    const sentAt = pending.sentAt(index);
+    const lateMs = pending.lateMs(index);
+    const lost = pending.lost(index);
+    pending.dropThrough(index);
     this.#lastReplyAt = now;
-    if (this.#config.mode !== 'listen') this.#awaitingSince = this.#pending[0]?.sentAt ?? null;
-    if (!beat.lost) {
-      this.#link.sample({
-        seq: beat.seq,
-        sentAt: beat.sentAt,
-        at: now,
-        rttMs: Math.round(rttMs * 1000) / 1000,
-        lateMs: beat.lateMs,
-      });
+    if (this.#mode !== 'listen') this.#awaitingSince = pending.size > 0 ? pending.sentAt(0) : Number.NaN;
+    if (!lost) {
+      this.#link.sample({ seq, sentAt, at: now, rttMs: Math.round(rttMs * 1000) / 1000, lateMs });
     }
   }
 
-  #deadline(): number | null {
-    if (this.#config.mode === 'listen') return this.#lastInboundAt + this.#config.timeoutMs;
-    return this.#awaitingSince === null ? null : this.#awaitingSince + this.#config.timeoutMs;
+  #deadline(): number {
+    if (this.#mode === 'listen') return this.#lastInboundAt + this.#config.timeoutMs;
+    return this.#awaitingSince + this.#config.timeoutMs; // NaN when nothing is awaited
   }
 
   // The watchdog re-arms lazily: replies only move the deadline, and the one timer checks it when it fires,
@@ -254,14 +248,14 @@ export class Heartbeat implements BeatClient {
   #armWatchdog(): void {
     if (this.#watchdog || this.#recheck || this.#stopped) return;
     const deadline = this.#deadline();
-    if (deadline === null) return;
+    if (Number.isNaN(deadline)) return;
     this.#watchdog = setTimeout(() => this.#onWatchdog(), Math.max(0, deadline - Date.now()));
   }
 
   #onWatchdog(): void {
     this.#watchdog = null;
     const deadline = this.#deadline();
-    if (deadline === null) return;
+    if (Number.isNaN(deadline)) return;
     if (Date.now() < deadline) {
       this.#armWatchdog();
       return;
@@ -271,7 +265,7 @@ export class Heartbeat implements BeatClient {
     this.#recheck = setImmediate(() => {
       this.#recheck = null;
       const latest = this.#deadline();
-      if (latest !== null && Date.now() >= latest) this.#link.timeout();
+      if (!Number.isNaN(latest) && Date.now() >= latest) this.#link.timeout();
       else this.#armWatchdog();
     });
   }

@@ -26,7 +26,7 @@ import { type AlpnChecks, type AlpnEndpoint, alpnEndpoint } from './alpn-probe.j
 import type { BeatClock } from './beat-clock.js';
 import { HandshakeTimer } from './handshake.js';
 import { Heartbeat, type HeartbeatSample } from './heartbeat.js';
-import { pingFrame } from './ping-frame.js';
+import { eventRttWriter, type RttWriter, type RttWriters } from './rtt-writer.js';
 import {
   type AttemptStage,
   type CloseEvidence,
@@ -39,6 +39,7 @@ import {
   rejectedByHttp,
   type SessionEnd,
 } from './session-end.js';
+import { SessionLink } from './session-link.js';
 import type { StallMonitor } from './stall-monitor.js';
 import { fillTemplate } from './template.js';
 import type { LegStatus } from './types.js';
@@ -63,6 +64,8 @@ export interface LegOptions {
   closeTimeoutMs?: number;
   /** the prober's one timer for every heartbeat (beat-clock.ts); a clock of the leg's own otherwise */
   beatClock?: BeatClock;
+  /** where a session's samples go (rtt-writer.ts); published as rtt events otherwise */
+  rttWriters?: RttWriters;
 }
 
 /** One connection attempt and, once it opens, its session. */
@@ -81,8 +84,13 @@ interface Attempt {
   timer: NodeJS.Timeout | null;
   openStep: number;
   heartbeat: Heartbeat | null;
+  /** where the open session's samples go */
+  rtt: RttWriter | null;
   openedAt: number;
-  /** the last frame in either direction (wall ms): `silenceMs` at the end */
+  /**
+   * the last frame in either direction (wall ms) but the heartbeat's pings and pongs, which it keeps itself:
+   * `silenceMs` at the end is from the later of the two
+   */
   lastFrameAt: number;
   ended: boolean;
   gone: boolean;
@@ -104,6 +112,7 @@ export class Leg {
   readonly #random: () => number;
   readonly #closeTimeoutMs: number;
   readonly #beatClock: BeatClock | undefined;
+  readonly #rttWriters: RttWriters;
   /** where in every heartbeat interval this leg beats: its own, across reconnects and reloads */
   readonly #slot: number;
   #phase: LegPhase = 'idle';
@@ -126,6 +135,9 @@ export class Leg {
     this.#random = options.random ?? Math.random;
     this.#closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
     this.#beatClock = options.beatClock;
+    this.#rttWriters =
+      options.rttWriters ??
+      ((target, leg, sessionId) => eventRttWriter(options.publish, target, leg, sessionId));
     this.#alpnEndpoint = safeAlpnEndpoint(options.config);
     this.#slot = heartbeatSlot(`${options.target}\u0000${options.config.name}`);
     if (options.condition) this.#condition = options.condition;
@@ -188,6 +200,7 @@ export class Leg {
       timer: null,
       openStep: 0,
       heartbeat: null,
+      rtt: null,
       openedAt: 0,
       lastFrameAt: 0,
       ended: false,
@@ -219,11 +232,6 @@ export class Leg {
     });
     ws.on('open', () => this.#upgraded(attempt));
     ws.on('message', (data) => this.#onMessage(attempt, data));
-    ws.on('pong', (payload) => {
-      const now = Date.now();
-      attempt.lastFrameAt = now;
-      attempt.heartbeat?.onPong(payload, now);
-    });
     ws.on('ping', () => {
       attempt.lastFrameAt = Date.now();
       attempt.heartbeat?.onPing();
@@ -345,21 +353,18 @@ export class Leg {
     });
     this.#condition = nextCondition(this.#condition, { type: 'open', at: attempt.openedAt }).condition;
     this.#announceState(null);
-    const heartbeat = new Heartbeat(
-      this.config.heartbeat,
-      {
-        ping: (payload, now) => {
-          attempt.lastFrameAt = now;
-          // Only while open: ws writes the close frame and ends the socket when closing.
-          if (attempt.ws?.readyState === WebSocket.OPEN) attempt.socket?.write(pingFrame(payload));
-        },
-        send: (text) => this.#send(attempt, text),
-        sample: (sample) => this.#publishRtt(attempt, sample),
-        timeout: () => this.#end(attempt, heartbeatTimeout(this.config.heartbeat.timeoutMs)),
-      },
-      this.#beatClock,
-    );
+    const ws = attempt.ws;
+    if (!ws) return; // an attempt opens only through its ws's 'open'
+    attempt.rtt = this.#rttWriters(this.target, this.config.name, attempt.id);
+    const link = new SessionLink(ws, attempt.socket, {
+      send: (text) => this.#send(attempt, text),
+      sample: (sample) => this.#publishRtt(attempt, sample),
+      timeout: () => this.#end(attempt, heartbeatTimeout(this.config.heartbeat.timeoutMs)),
+    });
+    const heartbeat = new Heartbeat(this.config.heartbeat, link, this.#beatClock);
     attempt.heartbeat = heartbeat;
+    // Pongs go straight to the heartbeat, which also keeps the time of the last one (see #publishClose).
+    ws.on('pong', (payload) => heartbeat.onPong(payload, Date.now()));
     heartbeat.start(this.#slot);
   }
 
@@ -369,20 +374,15 @@ export class Leg {
   }
 
   #publishRtt(attempt: Attempt, sample: HeartbeatSample): void {
-    this.#publish({
-      kind: 'rtt',
-      ts: sample.at,
-      target: this.target,
-      leg: this.config.name,
-      sessionId: attempt.id,
-      seq: sample.seq,
-      rttMs: sample.rttMs,
+    attempt.rtt?.write(
+      sample.at,
+      sample.seq,
+      sample.rttMs,
       // A heartbeat sent late says hopwatch was behind: its reply may have waited in hopwatch's queue too.
-      suspect:
-        sample.lateMs > lateBeatLimitMs(this.#stall.thresholdMs) ||
+      sample.lateMs > lateBeatLimitMs(this.#stall.thresholdMs) ||
         this.#stall.isSuspect(sample.sentAt, sample.at),
-      lateMs: sample.lateMs,
-    });
+      sample.lateMs,
+    );
   }
 
   // ── the one end ───────────────────────────────────────────────────────────────────────────────────────
@@ -417,7 +417,7 @@ export class Leg {
       openedAt,
       closedAt: now,
       durationMs: now - openedAt,
-      silenceMs: wasOpen ? now - attempt.lastFrameAt : null,
+      silenceMs: wasOpen ? now - Math.max(attempt.lastFrameAt, attempt.heartbeat?.lastFrameAt ?? 0) : null,
       ...outcome,
       // A stall of hopwatch within one heartbeat timeout before the end may itself have caused it.
       suspect: outcome.cause !== null && this.#stall.isSuspect(now - this.config.heartbeat.timeoutMs, now),

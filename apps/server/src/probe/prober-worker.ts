@@ -3,7 +3,7 @@
 // every leg a session or state event touched.
 import { parentPort } from 'node:worker_threads';
 import type { HopEvent } from '@hopwatch/shared/protocol';
-import { EventPacker } from './event-batch.js';
+import { EventPacker, MAX_STRINGS } from './event-batch.js';
 import { legKey, Prober } from './prober.js';
 import type { FromWorker, LegConditions, ToWorker } from './prober-thread.js';
 
@@ -13,7 +13,6 @@ if (!port) throw new Error('prober-worker.js runs in a worker thread (see prober
 let prober: Prober | null = null;
 /** the outage tracker's conditions, as of the last start or apply */
 let conditions: LegConditions = {};
-const packer = new EventPacker();
 /** legs whose status a session or state event changed since the last batch */
 const touched = new Map<string, { target: string; leg: string }>();
 /**
@@ -24,13 +23,13 @@ const touched = new Map<string, { target: string; leg: string }>();
 const RTT_BATCH_MS = 50;
 let flushing: NodeJS.Immediate | null = null;
 let batching: NodeJS.Timeout | null = null;
+const packer = new EventPacker(MAX_STRINGS, () => {
+  if (!batching && !flushing) batching = setTimeout(flush, RTT_BATCH_MS);
+});
 
 function publish(event: HopEvent): void {
   packer.add(event);
-  if (event.kind === 'rtt') {
-    if (!batching && !flushing) batching = setTimeout(flush, RTT_BATCH_MS);
-    return;
-  }
+  if (event.kind === 'rtt') return; // the packer arms the batch timer
   if ('leg' in event && typeof event.leg === 'string') {
     touched.set(legKey(event.target, event.leg), { target: event.target, leg: event.leg });
   }
@@ -61,7 +60,7 @@ port.on('message', (message: ToWorker) => {
       conditions = message.conditions;
       prober = new Prober({
         targets: message.targets,
-        bus: { publish },
+        bus: { publish, rttWriters: (target, leg, sessionId) => packer.session(target, leg, sessionId) },
         conditionOf: (target, leg) => conditions[legKey(target, leg)] ?? null,
         stallThresholdMs: settings.stallThresholdMs,
         ...(settings.closeTimeoutMs ? { closeTimeoutMs: settings.closeTimeoutMs } : {}),

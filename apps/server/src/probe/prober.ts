@@ -7,6 +7,7 @@ import type { LegConfig, TargetConfig } from '../config/types.js';
 import { AlpnChecks } from './alpn-probe.js';
 import { BeatClock } from './beat-clock.js';
 import { Leg } from './leg.js';
+import type { RttWriters } from './rtt-writer.js';
 import { StallMonitor } from './stall-monitor.js';
 import type { LegStatus, ProberHandle } from './types.js';
 
@@ -19,7 +20,8 @@ export interface ProbeLogger {
 
 export interface ProberOptions {
   targets: TargetConfig[];
-  bus: { publish(event: HopEvent): unknown };
+  /** `rttWriters`: where each session's samples go, if not published as rtt events (rtt-writer.ts) */
+  bus: { publish(event: HopEvent): unknown; rttWriters?: RttWriters };
   /** config `prober.stallThreshold` */
   stallThresholdMs: number;
   /** receives the "ws close" line per session; silent when absent */
@@ -127,6 +129,7 @@ export class Prober implements ProberHandle {
       stallMonitor: this.stallMonitor,
       alpnChecks: this.#alpnChecks,
       beatClock: this.#beatClock,
+      ...(this.#options.bus.rttWriters ? { rttWriters: this.#options.bus.rttWriters } : {}),
       ...(this.#options.random ? { random: this.#options.random } : {}),
       condition: this.#options.conditionOf?.(entry.target, entry.config.name) ?? null,
       ...(this.#options.closeTimeoutMs ? { closeTimeoutMs: this.#options.closeTimeoutMs } : {}),
