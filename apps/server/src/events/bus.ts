@@ -28,13 +28,15 @@ export class EventBus {
   /**
    * Publishes rtt events as one run: each gets its seq, in order, and each subscriber is called once for the
    * run (or once per event, if it takes rtt events one by one). What subscribers end up with is what publishing
-   * them one at a time would give; only the number of calls differs.
+   * them one at a time would give; only the number of calls differs. `slots[i]`, when given, is the leg slot of
+   * `events[i]` (events/leg-slots.ts): consumers find their per-leg values by it instead of by the names.
    */
-  publishRtt(events: readonly RttEvent[]): StoredRtt[] {
+  publishRtt(events: readonly RttEvent[], slots?: ArrayLike<number>): StoredRtt[] {
     const batch: StoredRtt[] = new Array(events.length);
     for (let i = 0; i < events.length; i++) {
       const event = events[i]!;
-      batch[i] = { seq: this.#sequencer.append(event), event };
+      const seq = this.#sequencer.append(event);
+      batch[i] = slots === undefined ? { seq, event } : { seq, event, slot: slots[i]! };
     }
     this.#subscribers.deliverRtt(batch);
     return batch;

@@ -191,9 +191,9 @@ export class SqliteStore implements Store, DurableLog {
   /** Projects a run of rtt events into the RTT table; one check of the queue for the whole run. */
   projectRtt(batch: readonly StoredRtt[]): void {
     if (this.#closed) return;
-    for (const { seq, event } of batch) {
+    for (const { seq, event, slot } of batch) {
       try {
-        this.#rtt.queue(this.#legs.ensure(event.target, event.leg).id, event, seq);
+        this.#rtt.queue(this.#legs.ensure(event.target, event.leg, slot).id, event, seq);
       } catch (error) {
         // A malformed event must not take the rest of the run (or the bus subscriber) down.
         this.#onError(error, `event ${seq} (rtt) not projected`);
