@@ -7,7 +7,8 @@ export type { EventListener, RttBatchListener, StoredRtt, SubscribeOptions } fro
 
 /** Assigns each event its place in the event log. The store is the real one; tests may use the counter. */
 export interface EventSequencer {
-  append(event: HopEvent): number;
+  /** `slot`: an rtt event's leg slot, when its publisher knows it (events/leg-slots.ts) */
+  append(event: HopEvent, slot?: number): number;
   lastSeq(): number;
 }
 
@@ -35,8 +36,12 @@ export class EventBus {
     const batch: StoredRtt[] = new Array(events.length);
     for (let i = 0; i < events.length; i++) {
       const event = events[i]!;
-      const seq = this.#sequencer.append(event);
-      batch[i] = slots === undefined ? { seq, event } : { seq, event, slot: slots[i]! };
+      if (slots === undefined) {
+        batch[i] = { seq: this.#sequencer.append(event), event };
+        continue;
+      }
+      const slot = slots[i]!;
+      batch[i] = { seq: this.#sequencer.append(event, slot), event, slot };
     }
     this.#subscribers.deliverRtt(batch);
     return batch;

@@ -16,6 +16,9 @@ export const NO_SLOT = -1;
 
 export class LegSlots {
   readonly #slots = new LegMap<number>();
+  /** every target and leg name a slot has, numbered: equal texts, one number (see names()) */
+  readonly #nameNumbers = new Map<string, number>();
+  readonly #names = new SlotMap<readonly [target: number, leg: number]>();
   #count = 0;
 
   /** The leg's slot, given on first sight. */
@@ -25,8 +28,27 @@ export class LegSlots {
       slot = this.#count;
       this.#count += 1;
       this.#slots.set(target, leg, slot);
+      this.#names.set(slot, [this.#nameNumber(target), this.#nameNumber(leg)]);
     }
     return slot;
+  }
+
+  /**
+   * The numbers of the slot's target and leg names: a name shared by legs (their target; a leg name used in
+   * two targets) has one number, so a table of names (store/rtt-event-block.ts) can hold each text once by
+   * number instead of by hashing it.
+   */
+  names(slot: number): readonly [target: number, leg: number] | undefined {
+    return this.#names.get(slot);
+  }
+
+  #nameNumber(name: string): number {
+    let number = this.#nameNumbers.get(name);
+    if (number === undefined) {
+      number = this.#nameNumbers.size;
+      this.#nameNumbers.set(name, number);
+    }
+    return number;
   }
 
   /** The leg's slot if it has one, without giving one. */
@@ -34,9 +56,6 @@ export class LegSlots {
     return this.#slots.get(target, leg);
   }
 }
-
-/** The process's one numbering: every consumer must agree on what a slot names. */
-export const legSlots = new LegSlots();
 
 /**
  * A value per slot (or per other small dense number, such as the store's leg ids), in a plain array. Gaps are
@@ -63,3 +82,14 @@ export class SlotMap<T> {
     this.#values.length = 0;
   }
 }
+
+/** `values`, or a copy of it twice as long (at least), if `index` is past its end: for arrays by slot or index */
+export function grownToHold(values: Int32Array<ArrayBuffer>, index: number): Int32Array<ArrayBuffer> {
+  if (index < values.length) return values;
+  const grown = new Int32Array(Math.max(index + 1, values.length * 2));
+  grown.set(values);
+  return grown;
+}
+
+/** The process's one numbering: every consumer must agree on what a slot names. */
+export const legSlots = new LegSlots();

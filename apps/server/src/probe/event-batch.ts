@@ -4,7 +4,7 @@
 // Float64Array per batch (transferred, not copied), their strings in a table both threads keep; the rare other events go as
 // they are, each with its place among the samples, so the main thread sees every event in publication order.
 import type { HopEvent, RttEvent } from '@hopwatch/shared/protocol';
-import { legSlots } from '../events/leg-slots.js';
+import { grownToHold, legSlots } from '../events/leg-slots.js';
 import { RTT_NUMBERS, readRttNumbers, writeRttNumbers } from '../events/rtt-numbers.js';
 
 /** numbers per RTT sample, laid out as events/rtt-numbers.ts says; names are indices into the string table */
@@ -165,11 +165,7 @@ export class EventUnpacker {
 
   /** `session`: the table index of the sample's session id (events/rtt-numbers.ts), which `event` names */
   #slotOf(session: number, event: RttEvent): number {
-    if (session >= this.#slotBySession.length) {
-      const grown = new Int32Array(Math.max(session + 1, this.#slotBySession.length * 2));
-      grown.set(this.#slotBySession);
-      this.#slotBySession = grown;
-    }
+    this.#slotBySession = grownToHold(this.#slotBySession, session);
     const known = this.#slotBySession[session]!;
     if (known > 0) return known - 1;
     const slot = legSlots.slotOf(event.target, event.leg);
