@@ -7,7 +7,8 @@ export type { EventListener, RttBatchListener, StoredRtt, SubscribeOptions } fro
 
 /** Assigns each event its place in the event log. The store is the real one; tests may use the counter. */
 export interface EventSequencer {
-  append(event: HopEvent): number;
+  /** `slot`: an rtt event's leg slot, when its publisher knows it (events/leg-slots.ts) */
+  append(event: HopEvent, slot?: number): number;
   lastSeq(): number;
 }
 
@@ -28,13 +29,19 @@ export class EventBus {
   /**
    * Publishes rtt events as one run: each gets its seq, in order, and each subscriber is called once for the
    * run (or once per event, if it takes rtt events one by one). What subscribers end up with is what publishing
-   * them one at a time would give; only the number of calls differs.
+   * them one at a time would give; only the number of calls differs. `slots[i]`, when given, is the leg slot of
+   * `events[i]` (events/leg-slots.ts): consumers find their per-leg values by it instead of by the names.
    */
-  publishRtt(events: readonly RttEvent[]): StoredRtt[] {
+  publishRtt(events: readonly RttEvent[], slots?: ArrayLike<number>): StoredRtt[] {
     const batch: StoredRtt[] = new Array(events.length);
     for (let i = 0; i < events.length; i++) {
       const event = events[i]!;
-      batch[i] = { seq: this.#sequencer.append(event), event };
+      if (slots === undefined) {
+        batch[i] = { seq: this.#sequencer.append(event), event };
+        continue;
+      }
+      const slot = slots[i]!;
+      batch[i] = { seq: this.#sequencer.append(event, slot), event, slot };
     }
     this.#subscribers.deliverRtt(batch);
     return batch;

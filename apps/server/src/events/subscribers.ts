@@ -11,6 +11,11 @@ export type EventListener = (stored: StoredEvent) => void;
 export interface StoredRtt {
   seq: number;
   event: RttEvent;
+  /**
+   * the leg slot of the event's (target, leg) (events/leg-slots.ts), if its publisher knew it; absent or NO_SLOT:
+   * find the leg by its names. Never part of what is stored or sent.
+   */
+  slot?: number;
 }
 
 /** Takes a run of rtt events in seq order (consecutive in the log, nothing published between them). */

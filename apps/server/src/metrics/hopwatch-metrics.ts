@@ -183,9 +183,9 @@ export function createMetrics(sources: MetricsSources): HopwatchMetrics {
 
   /** One heartbeat per leg per interval: a run of them is one loop, not one call per event. */
   function observeRtt(batch: readonly StoredRtt[]): void {
-    for (const { event } of batch) {
+    for (const { event, slot } of batch) {
       if (event.rttMs === null) heartbeatsLost.inc({ target: event.target, leg: event.leg });
-      else if (!event.suspect) rtt.observe(event, event.rttMs / 1_000);
+      else if (!event.suspect) rtt.observe(event, event.rttMs / 1_000, slot);
     }
   }
 

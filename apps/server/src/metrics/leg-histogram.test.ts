@@ -1,5 +1,6 @@
 import { Histogram, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
+import { legSlots } from '../events/leg-slots.js';
 import { LegHistogram } from './leg-histogram.js';
 import { SyncedRegistry } from './leg-series.js';
 
@@ -101,5 +102,32 @@ describe('LegHistogram', () => {
     const text = await ours.metrics();
     expect(text).not.toContain('leg="a"');
     expect(text).toBe(await theirs.metrics());
+  });
+
+  it('observed by leg slot, writes what observing by names writes, through removals and a reset', async () => {
+    // Samples from the prober thread carry their leg's slot; a series remembered by slot past the leg's removal
+    // (a reload) or a reset would take samples nobody scrapes, or bring back counts that were dropped.
+    const { ours, theirs, fast, reference } = both([]);
+    const observe = (leg: string, value: number) => {
+      fast.observe({ target: 't', leg }, value, legSlots.slotOf('t', leg));
+      reference.observe({ target: 't', leg }, value);
+    };
+    const remove = (leg: string) => {
+      fast.remove({ target: 't', leg });
+      reference.remove({ target: 't', leg });
+    };
+    observe('a', 0.01);
+    observe('b', 0.02);
+    observe('a', 0.5);
+    remove('a');
+    observe('a', 0.002);
+    observe('b', 0.2);
+    expect(await ours.metrics()).toContain('h_seconds_count{target="t",leg="a"} 1');
+    expect(await ours.metrics()).toBe(await theirs.metrics());
+    fast.reset();
+    reference.reset();
+    observe('b', 0.003);
+    expect(await ours.metrics()).toContain('h_seconds_count{target="t",leg="b"} 1');
+    expect(await ours.metrics()).toBe(await theirs.metrics());
   });
 });

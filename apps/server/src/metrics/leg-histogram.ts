@@ -4,6 +4,7 @@
 // is found by one Map lookup and its bucket by a short scan; the exposition is the one prom-client writes.
 import type { Registry } from 'prom-client';
 import { LegMap } from '../events/leg-map.js';
+import { legSlots, NO_SLOT, SlotMap } from '../events/leg-slots.js';
 
 interface Series {
   labels: { target: string; leg: string };
@@ -42,6 +43,11 @@ export class LegHistogram {
   readonly #series = new Set<Series>();
   /** looked up by the event's own strings, without joining them into a new key (events/leg-map.ts) */
   readonly #byLeg = new LegMap<Series>();
+  /**
+   * by the leg slot a sample carries (events/leg-slots.ts), filled on first sight and emptied with #byLeg, so a
+   * series found here is the one #byLeg holds
+   */
+  readonly #bySlot = new SlotMap<Series>();
 
   constructor(options: LegHistogramOptions) {
     this.name = options.name;
@@ -50,8 +56,22 @@ export class LegHistogram {
     for (const registry of options.registers) registry.registerMetric(this as never);
   }
 
-  observe(labels: { target: string; leg: string }, value: number): void {
+  /** `slot`: the leg slot of `labels` (events/leg-slots.ts), if the caller knows it */
+  observe(labels: { target: string; leg: string }, value: number, slot = NO_SLOT): void {
     if (!Number.isFinite(value)) return;
+    let series = slot === NO_SLOT ? undefined : this.#bySlot.get(slot);
+    if (series === undefined) {
+      series = this.#seriesOf(labels);
+      if (slot !== NO_SLOT) this.#bySlot.set(slot, series);
+    }
+    let bucket = 0;
+    while (bucket < this.#bounds.length && value > this.#bounds[bucket]!) bucket += 1;
+    series.counts[bucket]! += 1;
+    series.sum += value;
+    series.count += 1;
+  }
+
+  #seriesOf(labels: { target: string; leg: string }): Series {
     let series = this.#byLeg.get(labels.target, labels.leg);
     if (!series) {
       series = {
@@ -64,11 +84,7 @@ export class LegHistogram {
       this.#byLeg.set(labels.target, labels.leg, series);
       this.#series.add(series);
     }
-    let bucket = 0;
-    while (bucket < this.#bounds.length && value > this.#bounds[bucket]!) bucket += 1;
-    series.counts[bucket]! += 1;
-    series.sum += value;
-    series.count += 1;
+    return series;
   }
 
   /** Removes one leg's series (a reload removed the leg). */
@@ -79,11 +95,14 @@ export class LegHistogram {
     if (!series) return;
     this.#byLeg.delete(target, leg);
     this.#series.delete(series);
+    const slot = legSlots.find(target, leg);
+    if (slot !== undefined) this.#bySlot.delete(slot);
   }
 
   reset(): void {
     this.#series.clear();
     this.#byLeg.clear();
+    this.#bySlot.clear();
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { HopEvent, RttEvent } from '@hopwatch/shared/protocol';
 import { describe, expect, it } from 'vitest';
+import { legSlots } from '../events/leg-slots.js';
 import { EventPacker, EventUnpacker } from './event-batch.js';
 
 const rtt = (leg: string, seq: number, over: Partial<RttEvent> = {}): RttEvent => ({
@@ -148,6 +149,44 @@ describe('packed prober events', () => {
     const out: HopEvent[] = [];
     new EventUnpacker().events(first, (event) => out.push(event));
     expect(out).toEqual([rtt('a', 1)]);
+  });
+
+  it('gives each sample the slot of its own leg, across table resets and a new packer', () => {
+    // A table of 8 strings starts over every few batches, and each time the same indices name other legs (and
+    // other targets): a slot remembered by index past a reset, or past a new packer, would name the wrong leg.
+    const sample = (target: string, leg: string, seq: number) => ({
+      ...rtt(leg, seq),
+      target,
+      sessionId: `s-${target}-${leg}`,
+    });
+    const lists = Array.from({ length: 12 }, (_, b) =>
+      Array.from({ length: 3 }, (_, i) => sample(`t${(b + i) % 2}`, `l${(b * 3 + i) % 5}`, b)),
+    );
+    const unpacker = new EventUnpacker();
+    const seen: Array<{ event: RttEvent; slot: number }> = [];
+    let resets = 0;
+    let packer = new EventPacker(8);
+    for (const [b, list] of lists.entries()) {
+      // halfway, a prober thread started again: a new packer, whose table the unpacker starts over with
+      if (b === 6) packer = new EventPacker(8);
+      for (const event of list) packer.add(event);
+      const packed = structuredClone(packer.take());
+      if (packed.resetStrings) resets += 1;
+      unpacker.runs(packed, {
+        rtt: (events, slots) => {
+          expect(slots).toHaveLength(events.length);
+          for (const [i, event] of events.entries()) seen.push({ event, slot: slots[i]! });
+        },
+        other: () => {},
+      });
+    }
+    expect(resets).toBeGreaterThan(3);
+    expect(seen.map(({ event }) => event)).toEqual(lists.flat());
+    for (const { event, slot } of seen) expect(slot).toBe(legSlots.slotOf(event.target, event.leg));
+    // one slot per (target, leg), different legs apart
+    expect(new Set(seen.map(({ slot }) => slot)).size).toBe(
+      new Set(seen.map(({ event }) => `${event.target}/${event.leg}`)).size,
+    );
   });
 });
 

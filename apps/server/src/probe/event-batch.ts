@@ -4,6 +4,7 @@
 // Float64Array per batch (transferred, not copied), their strings in a table both threads keep; the rare other events go as
 // they are, each with its place among the samples, so the main thread sees every event in publication order.
 import type { HopEvent, RttEvent } from '@hopwatch/shared/protocol';
+import { grownToHold, legSlots } from '../events/leg-slots.js';
 import { RTT_NUMBERS, readRttNumbers, writeRttFields, writeRttNumbers } from '../events/rtt-numbers.js';
 import type { RttWriter } from './rtt-writer.js';
 
@@ -192,14 +193,22 @@ export class PackedRttWriter implements RttWriter {
 }
 
 export interface UnpackedEvents {
-  /** a run of RTT samples, published one after the other with nothing between them */
-  rtt(events: RttEvent[]): void;
+  /**
+   * a run of RTT samples, published one after the other with nothing between them; `slots[i]` is the leg slot
+   * of `events[i]` (events/leg-slots.ts)
+   */
+  rtt(events: RttEvent[], slots: Int32Array): void;
   other(event: HopEvent): void;
 }
 
 /** The main thread's side of one packer: its copy of the string table, and the batches unpacked with it. */
 export class EventUnpacker {
   readonly #table: string[] = [];
+  /**
+   * table index of a session id → its leg's slot + 1 (0: not looked up yet). A session belongs to one leg, so
+   * a sample's slot costs one array read; the leg's names are hashed once per session, not per sample.
+   */
+  #slotBySession = new Int32Array(1024);
 
   /** Calls `each` with every event of a batch, in the order the prober published them. */
   events(packed: PackedEvents, each: (event: HopEvent) => void): void {
@@ -222,16 +231,35 @@ export class EventUnpacker {
       const runEnd = next < others.length ? Math.min(others[next]!.after, samples) : samples;
       if (runEnd > sample) {
         const run: RttEvent[] = new Array(runEnd - sample);
-        for (let i = 0; sample < runEnd; i++, sample++) run[i] = readRttNumbers(rtt, sample * FIELDS, name);
-        to.rtt(run);
+        const slots = new Int32Array(runEnd - sample);
+        for (let i = 0; sample < runEnd; i++, sample++) {
+          const at = sample * FIELDS;
+          run[i] = readRttNumbers(rtt, at, name);
+          slots[i] = this.#slotOf(rtt[at + 3]!, run[i]!);
+        }
+        to.rtt(run, slots);
       }
       if (next < others.length) to.other(others[next]!.event);
     }
   }
 
+  /** `session`: the table index of the sample's session id (events/rtt-numbers.ts), which `event` names */
+  #slotOf(session: number, event: RttEvent): number {
+    this.#slotBySession = grownToHold(this.#slotBySession, session);
+    const known = this.#slotBySession[session]!;
+    if (known > 0) return known - 1;
+    const slot = legSlots.slotOf(event.target, event.leg);
+    this.#slotBySession[session] = slot + 1;
+    return slot;
+  }
+
   #learn(packed: PackedEvents): readonly string[] {
     const table = this.#table;
-    if (packed.resetStrings) table.length = 0;
+    if (packed.resetStrings) {
+      // the indices now name other strings: a session's slot is looked up again
+      table.length = 0;
+      this.#slotBySession.fill(0);
+    }
     // Batches arrive in order over one port: a gap would mean a batch went missing, and every index after it
     // would name the wrong leg.
     if (packed.stringsFrom !== table.length) {

@@ -44,7 +44,7 @@ export type FromWorker =
 export interface ThreadedProberOptions extends ProberThreadSettings {
   targets: TargetConfig[];
   /** RTT samples are published a run at a time (publishRtt): one call per batch, not per heartbeat */
-  bus: { publish(event: HopEvent): unknown; publishRtt(events: RttEvent[]): unknown };
+  bus: { publish(event: HopEvent): unknown; publishRtt(events: RttEvent[], slots: Int32Array): unknown };
   /** receives the "ws close" line per session; silent when absent */
   logger?: ProbeLogger;
   /** a leg's condition as the outage tracker knows it (see ProberOptions.conditionOf) */
@@ -165,13 +165,14 @@ export class ThreadedProber implements ProberHandle {
   #receive(batch: Extract<FromWorker, { type: 'batch' }>): void {
     const { bus, logger } = this.#options;
     this.#unpacker.runs(batch.events, {
-      rtt: (events) => {
-        for (const event of events) {
+      rtt: (events, slots) => {
+        for (let i = 0; i < events.length; i++) {
+          const event = events[i]!;
           if (event.rttMs === null) continue;
-          const status = this.#legs.find(event.target, event.leg);
+          const status = this.#legs.atSlot(slots[i]!);
           if (status && status.sessionId === event.sessionId) status.lastReplyAt = event.ts;
         }
-        bus.publishRtt(events);
+        bus.publishRtt(events, slots);
       },
       other: (event) => {
         bus.publish(event);

@@ -5,7 +5,7 @@
 import type { HopEvent, RttEvent, StoredEvent } from '@hopwatch/shared/protocol';
 import { type BatchedWriter, type RowErrorReporter, writeEach } from './batch.js';
 import { clampLimit, type Db, finiteOrNull } from './db.js';
-import { decodeRttEventBlock, RttEventBlock } from './rtt-event-block.js';
+import { decodeRttEventBlock, RttBlockNames, RttEventBlock } from './rtt-event-block.js';
 import { readStoredEvent } from './stored-verdict.js';
 
 interface EventRow {
@@ -38,6 +38,8 @@ export class EventLog implements BatchedWriter {
   /** the rtt events queued, one block per minute they fall in (a flush usually spans one, two at its turn) */
   #pendingRtt: RttEventBlock[] = [];
   #pendingRttEvents = 0;
+  /** where the blocks' names stand, shared from block to block (rtt-event-block.ts) */
+  readonly #blockNames = new RttBlockNames();
   readonly #report: RowErrorReporter;
   readonly #now: () => number;
   readonly #insert;
@@ -93,9 +95,9 @@ export class EventLog implements BatchedWriter {
   }
 
   /** Snapshots the event now (rtt events as numbers, the rest as JSON), so a producer changing its object later cannot change history. */
-  queue(seq: number, event: HopEvent): void {
+  queue(seq: number, event: HopEvent, slot?: number): void {
     if (event.kind === 'rtt') {
-      this.#queueRtt(seq, event);
+      this.#queueRtt(seq, event, slot);
       return;
     }
     let body: string;
@@ -110,15 +112,16 @@ export class EventLog implements BatchedWriter {
     this.#pending.push({ seq, ts, kind, body });
   }
 
-  #queueRtt(seq: number, event: RttEvent): void {
+  /** `slot`: the event's leg slot, if it carries one (events/leg-slots.ts) */
+  #queueRtt(seq: number, event: RttEvent, slot?: number): void {
     const ts = finiteOrNull(event.ts) ?? this.#now();
     const minute = minuteOf(ts);
     let block = this.#pendingRtt[this.#pendingRtt.length - 1];
     if (block === undefined || block.minute !== minute) {
-      block = new RttEventBlock(minute);
+      block = new RttEventBlock(minute, this.#blockNames);
       this.#pendingRtt.push(block);
     }
-    block.add(seq, event, ts);
+    block.add(seq, event, ts, slot);
     this.#pendingRttEvents += 1;
   }
 

@@ -2,6 +2,7 @@
 // leg gets its id in memory at once and its row in the next flush, written before any row that uses it.
 
 import { LegMap } from '../events/leg-map.js';
+import { NO_SLOT, SlotMap } from '../events/leg-slots.js';
 import { type BatchedWriter, type RowErrorReporter, writeEach } from './batch.js';
 import type { Db } from './db.js';
 
@@ -14,6 +15,11 @@ export interface LegRef {
 export class LegRegistry implements BatchedWriter {
   /** by the event's own strings (events/leg-map.ts) */
   readonly #byLeg = new LegMap<LegRef>();
+  /**
+   * by the leg slot an rtt event carries (events/leg-slots.ts), filled on first sight: a ref is never forgotten,
+   * and a slot always names the same leg, so an entry never goes stale
+   */
+  readonly #bySlot = new SlotMap<LegRef>();
   #pending: LegRef[] = [];
   #nextId: number;
   readonly #report: RowErrorReporter;
@@ -38,8 +44,18 @@ export class LegRegistry implements BatchedWriter {
     return this.#byLeg.get(String(target), String(leg));
   }
 
-  /** The leg's id, registering it on first sight. */
-  ensure(target: string, leg: string): LegRef {
+  /** The leg's id, registering it on first sight; `slot`: the event's leg slot, if it carries one. */
+  ensure(target: string, leg: string, slot = NO_SLOT): LegRef {
+    if (slot === NO_SLOT) return this.#ensure(target, leg);
+    let ref = this.#bySlot.get(slot);
+    if (ref === undefined) {
+      ref = this.#ensure(target, leg);
+      this.#bySlot.set(slot, ref);
+    }
+    return ref;
+  }
+
+  #ensure(target: string, leg: string): LegRef {
     const known = this.find(target, leg);
     if (known) return known;
     const ref: LegRef = { id: this.#nextId, target: String(target), leg: String(leg) };

@@ -1,6 +1,7 @@
 import type { RttEvent } from '@hopwatch/shared/protocol';
 import { describe, expect, it } from 'vitest';
-import { decodeRttEventBlock, RTT_EVENT_BYTES, RttEventBlock } from './rtt-event-block.js';
+import { legSlots, NO_SLOT } from '../events/leg-slots.js';
+import { decodeRttEventBlock, RTT_EVENT_BYTES, RttBlockNames, RttEventBlock } from './rtt-event-block.js';
 
 const T0 = Date.UTC(2025, 0, 15, 10, 0, 0);
 const rtt = (over: Partial<RttEvent> = {}): RttEvent => ({
@@ -75,5 +76,43 @@ describe('a block of rtt events', () => {
     ['a name the row lacks', Buffer.alloc(RTT_EVENT_BYTES), '[]'],
   ])('refuses %s', (_, samples, strings) => {
     expect(() => decodeRttEventBlock(samples, strings)).toThrow();
+  });
+
+  it('finds the names of samples with slots by number, block after block: each reads back as it went in', () => {
+    // Blocks of one event log share where names stand; a place remembered from another block, or a session
+    // remembered past a reconnect, would name another leg or session. A target named like a leg, the same leg
+    // name in two targets, a reconnect inside a block, and samples without a slot among them.
+    const names = new RttBlockNames();
+    const legs: Array<[target: string, leg: string]> = [
+      ['api', 'edge'],
+      ['web', 'edge'],
+      ['edge', 'api'],
+      ['api', 'lb'],
+    ];
+    let seq = 0;
+    for (let b = 0; b < 6; b++) {
+      const block = new RttEventBlock(T0, names);
+      const added: Array<{ seq: number; event: RttEvent }> = [];
+      for (let i = 0; i < 9; i++) {
+        const [target, leg] = legs[(b + i) % legs.length]!;
+        // each leg reconnects every few samples, sometimes within a block
+        const event = rtt({
+          target,
+          leg,
+          sessionId: `${target}/${leg}#${Math.floor((b * 9 + i) / 5)}`,
+          seq: i,
+        });
+        seq += 1;
+        block.add(seq, event, event.ts, i % 4 === 3 ? NO_SLOT : legSlots.slotOf(target, leg));
+        added.push({ seq, event });
+      }
+      const encoded = block.encode();
+      expect(decodeRttEventBlock(encoded.samples, encoded.strings)).toEqual(added);
+      // each text once, but for what came both with a slot and without
+      const strings = JSON.parse(encoded.strings) as string[];
+      const texts = new Set(added.flatMap(({ event }) => [event.target, event.leg, event.sessionId]));
+      expect(strings.length).toBeGreaterThanOrEqual(texts.size);
+      expect(strings.length).toBeLessThan(2 * texts.size);
+    }
   });
 });

@@ -6,6 +6,7 @@
 import { endianness } from 'node:os';
 import type { RttEvent } from '@hopwatch/shared/protocol';
 import type { StoredRtt } from '../events/bus.js';
+import { grownToHold, legSlots, NO_SLOT } from '../events/leg-slots.js';
 import { RTT_NUMBERS, readRttNumbers, writeRttNumbers } from '../events/rtt-numbers.js';
 
 /** numbers per event: its seq, then the event as events/rtt-numbers.ts lays it out (names index `strings`) */
@@ -25,11 +26,68 @@ export interface EncodedRttBlock {
   strings: string;
 }
 
+/**
+ * Where the names of samples that carry their leg slot (events/leg-slots.ts) stand in the blocks of one event
+ * log. A block of a flush holds about a thousand samples of as many legs, so nearly every sample brings names
+ * the block lacks; finding that out by hashing three strings in a map that grows with the block was most of
+ * queueing a sample. Here each target and leg name (by LegSlots' name number) and each slot's session remember
+ * the last block that holds them and where: array reads. Events without a slot are interned by text, as before;
+ * a name that comes both ways into one block is stored twice, which reads back the same.
+ */
+export class RttBlockNames {
+  #blocks = 0;
+  /** by name number: the last block holding the name, and its index there */
+  #nameBlock = new Int32Array(256);
+  #nameAt = new Int32Array(256);
+  /** by slot: the last block holding the slot's session, its index there, and which session it was */
+  #sessionBlock = new Int32Array(256);
+  #sessionAt = new Int32Array(256);
+  readonly #sessions: string[] = [];
+
+  /** a number for a new block (never 0, which the arrays start with) */
+  nextBlock(): number {
+    this.#blocks += 1;
+    return this.#blocks;
+  }
+
+  /** The index of a target or leg name in `block`'s `strings`, added to them on its first use there. */
+  name(block: number, number: number, text: string, strings: string[]): number {
+    this.#nameBlock = grownToHold(this.#nameBlock, number);
+    this.#nameAt = grownToHold(this.#nameAt, number);
+    if (this.#nameBlock[number] !== block) {
+      this.#nameBlock[number] = block;
+      this.#nameAt[number] = strings.push(text) - 1;
+    }
+    return this.#nameAt[number]!;
+  }
+
+  /** The index of the slot's session id in `block`'s `strings`; a session belongs to one leg, so to one slot. */
+  session(block: number, slot: number, sessionId: string, strings: string[]): number {
+    this.#sessionBlock = grownToHold(this.#sessionBlock, slot);
+    this.#sessionAt = grownToHold(this.#sessionAt, slot);
+    while (this.#sessions.length <= slot) this.#sessions.push('');
+    if (this.#sessionBlock[slot] !== block || this.#sessions[slot] !== sessionId) {
+      this.#sessionBlock[slot] = block;
+      this.#sessions[slot] = sessionId;
+      this.#sessionAt[slot] = strings.push(sessionId) - 1;
+    }
+    return this.#sessionAt[slot]!;
+  }
+}
+
 /** Collects rtt events in seq order. Copies every field at `add`, so a producer changing its object later cannot change history. */
 export class RttEventBlock {
   readonly #strings: string[] = [];
   readonly #index = new Map<string, number>();
-  readonly #numbers: number[] = [];
+  readonly #names: RttBlockNames;
+  readonly #id: number;
+  /** the names of the sample being added, reused: a tuple per sample is garbage per sample */
+  readonly #sampleNames: [target: number, leg: number, session: number] = [0, 0, 0];
+  /**
+   * FIELDS numbers per event, grown by doubling: a typed array's storage lies outside the JS heap, so a block of
+   * a thousand samples is not young garbage copied (and an array grown push by push) at every scavenge
+   */
+  #numbers = new Float64Array(FIELDS * 256);
   #firstSeq = 0;
   #lastSeq = 0;
   #firstTs = 0;
@@ -38,16 +96,22 @@ export class RttEventBlock {
   /** the minute every event of the block falls in: retention deletes whole rows, by time */
   readonly minute: number;
 
-  constructor(minute: number) {
+  /** `names`: shared by the blocks of one event log; a block on its own needs none */
+  constructor(minute: number, names = new RttBlockNames()) {
     this.minute = minute;
+    this.#names = names;
+    this.#id = names.nextBlock();
   }
 
   get size(): number {
     return this.#size;
   }
 
-  /** `ts`: the event's time as the row is indexed by (the caller's finite stand-in for a broken ts) */
-  add(seq: number, event: RttEvent, ts: number): void {
+  /**
+   * `ts`: the event's time as the row is indexed by (the caller's finite stand-in for a broken ts); `slot`: the
+   * event's leg slot, if it carries one
+   */
+  add(seq: number, event: RttEvent, ts: number, slot = NO_SLOT): void {
     if (this.#size === 0) {
       this.#firstSeq = seq;
       this.#firstTs = ts;
@@ -56,19 +120,37 @@ export class RttEventBlock {
     this.#lastSeq = seq;
     if (ts < this.#firstTs) this.#firstTs = ts;
     if (ts > this.#lastTs) this.#lastTs = ts;
-    const at = this.#numbers.length;
-    this.#numbers.push(seq);
-    writeRttNumbers(this.#numbers, at + 1, event, [
-      this.#intern(event.target),
-      this.#intern(event.leg),
-      this.#intern(event.sessionId),
-    ]);
+    const at = this.#size * FIELDS;
+    if (at + FIELDS > this.#numbers.length) {
+      const grown = new Float64Array(this.#numbers.length * 2);
+      grown.set(this.#numbers);
+      this.#numbers = grown;
+    }
+    this.#numbers[at] = seq;
+    writeRttNumbers(this.#numbers, at + 1, event, this.#namesOf(event, slot));
     this.#size += 1;
   }
 
+  #namesOf(event: RttEvent, slot: number): readonly [number, number, number] {
+    const names = this.#sampleNames;
+    const numbers = slot === NO_SLOT ? undefined : legSlots.names(slot);
+    if (numbers === undefined) {
+      names[0] = this.#intern(event.target);
+      names[1] = this.#intern(event.leg);
+      names[2] = this.#intern(event.sessionId);
+      return names;
+    }
+    const strings = this.#strings;
+    names[0] = this.#names.name(this.#id, numbers[0], event.target, strings);
+    names[1] = this.#names.name(this.#id, numbers[1], event.leg, strings);
+    names[2] = this.#names.session(this.#id, slot, event.sessionId, strings);
+    return names;
+  }
+
   encode(): EncodedRttBlock {
-    const samples = Buffer.from(Float64Array.from(this.#numbers).buffer);
-    if (BIG_ENDIAN) samples.swap64();
+    const inUse = Buffer.from(this.#numbers.buffer, 0, this.#size * RTT_EVENT_BYTES);
+    // swapped in a copy: a block is encoded again when a failed flush is retried
+    const samples = BIG_ENDIAN ? Buffer.from(inUse).swap64() : inUse;
     return {
       firstSeq: this.#firstSeq,
       lastSeq: this.#lastSeq,

@@ -1,9 +1,12 @@
 // rtt events published in runs (EventBus.publishRtt, as the prober thread delivers them) must be stored and read
 // exactly as the same events published one at a time: same seqs, same event log, same samples and series,
-// same rows on disk, after a restart too.
+// same rows on disk, after a restart too. Runs unpacked from the prober thread's batches also carry each
+// sample's leg slot (events/leg-slots.ts), by which the store finds its leg id and open minute: a slot found
+// through a stale cache would store a sample under another leg or in a minute already written.
 import type { HopEvent, RttEvent } from '@hopwatch/shared/protocol';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { legSlots } from '../events/leg-slots.js';
 import {
   closedSession,
   rtt,
@@ -18,11 +21,22 @@ const open = useStoreFixtures();
 /** what is published, in order: an array is one run of rtt events */
 type Step = HopEvent | RttEvent[];
 
-function publish(f: StoreFixture, steps: Step[], runs: boolean): void {
+/**
+ * one at a time; in runs by EventBus.publishRtt; or in runs with each sample's leg slot, as the prober thread's
+ * batches are unpacked (probe/event-batch.ts, whose tests check it gives each sample its own leg's slot)
+ */
+type How = 'one' | 'runs' | 'slots';
+
+function publish(f: StoreFixture, steps: Step[], how: How): void {
   for (const step of steps) {
     if (!Array.isArray(step)) f.publish(step);
-    else if (runs) f.bus.publishRtt(step);
-    else f.publish(...step);
+    else if (how === 'one') f.publish(...step);
+    else if (how === 'runs') f.bus.publishRtt(step);
+    else
+      f.bus.publishRtt(
+        step,
+        Int32Array.from(step, (event) => legSlots.slotOf(event.target, event.leg)),
+      );
   }
 }
 
@@ -100,13 +114,18 @@ function rowsOnDisk(path: string) {
 }
 
 describe('rtt events published in runs', () => {
-  it.each(cases)('%s: stored and read exactly as one at a time', async (_, steps) => {
+  it.each(
+    cases.flatMap(([name, steps]) => [
+      [`${name}, in runs`, steps, 'runs'] as const,
+      [`${name}, with slots`, steps, 'slots'] as const,
+    ]),
+  )('%s: stored and read exactly as one at a time', async (_, steps, how) => {
     // A clock past every minute (plus grace) rolls them all up; before it they stay open in memory.
     let clock = T0 + 3_000;
     const oneByOne = open({ now: () => clock });
     const byRun = open({ now: () => clock });
-    publish(oneByOne, steps, false);
-    publish(byRun, steps, true);
+    publish(oneByOne, steps, 'one');
+    publish(byRun, steps, how);
 
     const expectedLog = steps.flat().map((event, i) => ({ seq: i + 1, event }));
     const read = await readBack(byRun);
@@ -130,6 +149,57 @@ describe('rtt events published in runs', () => {
     expect(rows).toEqual(rowsOnDisk(oneByOne.path));
     expect(oneByOne.errors).toEqual([]);
     expect(byRun.errors).toEqual([]);
+  });
+
+  it('stores samples with slots as one at a time across written minutes, legs of other targets and a reopened store', async () => {
+    // Two targets with the same leg names (one slot each), samples arriving after their minute was written (a
+    // new, partial minute merged with the stored chunk), and the store reopened while the same prober thread
+    // goes on: everything a slot points to must follow, or rows land under the wrong leg or in a lost minute.
+    const targets = ['api', 'web'];
+    const opens2 = targets.flatMap((target) =>
+      LEGS.map((leg) => sessionOpen(target, leg, `s-${target}-${leg}`, T0)),
+    );
+    const runOf = (at: number, n: number): RttEvent[] =>
+      run(at, LEGS, n).flatMap((event) =>
+        targets.map((target) => ({ ...event, target, sessionId: `s-${target}-${event.leg}` })),
+      );
+    let clock = T0 + 3_000;
+    const oneByOne = open({ now: () => clock });
+    const bySlot = open({ now: () => clock });
+    const both = (steps: Step[]) => {
+      publish(oneByOne, steps, 'one');
+      publish(bySlot, steps, 'slots');
+    };
+    both([...opens2, ...Array.from({ length: 5 }, (_, i) => runOf(T0 + 1_000 + i * 1_000, i))]);
+    // the first minute is over and written; then a late sample of it, and samples of the next
+    clock = T0 + 3 * 60_000;
+    oneByOne.store.flush();
+    bySlot.store.flush();
+    both([runOf(T0 + 30_000, 6), runOf(T0 + 61_000, 7)]);
+    clock = T0 + 5 * 60_000;
+    oneByOne.store.flush();
+    bySlot.store.flush();
+    // reopened: a new leg registry, while the prober thread's slots go on
+    await oneByOne.reopen({ now: () => clock });
+    await bySlot.reopen({ now: () => clock });
+    both([runOf(T0 + 62_000, 8), runOf(T0 + 4 * 60_000, 9)]);
+    const readAll = async (f: StoreFixture) => ({
+      log: await f.store.after(0, 10_000),
+      samples: await Promise.all(
+        targets.map((target) => f.store.rttSamples({ target, from: T0 - 60_000, to: T0 + 10 * 60_000 })),
+      ),
+    });
+    const read = await readAll(bySlot);
+    expect(read.samples.flat()).toHaveLength(9 * LEGS.length * targets.length);
+    expect(read).toEqual(await readAll(oneByOne));
+    clock = T0 + 20 * 60_000;
+    bySlot.store.flush();
+    oneByOne.store.flush();
+    await bySlot.store.close();
+    await oneByOne.store.close();
+    expect(rowsOnDisk(bySlot.path)).toEqual(rowsOnDisk(oneByOne.path));
+    expect(oneByOne.errors).toEqual([]);
+    expect(bySlot.errors).toEqual([]);
   });
 
   it('gives a run the next seqs, as one at a time would', () => {

@@ -125,13 +125,14 @@ export class SqliteStore implements Store, DurableLog {
 
   // --- sequencing and projection (called by the bus for every event) ---
 
-  append(event: HopEvent): number {
+  /** `slot`: an rtt event's leg slot, if it carries one (events/leg-slots.ts) */
+  append(event: HopEvent, slot?: number): number {
     this.#lastSeq += 1;
     if (this.#closed) {
       this.#onError(new Error('store is closed'), `event ${this.#lastSeq} (${event.kind}) not stored`);
       return this.#lastSeq;
     }
-    this.#events.queue(this.#lastSeq, event);
+    this.#events.queue(this.#lastSeq, event, slot);
     // An rtt event's projection follows at once and checks the queue's length for both: counting every
     // table's rows twice per heartbeat was a measurable part of its cost.
     if (event.kind === 'rtt') this.#armTimer();
@@ -191,9 +192,9 @@ export class SqliteStore implements Store, DurableLog {
   /** Projects a run of rtt events into the RTT table; one check of the queue for the whole run. */
   projectRtt(batch: readonly StoredRtt[]): void {
     if (this.#closed) return;
-    for (const { seq, event } of batch) {
+    for (const { seq, event, slot } of batch) {
       try {
-        this.#rtt.queue(this.#legs.ensure(event.target, event.leg).id, event, seq);
+        this.#rtt.queue(this.#legs.ensure(event.target, event.leg, slot).id, event, seq);
       } catch (error) {
         // A malformed event must not take the rest of the run (or the bus subscriber) down.
         this.#onError(error, `event ${seq} (rtt) not projected`);
