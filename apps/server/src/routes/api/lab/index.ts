@@ -16,7 +16,6 @@ import { z } from 'zod';
 import type { Lab } from '../../../lab/lab.js';
 import { ApiFailure } from '../../../plugins/errors.js';
 import { withApiErrors } from '../../../plugins/zod-schemas.js';
-import { parseBody, parseQuery } from '../query.js';
 
 export const noQuery = z.object({});
 // Strict: a misspelt field (`duration` for `durationMs`) is an error, not a silently ignored default.
