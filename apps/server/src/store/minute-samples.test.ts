@@ -13,8 +13,8 @@ const sample = (over: Partial<StoredSample> = {}): StoredSample => ({
   ...over,
 });
 
-function roundTrip(samples: StoredSample[], expected?: number): StoredSample[] {
-  const minute = new MinuteSamples(expected);
+function roundTrip(samples: StoredSample[]): StoredSample[] {
+  const minute = new MinuteSamples();
   for (const s of samples) minute.push(s.ts, s.rttMs, s.suspect, s.sessionId, s.hbSeq, s.eventSeq);
   expect(minute.length).toBe(samples.length);
   return minute.toArray();
@@ -40,14 +40,4 @@ describe("a minute's samples in memory", () => {
   ])('%s reads back as pushed', (_, samples) => {
     expect(roundTrip(samples)).toEqual(samples);
   });
-
-  it.each([0, 1, 59, 61, 500])(
-    'reads back a minute of 60 heartbeats whatever it expected (%i)',
-    (expected) => {
-      const samples = Array.from({ length: 60 }, (_, i) =>
-        sample({ ts: T0 + i * 1_000, eventSeq: 17 + i, hbSeq: i, sessionId: i < 30 ? 's1' : 's2' }),
-      );
-      expect(roundTrip(samples, expected)).toEqual(samples);
-    },
-  );
 });

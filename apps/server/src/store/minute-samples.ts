@@ -8,23 +8,12 @@ import type { StoredSample } from './rtt-chunk.js';
 const FIELDS = 6;
 
 export class MinuteSamples {
-  /**
-   * FIELDS numbers per sample, grown by doubling. A typed array's storage lies outside the JS heap: a minute
-   * held for two is not copied by scavenges, promoted, and marked by every full collection, as a growing
-   * array of numbers was.
-   */
-  #numbers: Float64Array;
-  #length = 0;
+  readonly #numbers: number[] = [];
   /** usually one: a leg's session changes only when it reconnects */
   readonly #sessions: string[] = [];
 
-  /** `expected`: how many samples the minute will likely hold (the leg's previous minute), so it rarely grows */
-  constructor(expected = 8) {
-    this.#numbers = new Float64Array(FIELDS * Math.max(1, expected));
-  }
-
   get length(): number {
-    return this.#length;
+    return this.#numbers.length / FIELDS;
   }
 
   push(
@@ -35,27 +24,14 @@ export class MinuteSamples {
     hbSeq: number,
     eventSeq: number,
   ): void {
-    let at = this.#length * FIELDS;
-    if (at + FIELDS > this.#numbers.length) {
-      const grown = new Float64Array(this.#numbers.length * 2);
-      grown.set(this.#numbers);
-      this.#numbers = grown;
-    }
-    const numbers = this.#numbers;
-    numbers[at++] = ts;
-    numbers[at++] = rttMs ?? Number.NaN;
-    numbers[at++] = suspect ? 1 : 0;
-    numbers[at++] = hbSeq;
-    numbers[at++] = eventSeq;
-    numbers[at] = this.#session(sessionId);
-    this.#length += 1;
+    this.#numbers.push(ts, rttMs ?? Number.NaN, suspect ? 1 : 0, hbSeq, eventSeq, this.#session(sessionId));
   }
 
   /** The samples in arrival order, as objects (for reads and the write of the minute, not per heartbeat). */
   toArray(): StoredSample[] {
     const numbers = this.#numbers;
     const samples: StoredSample[] = new Array(this.length);
-    for (let i = 0, at = 0; i < this.#length; i++, at += FIELDS) {
+    for (let i = 0, at = 0; at < numbers.length; i++, at += FIELDS) {
       const rttMs = numbers[at + 1]!;
       samples[i] = {
         ts: numbers[at]!,

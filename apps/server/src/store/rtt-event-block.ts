@@ -83,11 +83,7 @@ export class RttEventBlock {
   readonly #id: number;
   /** the names of the sample being added, reused: a tuple per sample is garbage per sample */
   readonly #sampleNames: [target: number, leg: number, session: number] = [0, 0, 0];
-  /**
-   * FIELDS numbers per event, grown by doubling: a typed array's storage lies outside the JS heap, so a block of
-   * a thousand samples is not young garbage copied (and an array grown push by push) at every scavenge
-   */
-  #numbers = new Float64Array(FIELDS * 256);
+  readonly #numbers: number[] = [];
   #firstSeq = 0;
   #lastSeq = 0;
   #firstTs = 0;
@@ -120,13 +116,8 @@ export class RttEventBlock {
     this.#lastSeq = seq;
     if (ts < this.#firstTs) this.#firstTs = ts;
     if (ts > this.#lastTs) this.#lastTs = ts;
-    const at = this.#size * FIELDS;
-    if (at + FIELDS > this.#numbers.length) {
-      const grown = new Float64Array(this.#numbers.length * 2);
-      grown.set(this.#numbers);
-      this.#numbers = grown;
-    }
-    this.#numbers[at] = seq;
+    const at = this.#numbers.length;
+    this.#numbers.push(seq);
     writeRttNumbers(this.#numbers, at + 1, event, this.#namesOf(event, slot));
     this.#size += 1;
   }
@@ -148,9 +139,8 @@ export class RttEventBlock {
   }
 
   encode(): EncodedRttBlock {
-    const inUse = Buffer.from(this.#numbers.buffer, 0, this.#size * RTT_EVENT_BYTES);
-    // swapped in a copy: a block is encoded again when a failed flush is retried
-    const samples = BIG_ENDIAN ? Buffer.from(inUse).swap64() : inUse;
+    const samples = Buffer.from(Float64Array.from(this.#numbers).buffer);
+    if (BIG_ENDIAN) samples.swap64();
     return {
       firstSeq: this.#firstSeq,
       lastSeq: this.#lastSeq,

@@ -147,8 +147,7 @@ export class RttTable implements BatchedWriter {
     const minute = bucketStart(ts, RTT_ROLLUP_MS);
     let open = this.#lastOpen.get(legId);
     if (open === undefined || open.minute !== minute) {
-      // a leg's minutes hold about as many heartbeats as the one before (plus one for the phase's drift)
-      open = this.#openMinute(legId, minute, open === undefined ? undefined : open.samples.length + 2);
+      open = this.#openMinute(legId, minute);
       this.#lastOpen.set(legId, open);
     }
     open.samples.push(
@@ -161,7 +160,7 @@ export class RttTable implements BatchedWriter {
     );
   }
 
-  #openMinute(legId: number, minute: number, expected?: number): OpenMinute {
+  #openMinute(legId: number, minute: number): OpenMinute {
     let minutes = this.#openMinutes.get(legId);
     if (!minutes) {
       minutes = new Map();
@@ -171,7 +170,7 @@ export class RttTable implements BatchedWriter {
     if (!open) {
       open = {
         minute,
-        samples: new MinuteSamples(expected),
+        samples: new MinuteSamples(),
         partial: minute <= (this.#newestChunk.get(legId) ?? Number.NEGATIVE_INFINITY),
       };
       minutes.set(minute, open);
