@@ -15,7 +15,9 @@ export interface BeatClient {
 
 export class BeatClock {
   /** due ms → the beats due then, in scheduling order */
-  readonly #buckets = new Map<number, Set<BeatClient>>();
+  readonly #buckets = new Map<number, BeatClient[]>();
+  /** emptied buckets, reused: a bucket a millisecond is garbage a millisecond on a thread that is all memory traffic */
+  readonly #spare: BeatClient[][] = [];
   /** every bucket's due ms, earliest first; may still hold the due of a bucket emptied by cancel() */
   readonly #dues = new MinHeap();
   #timer: NodeJS.Timeout | null = null;
@@ -26,32 +28,45 @@ export class BeatClock {
   /** how many beats are scheduled */
   get size(): number {
     let size = 0;
-    for (const bucket of this.#buckets.values()) size += bucket.size;
+    for (const bucket of this.#buckets.values()) size += bucket.length;
     return size;
   }
 
-  /** Runs `client.onBeat` at `due` (wall-clock ms, whole). A client is scheduled at most once per due. */
+  /**
+   * Runs `client.onBeat` at `due` (wall-clock ms, whole). The caller schedules a client at most once per due
+   * (a heartbeat holds one due at a time): a bucket is a plain list, not a set, so a second `at` would run twice.
+   */
   at(due: number, client: BeatClient): void {
     let bucket = this.#buckets.get(due);
     if (!bucket) {
-      bucket = new Set();
+      bucket = this.#spare.pop() ?? [];
       this.#buckets.set(due, bucket);
       this.#dues.push(due);
     }
-    bucket.add(client);
+    bucket.push(client);
     if (!this.#firing && due < this.#armedFor) this.#arm(due);
   }
 
   /** Unschedules `client` from `due`; the timer goes when nothing is left. */
   cancel(due: number, client: BeatClient): void {
     const bucket = this.#buckets.get(due);
-    if (!bucket?.delete(client)) return;
-    if (bucket.size === 0) this.#buckets.delete(due);
+    const at = bucket ? bucket.indexOf(client) : -1;
+    if (!bucket || at < 0) return;
+    bucket.splice(at, 1);
+    if (bucket.length === 0) {
+      this.#buckets.delete(due);
+      this.#recycle(bucket);
+    }
     if (this.#buckets.size === 0 && this.#timer) {
       clearTimeout(this.#timer);
       this.#timer = null;
       this.#armedFor = Number.POSITIVE_INFINITY;
     }
+  }
+
+  #recycle(bucket: BeatClient[]): void {
+    bucket.length = 0;
+    if (this.#spare.length < MAX_SPARE_BUCKETS) this.#spare.push(bucket);
   }
 
   #arm(due: number): void {
@@ -70,10 +85,12 @@ export class BeatClock {
         const due = this.#dues.pop();
         const bucket = this.#buckets.get(due);
         if (!bucket) continue; // emptied by cancel()
+        // Out of the map before it runs: a beat scheduled for this due again now goes to a new bucket, and a
+        // cancel of this due now finds nothing (a client that may be cancelled checks its due, as Heartbeat does).
         this.#buckets.delete(due);
-        for (const client of bucket) {
+        for (let i = 0; i < bucket.length; i++) {
           try {
-            client.onBeat(now, due);
+            bucket[i]!.onBeat(now, due);
           } catch (error) {
             // as from a timer of its own: thrown, but not before the other beats due now have run
             queueMicrotask(() => {
@@ -81,6 +98,7 @@ export class BeatClock {
             });
           }
         }
+        this.#recycle(bucket);
       }
     } finally {
       this.#firing = false;
@@ -89,6 +107,9 @@ export class BeatClock {
     }
   };
 }
+
+/** a bucket is back as soon as it has run, so a few are plenty; more are left to the collector */
+const MAX_SPARE_BUCKETS = 64;
 
 /** A binary min-heap of numbers. */
 class MinHeap {
