@@ -41,3 +41,29 @@ describe("a minute's samples in memory", () => {
     expect(roundTrip(samples)).toEqual(samples);
   });
 });
+
+describe('a minute reused for the next one (store/rtt.ts)', () => {
+  it.each<[string, StoredSample[], StoredSample[]]>([
+    [
+      'a shorter minute after a longer one',
+      [sample(), sample({ eventSeq: 18 }), sample({ eventSeq: 19 })],
+      [sample({ eventSeq: 30 })],
+    ],
+    ['a longer minute after a shorter one', [sample()], [sample({ eventSeq: 30 }), sample({ eventSeq: 31 })]],
+    [
+      'another session, numbered from scratch',
+      [sample({ sessionId: 'old' })],
+      [sample({ sessionId: 'new', eventSeq: 30 })],
+    ],
+    ['an empty minute after a full one', [sample(), sample({ rttMs: null, eventSeq: 18 })], []],
+  ])('%s reads back only its own samples', (_, before, after) => {
+    const minute = new MinuteSamples();
+    for (const s of before) minute.push(s.ts, s.rttMs, s.suspect, s.sessionId, s.hbSeq, s.eventSeq);
+    expect(minute.toArray()).toEqual(before);
+    minute.clear();
+    expect(minute.length).toBe(0);
+    for (const s of after) minute.push(s.ts, s.rttMs, s.suspect, s.sessionId, s.hbSeq, s.eventSeq);
+    expect(minute.length).toBe(after.length);
+    expect(minute.toArray()).toEqual(after);
+  });
+});

@@ -2,18 +2,25 @@
 // million heartbeats are held at any time (the minute in progress plus the grace); as an object each, they were
 // most of what the garbage collector copied and marked, a cost paid again for every heartbeat. Here a minute is
 // one array of numbers (stored unboxed) and the sessions it names, each once.
+//
+// A minute is also reused once written (store/rtt.ts): its array keeps the size it grew to, so a leg's next
+// minute fills it without growing. A fresh array per leg per minute was garbage the collector had to find in the
+// old generation (it lived a minute), along with every smaller copy it grew through: at 10,000 legs ~75 MB a
+// minute, most of what drove the main thread's full collections.
 import type { StoredSample } from './rtt-chunk.js';
 
 /** numbers per sample: ts, rttMs (NaN: lost), suspect (0/1), hbSeq, eventSeq, session (index into sessions) */
 const FIELDS = 6;
 
 export class MinuteSamples {
+  /** FIELDS numbers per sample; only the first `#used` hold this minute's, the rest is room kept from before */
   readonly #numbers: number[] = [];
+  #used = 0;
   /** usually one: a leg's session changes only when it reconnects */
   readonly #sessions: string[] = [];
 
   get length(): number {
-    return this.#numbers.length / FIELDS;
+    return this.#used / FIELDS;
   }
 
   push(
@@ -24,14 +31,33 @@ export class MinuteSamples {
     hbSeq: number,
     eventSeq: number,
   ): void {
-    this.#numbers.push(ts, rttMs ?? Number.NaN, suspect ? 1 : 0, hbSeq, eventSeq, this.#session(sessionId));
+    const numbers = this.#numbers;
+    const at = this.#used;
+    const session = this.#session(sessionId);
+    this.#used = at + FIELDS;
+    if (at + FIELDS > numbers.length) {
+      numbers.push(ts, rttMs ?? Number.NaN, suspect ? 1 : 0, hbSeq, eventSeq, session);
+      return;
+    }
+    numbers[at] = ts;
+    numbers[at + 1] = rttMs ?? Number.NaN;
+    numbers[at + 2] = suspect ? 1 : 0;
+    numbers[at + 3] = hbSeq;
+    numbers[at + 4] = eventSeq;
+    numbers[at + 5] = session;
+  }
+
+  /** Empties it for another minute, keeping the room its samples took. */
+  clear(): void {
+    this.#used = 0;
+    this.#sessions.length = 0;
   }
 
   /** The samples in arrival order, as objects (for reads and the write of the minute, not per heartbeat). */
   toArray(): StoredSample[] {
     const numbers = this.#numbers;
     const samples: StoredSample[] = new Array(this.length);
-    for (let i = 0, at = 0; at < numbers.length; i++, at += FIELDS) {
+    for (let i = 0, at = 0; at < this.#used; i++, at += FIELDS) {
       const rttMs = numbers[at + 1]!;
       samples[i] = {
         ts: numbers[at]!,

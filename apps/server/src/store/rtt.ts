@@ -71,6 +71,11 @@ export class RttTable implements BatchedWriter {
    * start; at 10,000 legs, walking every leg's minutes for that ten times a second was most of a flush.
    */
   readonly #legsByMinute = new Map<number, number>();
+  /**
+   * written minutes' samples, emptied for legs' next minutes (minute-samples.ts): at most one per leg with a
+   * minute open, so a leg that goes away does not leave its minutes here
+   */
+  readonly #spareSamples: MinuteSamples[] = [];
   /** per leg id: the newest minute with a stored chunk; a sample at or before it may need merging */
   readonly #newestChunk = new Map<number, number>();
   /** filled by write(), applied by committed() */
@@ -170,7 +175,7 @@ export class RttTable implements BatchedWriter {
     if (!open) {
       open = {
         minute,
-        samples: new MinuteSamples(),
+        samples: this.#spareSamples.pop() ?? new MinuteSamples(),
         partial: minute <= (this.#newestChunk.get(legId) ?? Number.NEGATIVE_INFINITY),
       };
       minutes.set(minute, open);
@@ -229,7 +234,11 @@ export class RttTable implements BatchedWriter {
       const minutes = this.#openMinutes.get(legId);
       // a later sample of this minute starts a new (partial) one, merged with the chunk just written
       if (this.#lastOpen.get(legId)?.minute === minute) this.#lastOpen.delete(legId);
-      if (minutes?.delete(minute)) {
+      const open = minutes?.get(minute);
+      if (open && minutes?.delete(minute)) {
+        // Nothing else holds a written minute's samples (reads copy them): the leg's next minute takes them.
+        open.samples.clear();
+        if (this.#spareSamples.length < this.#openMinutes.size) this.#spareSamples.push(open.samples);
         const legs = (this.#legsByMinute.get(minute) ?? 1) - 1;
         if (legs > 0) this.#legsByMinute.set(minute, legs);
         else this.#legsByMinute.delete(minute);
