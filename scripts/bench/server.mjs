@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Whole-server bench (docs/spec.md#8-budgets): the built CLI, as users run it, with a config of N legs pinging
 // every second against a local echo server in another process, beside a bare `ws` loop holding the same legs
-// with the same pings in the same run, once before hopwatch and once after (the baseline is their mean, both
-// printed). Prints CPU, memory per leg, RTT p50/p99 over every leg's samples and
+// with the same pings in the same run. The two alternate, bare first and last (bare, hopwatch, bare, hopwatch,
+// bare with the default two rounds): each side's figures are the mean of its runs, every run's CPU printed.
+// Prints CPU, memory per leg, RTT p50/p99 over every leg's samples and
 // event-loop delay p99 for both, with the budgets: CPU ≤ 1.5× the bare loop, RTT p50 within 0.2 ms and p99
 // within 2 ms of it, loop delay p99 < 20 ms. The RTT budgets bound what hopwatch adds to the path's RTT, so they
 // are one-sided: hopwatch below the bare loop is within them (it is, on this machine: the bare loop times its
@@ -13,7 +14,7 @@
 // prom-client's default metrics, which resets at every scrape (scraped at the window's start and end).
 //
 //   node scripts/bench/server.mjs [--legs 10000] [--targets 20] [--interval 1000] [--warmup 15] [--seconds 60]
-//                                [--only bare|hopwatch] [--profile DIR]
+//                                [--rounds 2] [--only bare|hopwatch] [--profile DIR]
 // Needs a build (`npm run build`); `npm run bench -- server` builds first.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -54,6 +55,9 @@ const { values: args } = parseArgs({
     // turn (chunks and rollups written for every leg) and the collections steady state brings, not a lucky slice.
     warmup: { type: 'string', default: '15' },
     seconds: { type: 'string', default: '60' },
+    // hopwatch runs this many times, the bare loop once more, alternating: the CPU one loop gets on this machine
+    // drifts by a fifth between minutes and jumps by as much within one, more than the differences measured here
+    rounds: { type: 'string', default: '2' },
     /** measure one side only (for profiling): bare or hopwatch */
     only: { type: 'string' },
     profile: { type: 'string' },
@@ -64,7 +68,12 @@ const OPTIONS = {
   intervalMs: Number(args.interval),
   warmupMs: Number(args.warmup) * 1000,
   windowMs: Number(args.seconds) * 1000,
+  rounds: Number(args.rounds),
 };
+if (!Number.isInteger(OPTIONS.rounds) || OPTIONS.rounds < 1) {
+  console.error(`--rounds must be a whole number of at least 1, not ${args.rounds}`);
+  process.exit(2);
+}
 /** --profile DIR: the CLI writes V8 CPU profiles (main thread and prober thread) there, for where the CPU goes */
 const PROFILE_ARGS = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : [];
 const TARGETS = Math.max(1, Math.min(Number(args.targets), OPTIONS.legs));
@@ -206,39 +215,49 @@ async function measureHopwatch() {
   }
 }
 
-/** Two runs of one side as one: every figure the mean of both, samples added up. */
-function meanOfRuns(a, b) {
-  const mean = (key) => (a[key] + b[key]) / 2;
+/** Several runs of one side as one: every figure the mean of the runs, samples added up. */
+function meanOfRuns(runs) {
+  const mean = (key) => runs.reduce((sum, run) => sum + run[key], 0) / runs.length;
+  const total = (key) => runs.reduce((sum, run) => sum + run[key], 0);
   return {
-    ...a,
+    ...runs[0],
     cpuPercent: mean('cpuPercent'),
     rssMb: mean('rssMb'),
     rttP50Ms: mean('rttP50Ms'),
     rttP99Ms: mean('rttP99Ms'),
     delayP99Ms: mean('delayP99Ms'),
-    samples: a.samples + b.samples,
-    expectedSamples: a.expectedSamples + b.expectedSamples,
+    samples: total('samples'),
+    expectedSamples: total('expectedSamples'),
+    lost: runs[0].lost === undefined ? undefined : total('lost'),
+    suspect: runs[0].suspect === undefined ? undefined : total('suspect'),
   };
 }
 
 async function main() {
   console.log(
     `server: the built CLI with ${OPTIONS.legs} legs in ${TARGETS} targets, ping every ${OPTIONS.intervalMs} ms, ` +
-      `${OPTIONS.warmupMs / 1000} s warm-up, ${OPTIONS.windowMs / 1000} s window; echo server in another process`,
+      `${OPTIONS.warmupMs / 1000} s warm-up, ${OPTIONS.windowMs / 1000} s window, ${OPTIONS.rounds} round(s) of ` +
+      'hopwatch between runs of the bare loop; echo server in another process',
   );
   console.log(`machine: ${availableParallelism()} cores, load average ${loadavg()[0].toFixed(2)} at start`);
   if (args.only === 'hopwatch') return console.log(await measureHopwatch());
-  const bareBefore = await measureSide(SCRIPT, 'bare', OPTIONS);
-  if (args.only === 'bare') return console.log(bareBefore);
-  const hop = await measureHopwatch();
-  // The baseline is measured on both sides of hopwatch (A-B-A) and averaged: on a shared or throttled machine
-  // the CPU one loop gets drifts by a fifth between minutes, more than the differences this bench is about.
-  const bareAfter = await measureSide(SCRIPT, 'bare', OPTIONS);
-  const bare = meanOfRuns(bareBefore, bareAfter);
+  const bareRuns = [await measureSide(SCRIPT, 'bare', OPTIONS)];
+  if (args.only === 'bare') return console.log(bareRuns[0]);
+  // Alternating, bare first and last, so that a machine drifting or jumping during the run weighs on both sides
+  // alike (the mean of each side's runs is compared).
+  const hopRuns = [];
+  for (let round = 1; round <= OPTIONS.rounds; round++) {
+    hopRuns.push(await measureHopwatch());
+    bareRuns.push(await measureSide(SCRIPT, 'bare', OPTIONS));
+  }
+  const bare = meanOfRuns(bareRuns);
+  const hop = meanOfRuns(hopRuns);
+  const each = (runs, key, digits, unit) => runs.map((run) => run[key].toFixed(digits)).join(', ') + unit;
   console.log(
-    `bare loop before and after hopwatch: CPU ${bareBefore.cpuPercent.toFixed(1)} % and ${bareAfter.cpuPercent.toFixed(1)} %, ` +
-      `RTT p50 ${bareBefore.rttP50Ms.toFixed(3)} and ${bareAfter.rttP50Ms.toFixed(3)} ms, ` +
-      `p99 ${bareBefore.rttP99Ms.toFixed(3)} and ${bareAfter.rttP99Ms.toFixed(3)} ms`,
+    `each run, in order (bare, hopwatch, bare, …): CPU bare ${each(bareRuns, 'cpuPercent', 1, ' %')}, ` +
+      `hopwatch ${each(hopRuns, 'cpuPercent', 1, ' %')}; RTT p50 bare ${each(bareRuns, 'rttP50Ms', 3, ' ms')}, ` +
+      `hopwatch ${each(hopRuns, 'rttP50Ms', 3, ' ms')}; p99 bare ${each(bareRuns, 'rttP99Ms', 3, ' ms')}, ` +
+      `hopwatch ${each(hopRuns, 'rttP99Ms', 3, ' ms')}`,
   );
 
   const cpuRatio = hop.cpuPercent / bare.cpuPercent;
