@@ -6,7 +6,7 @@
 // A minute is also reused once written (store/rtt.ts): its array keeps the size it grew to, so a leg's next
 // minute fills it without growing. A fresh array per leg per minute was garbage the collector had to find in the
 // old generation (it lived a minute), along with every smaller copy it grew through: at 10,000 legs ~75 MB a
-// minute, most of what drove the main thread's full collections.
+// minute. (Whether it changes how often the main thread collects in full was lost in the bench's noise.)
 import type { StoredSample } from './rtt-chunk.js';
 
 /** numbers per sample: ts, rttMs (NaN: lost), suspect (0/1), hbSeq, eventSeq, session (index into sessions) */
