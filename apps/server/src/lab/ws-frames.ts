@@ -1,6 +1,7 @@
 // Just enough RFC 6455 framing for a byte-forwarding hop to know where frames begin and end, so it can inject a
 // close frame between two frames instead of in the middle of one. It never decodes payloads.
 import { randomBytes } from 'node:crypto';
+import { FrameCursor } from '@hopwatch/shared/websocket';
 
 /** An HTTP head longer than this is not a WebSocket handshake we track; the stream is then opaque. */
 export const MAX_HEAD_BYTES = 16 * 1024;
@@ -26,9 +27,7 @@ export class WsStreamCursor {
   readonly #role: StreamRole;
   #phase: StreamPhase = 'head';
   #head: Buffer = Buffer.alloc(0);
-  /** bytes of a frame header seen so far (a header may straddle chunks) */
-  #header: number[] = [];
-  #payloadRemaining = 0;
+  readonly #frames = new FrameCursor();
 
   constructor(role: StreamRole) {
     this.#role = role;
@@ -40,7 +39,7 @@ export class WsStreamCursor {
 
   /** true when everything fed so far ends exactly between two frames (after the handshake) */
   get atBoundary(): boolean {
-    return this.#phase === 'frames' && this.#header.length === 0 && this.#payloadRemaining === 0;
+    return this.#phase === 'frames' && this.#frames.atBoundary;
   }
 
   /**
@@ -54,14 +53,7 @@ export class WsStreamCursor {
       if (stopAtBoundary && this.atBoundary) return offset;
       if (this.#phase === 'opaque') return chunk.length;
       if (this.#phase === 'head') offset += this.#feedHead(chunk, offset);
-      else if (this.#payloadRemaining > 0) {
-        const n = Math.min(this.#payloadRemaining, chunk.length - offset);
-        this.#payloadRemaining -= n;
-        offset += n;
-      } else {
-        this.#feedHeaderByte(chunk[offset] as number);
-        offset += 1;
-      }
+      else return this.#frames.advance(chunk, offset, stopAtBoundary);
     }
     return offset;
   }
@@ -83,38 +75,12 @@ export class WsStreamCursor {
     this.#head = Buffer.alloc(0);
     return headLength - seen;
   }
-
-  #feedHeaderByte(byte: number): void {
-    this.#header.push(byte);
-    const needed = headerLength(this.#header);
-    if (needed === null || this.#header.length < needed) return;
-    this.#payloadRemaining = payloadLength(this.#header);
-    this.#header = [];
-  }
 }
 
 function isSwitchingProtocols(head: Buffer): boolean {
   const lineEnd = head.indexOf('\r\n');
   const statusLine = head.subarray(0, lineEnd === -1 ? head.length : lineEnd).toString('latin1');
   return /^HTTP\/1\.[01] 101(?: |$)/.test(statusLine);
-}
-
-/** The full header length once its first two bytes are known. */
-function headerLength(header: readonly number[]): number | null {
-  if (header.length < 2) return null;
-  const second = header[1] as number;
-  const len7 = second & 0x7f;
-  const extended = len7 === 126 ? 2 : len7 === 127 ? 8 : 0;
-  const mask = second & 0x80 ? 4 : 0;
-  return 2 + extended + mask;
-}
-
-function payloadLength(header: readonly number[]): number {
-  const len7 = (header[1] as number) & 0x7f;
-  if (len7 < 126) return len7;
-  const bytes = len7 === 126 ? header.slice(2, 4) : header.slice(2, 10);
-  // 64-bit lengths above 2^53 do not occur on a probe path; Number keeps the arithmetic simple.
-  return bytes.reduce((length, byte) => length * 256 + byte, 0);
 }
 
 /** The longest close reason that fits a control frame's 125-byte payload after the 2-byte code. */

@@ -26,6 +26,7 @@ import { type AlpnChecks, type AlpnEndpoint, alpnEndpoint } from './alpn-probe.j
 import type { BeatClock } from './beat-clock.js';
 import { HandshakeTimer } from './handshake.js';
 import { Heartbeat, type HeartbeatSample } from './heartbeat.js';
+import { PongTap } from './pong-tap.js';
 import { eventRttWriter, type RttWriter, type RttWriters } from './rtt-writer.js';
 import {
   type AttemptStage,
@@ -84,6 +85,8 @@ interface Attempt {
   timer: NodeJS.Timeout | null;
   openStep: number;
   heartbeat: Heartbeat | null;
+  /** takes pongs off the socket for the heartbeat (pong-tap.ts); null until the upgrade, or if ws has no Receiver to tap */
+  pongTap: PongTap | null;
   /** where the open session's samples go */
   rtt: RttWriter | null;
   openedAt: number;
@@ -200,6 +203,7 @@ export class Leg {
       timer: null,
       openStep: 0,
       heartbeat: null,
+      pongTap: null,
       rtt: null,
       openedAt: 0,
       lastFrameAt: 0,
@@ -230,7 +234,11 @@ export class Leg {
       attempt.timing.responded();
       this.#end(attempt, rejectedByHttp(response.statusCode ?? 0));
     });
-    ws.on('open', () => this.#upgraded(attempt));
+    ws.on('open', () => {
+      // first, before ws feeds its Receiver a byte: the tap must see the stream from its first frame
+      attempt.pongTap = PongTap.install(ws);
+      this.#upgraded(attempt);
+    });
     ws.on('message', (data) => this.#onMessage(attempt, data));
     ws.on('ping', () => {
       attempt.lastFrameAt = Date.now();
@@ -363,7 +371,9 @@ export class Leg {
     });
     const heartbeat = new Heartbeat(this.config.heartbeat, link, this.#beatClock);
     attempt.heartbeat = heartbeat;
-    // Pongs go straight to the heartbeat, which also keeps the time of the last one (see #publishClose).
+    // Pongs go straight to the heartbeat, which also keeps the time of the last one (see #publishClose): off the
+    // socket when they arrive alone (nearly always), through ws when they share a chunk with other frames.
+    attempt.pongTap?.listen(heartbeat);
     ws.on('pong', (payload) => heartbeat.onPong(payload, Date.now()));
     heartbeat.start(this.#slot);
   }

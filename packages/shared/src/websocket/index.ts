@@ -1,0 +1,1 @@
+export { FrameCursor, isOneServerPong } from './frame-cursor.js';
