@@ -169,8 +169,7 @@ export class ThreadedProber implements ProberHandle {
         for (let i = 0; i < events.length; i++) {
           const event = events[i]!;
           if (event.rttMs === null) continue;
-          const status = this.#legs.atSlot(slots[i]!);
-          if (status && status.sessionId === event.sessionId) status.lastReplyAt = event.ts;
+          this.#legs.reply(slots[i]!, event.sessionId, event.ts);
         }
         bus.publishRtt(events, slots);
       },
