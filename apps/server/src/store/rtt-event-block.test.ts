@@ -52,6 +52,25 @@ describe('a block of rtt events', () => {
     expect(encoded).toMatchObject({ firstSeq: 100, lastSeq: 198, firstTs: T0 + 49_510, lastTs: T0 + 50_000 });
   });
 
+  it.each([1, 511, 512, 513, 5_000])(
+    'holds %d events, past the room it starts with, and encodes again the same',
+    (count) => {
+      const events = Array.from({ length: count }, (_, i): [number, RttEvent] => [
+        i + 1,
+        rtt({ leg: `l${i % 300}`, sessionId: `s${i % 300}`, ts: T0 + i, seq: i, rttMs: i / 8 }),
+      ]);
+      const block = new RttEventBlock(T0);
+      for (const [seq, event] of events) block.add(seq, event, event.ts);
+      const first = block.encode();
+      expect(first.samples.byteLength).toBe(count * RTT_EVENT_BYTES);
+      expect(decodeRttEventBlock(first.samples, first.strings)).toEqual(
+        events.map(([seq, event]) => ({ seq, event })),
+      );
+      // a failed flush writes the same blocks again
+      expect(block.encode()).toEqual(first);
+    },
+  );
+
   it('copies the event when it is added: a producer changing it later changes nothing', () => {
     const event = rtt();
     const block = new RttEventBlock(T0);

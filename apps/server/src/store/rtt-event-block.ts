@@ -83,7 +83,9 @@ export class RttEventBlock {
   readonly #id: number;
   /** the names of the sample being added, reused: a tuple per sample is garbage per sample */
   readonly #sampleNames: [target: number, leg: number, session: number] = [0, 0, 0];
-  readonly #numbers: number[] = [];
+  /** FIELDS numbers per event, the first `#used` of them filled; grows by doubling (a block holds a flush's worth) */
+  #numbers = new Float64Array(FIELDS * 512);
+  #used = 0;
   #firstSeq = 0;
   #lastSeq = 0;
   #firstTs = 0;
@@ -116,9 +118,16 @@ export class RttEventBlock {
     this.#lastSeq = seq;
     if (ts < this.#firstTs) this.#firstTs = ts;
     if (ts > this.#lastTs) this.#lastTs = ts;
-    const at = this.#numbers.length;
-    this.#numbers.push(seq);
-    writeRttNumbers(this.#numbers, at + 1, event, this.#namesOf(event, slot));
+    const at = this.#used;
+    if (at + FIELDS > this.#numbers.length) {
+      const grown = new Float64Array(this.#numbers.length * 2);
+      grown.set(this.#numbers);
+      this.#numbers = grown;
+    }
+    const numbers = this.#numbers;
+    numbers[at] = seq;
+    writeRttNumbers(numbers, at + 1, event, this.#namesOf(event, slot));
+    this.#used = at + FIELDS;
     this.#size += 1;
   }
 
@@ -139,8 +148,10 @@ export class RttEventBlock {
   }
 
   encode(): EncodedRttBlock {
-    const samples = Buffer.from(Float64Array.from(this.#numbers).buffer);
-    if (BIG_ENDIAN) samples.swap64();
+    // A view of the block's own numbers: SQLite copies them when the row is written. Encoding may happen again
+    // (a failed flush is retried with the same blocks), so a big-endian machine swaps a copy, not the numbers.
+    const view = Buffer.from(this.#numbers.buffer, 0, this.#used * 8);
+    const samples = BIG_ENDIAN ? Buffer.from(view).swap64() : view;
     return {
       firstSeq: this.#firstSeq,
       lastSeq: this.#lastSeq,
