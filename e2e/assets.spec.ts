@@ -8,14 +8,18 @@ const server = serveHopwatchPerTest(quietLabConfig({ interval: '500ms', timeout:
 test('the first screen loads compressed, cacheable scripts; the RTT charts come from a later chunk', async ({
   page,
 }) => {
-  const scripts: { url: string; encoding: string | null; cache: string | null }[] = [];
-  page.on('response', async (response) => {
+  // Each script is listed as its response event arrives, before its headers are read (which takes a round trip
+  // to the browser): listed only after them, a chunk whose charts are already drawn could still be missing.
+  const responses: Promise<{ url: string; encoding: string | null; cache: string | null }>[] = [];
+  page.on('response', (response) => {
     if (!response.url().endsWith('.js')) return;
-    scripts.push({
-      url: new URL(response.url()).pathname,
-      encoding: await response.headerValue('content-encoding'),
-      cache: await response.headerValue('cache-control'),
-    });
+    responses.push(
+      (async () => ({
+        url: new URL(response.url()).pathname,
+        encoding: await response.headerValue('content-encoding'),
+        cache: await response.headerValue('cache-control'),
+      }))(),
+    );
   });
 
   await page.goto(server().url);
@@ -25,6 +29,7 @@ test('the first screen loads compressed, cacheable scripts; the RTT charts come 
   // Every lab leg draws its RTT chart once the lazily imported chunk has arrived.
   await expect(page.locator('[data-testid="leg-row"] .rtt-chart')).toHaveCount(3);
 
+  const scripts = await Promise.all(responses);
   const first = scripts.find((s) => s.url === entry);
   expect(first).toMatchObject({ encoding: 'br', cache: 'public, max-age=31536000, immutable' });
   const later = scripts.filter((s) => s.url !== entry);
