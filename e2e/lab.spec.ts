@@ -28,6 +28,9 @@ test('a reset on lb drops edge and lb, and the verdict names lb; the Share link 
   page,
   context,
 }) => {
+  // The page's clock is Playwright's, running in step with the real one until the test holds it still to
+  // hover a drop (below).
+  await page.clock.install();
   await page.goto(`${server().url}/?target=lab&range=15m`);
   for (const leg of ['edge', 'lb', 'app'])
     await expect(legRow(page, leg)).toHaveAttribute('data-state', 'up');
@@ -57,10 +60,17 @@ test('a reset on lb drops edge and lb, and the verdict names lb; the Share link 
   await expect(verdict).toContainText('high');
 
   // Hovering a drop shows its cause and the evidence.
+  // A live window moves every mark at each tick (on a young lab by 15 px, as its history widens), and the
+  // pointer lands where the mark was when Playwright measured it. So hold the page's clock still first: the
+  // jump fires one tick, and once the window shows that time (data-to) nothing moves until resume.
+  const heldAt = Date.now() + 2_000; // past one live tick (1.5 s at this width)
+  await page.clock.pauseAt(heldAt);
+  await expect(page.getByTestId('target-window')).toHaveAttribute('data-to', String(heldAt));
   // Marks a pixel apart overlap; the strip picks the mark nearest the pointer, so hover where it is drawn.
   await legRow(page, 'lb').getByTestId('drop-mark').last().hover({ force: true });
   await expect(legRow(page, 'lb').getByTestId('drop-details')).toContainText('session age');
   await page.screenshot({ path: join(ARTIFACTS_DIR, 'overview-lab-reset-lb.png'), fullPage: true });
+  await page.clock.resume();
 
   // Select the verdict, share, and open the link in a new page: the same absolute window from storage.
   await verdict.getByRole('button').first().click();
