@@ -67,16 +67,16 @@ export function createStoreFixture(options: Partial<SqliteStoreOptions> = {}): S
   return fixture;
 }
 
-/** For a test file: returns an opener whose fixture is removed after each test. */
+/** For a test file: returns an opener whose fixtures (however many a test opens) are removed after each test. */
 export function useStoreFixtures(): (options?: Partial<SqliteStoreOptions>) => StoreFixture {
-  let current: StoreFixture | null = null;
+  const opened: StoreFixture[] = [];
   afterEach(async () => {
-    await current?.remove();
-    current = null;
+    for (const fixture of opened.splice(0)) await fixture.remove();
   });
   return (options = {}) => {
-    current = createStoreFixture(options);
-    return current;
+    const fixture = createStoreFixture(options);
+    opened.push(fixture);
+    return fixture;
   };
 }
 
