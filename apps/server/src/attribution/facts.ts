@@ -10,6 +10,7 @@ import {
 } from '@hopwatch/shared/attribution';
 import type { TargetConfig } from '../config/types.js';
 import type { Store } from '../store/store.js';
+import { vantageOf } from '../vantages/vantage-targets.js';
 
 /** What the judge reads from storage. */
 export type EvidenceStore = Pick<Store, 'sessions' | 'rttSamples' | 'stalls'>;
@@ -27,19 +28,25 @@ export function targetFacts(target: TargetConfig): TargetFacts {
     name: target.name,
     segments: target.segments,
     correlationWindowMs: target.correlationWindowMs,
-    legs: target.legs.map((leg) => ({
-      name: leg.name,
-      covers: leg.covers,
-      heartbeatIntervalMs: leg.heartbeat.intervalMs,
-      heartbeatTimeoutMs: leg.heartbeat.timeoutMs,
-    })),
+    legs: target.legs.map((leg) => {
+      // The vantage a shared store keeps its stalls under; hopwatch alone has none, nor do its stalls.
+      const vantage = vantageOf(leg);
+      return {
+        name: leg.name,
+        covers: leg.covers,
+        heartbeatIntervalMs: leg.heartbeat.intervalMs,
+        heartbeatTimeoutMs: leg.heartbeat.timeoutMs,
+        ...(vantage === null ? {} : { vantage }),
+      };
+    }),
   };
 }
 
 /**
  * Everything the verdict on `window` rests on: the target's sessions and drops in it, the recent history of
  * the legs that dropped (for the signatures), heartbeats from far enough back to see RTT climb, and
- * hopwatch's own stalls. `clusterDrops` are drops the caller already holds, whose legs need history too.
+ * hopwatch's own stalls (every vantage's: each bears only on its own legs). `clusterDrops` are drops the
+ * caller already holds, whose legs need history too.
  * The independent reads go out together; only the history waits, for the drops that say whose to read.
  */
 export async function gatherFacts(

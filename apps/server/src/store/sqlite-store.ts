@@ -234,6 +234,7 @@ export class SqliteStore implements Store, DurableLog {
     return this.#rtt.series(this.#legs.find(query.target, query.leg), query.from, query.to, query.stepMs);
   }
 
+  /** One instance's own stalls: no vantage, as its legs carry none (store.ts StallRecord). */
   async stalls(query: { from: number; to: number }): Promise<StallRecord[]> {
     this.flush();
     return this.#stalls.query(query.from, query.to);

@@ -21,8 +21,10 @@ describeStoreContract({
 });
 
 let server: PostgresServer | null = null;
+const VANTAGE = 'home';
 describeStoreContract({
   name: 'PostgreSQL',
+  vantage: VANTAGE,
   async start() {
     server = await startPostgres();
   },
@@ -33,7 +35,7 @@ describeStoreContract({
     if (!server) throw new Error('PostgreSQL did not start');
     const url = await server.createDatabase();
     return {
-      open: (options) => openPostgresStore(url, { ...options, vantage: 'home' }),
+      open: (options) => openPostgresStore(url, { ...options, vantage: VANTAGE }),
       remove: async () => {},
     };
   },

@@ -1,6 +1,7 @@
 // The one narrow storage interface, implemented by SQLite (store/sqlite-store.ts) and by PostgreSQL for
 // several hopwatch instances sharing one store (store/postgres/), without touching callers. Both are held to
 // one contract suite (store.contract.int.test.ts).
+import type { ProberStall } from '@hopwatch/shared/attribution';
 import type { Incident, Outage, RttResponse, Session, StoredEvent, Verdict } from '@hopwatch/shared/protocol';
 import type { EventSequencer, StoredRtt } from '../events/bus.js';
 
@@ -57,10 +58,12 @@ export interface RttSample {
   suspect: boolean;
 }
 
-export interface StallRecord {
-  ts: number;
-  delayMs: number;
-}
+/**
+ * A stored prober_stall, as attribution reads it. `vantage`: the instance whose event loop stalled, in a store
+ * shared by several (PostgreSQL); absent in a store of one instance's own (SQLite), whose stalls are all its own
+ * legs', which carry no vantage there either.
+ */
+export type StallRecord = ProberStall;
 
 /**
  * Reads are asynchronous, so a backend whose client is (PostgreSQL's) implements this without touching
@@ -94,6 +97,7 @@ export interface Store extends EventSequencer, EventReplay {
     to: number;
     stepMs?: number;
   }): Promise<RttResponse>;
+  /** every vantage's stalls in [from, to], oldest first, each with its vantage where the store keeps one */
   stalls(query: { from: number; to: number }): Promise<StallRecord[]>;
   /** Queues a verdict like its `verdict` event does (the same id twice keeps the later one). */
   saveVerdict(verdict: Verdict): void;

@@ -1,19 +1,12 @@
 // Vantages sharing a PostgreSQL store must agree on a shared target's segments and use leg names of their own
 // (checked at start against what is stored), and record their legs for the others with URLs redacted.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TargetConfig } from '../config/types.js';
 import { openPostgresStore } from '../store/postgres/postgres-store.js';
-import { type PostgresServer, startPostgres } from '../store/postgres/throwaway-server.js';
+import { usePostgres } from '../store/test-support/use-postgres.js';
 import { registerVantage, storedLegs, VantageConflictError } from './vantage-registry.js';
 
-let server: PostgresServer | null = null;
-
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  await server?.stop();
-}, 60_000);
+const postgres = usePostgres();
 
 describe('vantages sharing a target', () => {
   const target = (segments: string[], legs: string[]): TargetConfig => ({
@@ -36,7 +29,7 @@ describe('vantages sharing a target', () => {
   });
 
   it('must agree on its segments and use leg names of their own; the URLs are stored redacted', async () => {
-    const url = await (server as PostgresServer).createDatabase();
+    const url = await postgres().createDatabase();
     const store = await openPostgresStore(url, { retentionMs: 86_400_000, vantage: 'home' });
     const home = { store };
     try {

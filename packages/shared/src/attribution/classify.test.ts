@@ -204,3 +204,44 @@ describe('clean is judged at the drops', () => {
     expect(acrossTheDrops([], [lb, app], wide)).toBeUndefined();
   });
 });
+
+// Several vantages share a store: a stall is the vantage's that recorded it, and held up only its own legs'
+// heartbeats. The leg is probed from `home`; the stall runs from just before its third heartbeat was answered to
+// its fourth's answer (as in 'heartbeats out while hopwatch stalled' above).
+describe('a stall voids only heartbeats of its own vantage', () => {
+  const home = { ...leg, vantage: 'home' };
+  const sentAt = (i: number) => answeredThroughout[i]!.ts - answeredThroughout[i]!.rttMs!;
+
+  it.each<[string, ProberStall, Omit<LegClassification, 'leg'>]>([
+    [
+      'a stall at the same vantage',
+      { ts: answeredThroughout[3]!.ts, delayMs: 10 * S + 10, vantage: 'home' },
+      { state: 'unknown', reason: '2 heartbeats taken while hopwatch stalled' },
+    ],
+    [
+      'the same stall at another vantage',
+      { ts: answeredThroughout[3]!.ts, delayMs: 10 * S + 10, vantage: 'vps' },
+      { state: 'clean', reason: 'up, every heartbeat answered' },
+    ],
+    [
+      'a stall at the same vantage, noticed as the heartbeat was sent',
+      { ts: sentAt(4), delayMs: 1_500, vantage: 'home' },
+      { state: 'unknown', reason: '1 heartbeat taken while hopwatch stalled' },
+    ],
+    [
+      'a stall at the same vantage, noticed a millisecond before the heartbeat was sent',
+      { ts: sentAt(4) - 1, delayMs: 1_500, vantage: 'home' },
+      { state: 'clean', reason: 'up, every heartbeat answered' },
+    ],
+  ])('%s', (_name, stall, expected) => {
+    const classified = classifyLeg({
+      leg: home,
+      window,
+      drops: [],
+      sessions: [longUp],
+      samples: answeredThroughout,
+      stalls: [stall],
+    });
+    expect(classified).toEqual({ leg: 'edge', ...expected });
+  });
+});

@@ -7,13 +7,15 @@
 //   unknown  everything else: connecting, already down, heartbeats lost, or heartbeats out while hopwatch stalled
 // A heartbeat merely sent late (an rtt sample `suspect` for its lateness, docs/spec.md#1-concepts) still proves
 // life: its RTT measured hopwatch's backlog, but the ping left when it was sent and the answer crossed the path
-// after it. Only a stall longer than `stallThreshold` (a recorded prober_stall) while it was out voids it.
+// after it. Only a stall longer than `stallThreshold` (a recorded prober_stall) while it was out voids it, and
+// only a stall of the leg's own vantage: another instance's event loop never timed this leg's heartbeats.
 // Only a clean leg exonerates the segments it covers, so anything short of proof of life is unknown, never clean.
 
 import type { Session } from '../protocol/session.js';
 import { formatDuration } from '../time/duration.js';
 import { plural } from './text.js';
 import type { Drop, HeartbeatSample, LegFacts, ProberStall, TimeWindow } from './types.js';
+import { stalledProberOf } from './vantage-stalls.js';
 
 export const LEG_CLASSES = ['dropped', 'clean', 'unknown'] as const;
 export type LegClass = (typeof LEG_CLASSES)[number];
@@ -39,7 +41,10 @@ export interface LegWindowEvidence {
    * whole window with no reply required after it (a reported drop)
    */
   across?: TimeWindow;
-  /** hopwatch's own stalls around the window: a heartbeat out during one proves nothing (default: none) */
+  /**
+   * hopwatch's own stalls around the window, at any vantage: a heartbeat out during one of its own vantage's
+   * proves nothing (default: none)
+   */
   stalls?: readonly ProberStall[];
 }
 
@@ -129,11 +134,15 @@ export function classifyLeg(evidence: LegWindowEvidence): LegClassification {
   return { leg: leg.name, state: 'clean', reason: 'up, every heartbeat answered' };
 }
 
-/** Whether hopwatch stalled while the heartbeat was out: from its send (an interval before, if lost) to its outcome. */
+/**
+ * Whether the leg's own hopwatch (its vantage's) stalled while the heartbeat was out: from its send (an
+ * interval before, if lost) to its outcome.
+ */
 function outDuringStall(leg: LegFacts, stalls: readonly ProberStall[]) {
+  const own = stalls.filter((stall) => stalledProberOf(stall, leg));
   return (sample: HeartbeatSample): boolean => {
     const sentAt = sample.ts - (sample.rttMs ?? leg.heartbeatIntervalMs);
-    return stalls.some((stall) => stall.ts >= sentAt && stall.ts - stall.delayMs <= sample.ts);
+    return own.some((stall) => stall.ts >= sentAt && stall.ts - stall.delayMs <= sample.ts);
   };
 }
 

@@ -4,7 +4,10 @@ import type { Confidence } from '../protocol/verdict.js';
 export interface ConfidenceInput {
   suspects: readonly string[];
   unknown: readonly string[];
-  /** hopwatch itself stalled during the window, or a drop was taken while it did */
+  /**
+   * hopwatch itself stalled during the window, or a drop was taken while it did, at a vantage whose legs the
+   * verdict rests on (signatures.ts proberStalled)
+   */
   proberStalled: boolean;
 }
 

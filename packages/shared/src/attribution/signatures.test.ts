@@ -10,7 +10,7 @@ import {
   type SignatureEvidence,
   sampleLookbackMs,
 } from './signatures.js';
-import { drop, heartbeats, nestedTarget, S, session, T0, T3 } from './test-support/fixtures.js';
+import { atVantages, drop, heartbeats, nestedTarget, S, session, T0, T3 } from './test-support/fixtures.js';
 import type { Drop, HeartbeatSample, ProberStall, TargetFacts } from './types.js';
 
 /** A lab-like target whose legs heartbeat every `intervalMs`. */
@@ -32,6 +32,7 @@ interface Case {
   recent?: Session[];
   samples?: HeartbeatSample[];
   stalls?: ProberStall[];
+  witnesses?: string[];
   suspects?: string[];
 }
 
@@ -48,6 +49,7 @@ function evidenceOf(c: Case): SignatureEvidence {
     recent: c.recent ?? [],
     samples: c.samples ?? [],
     stalls: c.stalls ?? [],
+    ...(c.witnesses ? { witnesses: c.witnesses } : {}),
     suspects: c.suspects ?? [],
   };
 }
@@ -638,6 +640,70 @@ describe('prober-stall', () => {
     [
       'a stall that began after the window',
       { drops: [drop('edge', T0)], stalls: [{ ts: T0 + 40 * S, delayMs: 2_000 }] },
+    ],
+  ])('does not match: %s', (_name, c) => {
+    expect(match('prober-stall', c)).toBeNull();
+    expect(proberStalled(evidenceOf(c))).toBe(false);
+  });
+});
+
+// Several vantages share a store: edge and lb are probed from home, app from the VPS. A stall (or a drop taken
+// while stalled) bears on the verdict only at a vantage whose legs it rests on (`witnesses`: dropped or clean).
+describe('prober-stall with several vantages', () => {
+  const target = atVantages(labTarget(), { edge: 'home', lb: 'home', app: 'vps' });
+  const inWindow = (vantage: string): ProberStall => ({ ts: T0 - 3 * S, delayMs: 2_500, vantage });
+
+  it.each<[string, Case, string[]]>([
+    [
+      'a stall at the vantage of the dropped leg',
+      { target, drops: [drop('edge', T0)], witnesses: ['edge'], stalls: [inWindow('home')] },
+      ["hopwatch's event loop stalled 2.5s at 11:59:57.000Z (vantage home)"],
+    ],
+    [
+      "a stall at the vantage of a clean leg, only that vantage's",
+      {
+        target,
+        drops: [drop('edge', T0)],
+        witnesses: ['edge', 'app'],
+        stalls: [inWindow('vps'), inWindow('elsewhere')],
+      },
+      ["hopwatch's event loop stalled 2.5s at 11:59:57.000Z (vantage vps)"],
+    ],
+    [
+      'a drop taken while stalled at the vantage of a dropped leg',
+      { target, drops: [drop('edge', T0), drop('lb', T0, { suspect: true })], witnesses: ['edge'] },
+      ['lb dropped while hopwatch itself was stalled'],
+    ],
+    [
+      'a stall when the verdict rests on no leg at all: every stall counts',
+      { target, drops: [drop('app', T0, { suspect: true })], witnesses: [], stalls: [inWindow('home')] },
+      [
+        "hopwatch's event loop stalled 2.5s at 11:59:57.000Z (vantage home)",
+        'app dropped while hopwatch itself was stalled',
+      ],
+    ],
+    [
+      'a stall at any vantage with legs here, when the witnesses are not given',
+      { target, drops: [drop('edge', T0)], stalls: [inWindow('vps')] },
+      ["hopwatch's event loop stalled 2.5s at 11:59:57.000Z (vantage vps)"],
+    ],
+  ])('matches: %s', (_name, c, evidence) => {
+    expect(match('prober-stall', c)?.evidence).toEqual(evidence);
+    expect(proberStalled(evidenceOf(c))).toBe(true);
+  });
+
+  it.each<[string, Case]>([
+    [
+      'a stall at a vantage none of whose legs dropped or stayed clean',
+      { target, drops: [drop('edge', T0)], witnesses: ['edge', 'lb'], stalls: [inWindow('vps')] },
+    ],
+    [
+      'a drop taken while stalled at a vantage none of whose legs dropped or stayed clean',
+      { target, drops: [drop('edge', T0), drop('app', T0, { suspect: true })], witnesses: ['edge'] },
+    ],
+    [
+      'a stall at a vantage with no leg here, when the witnesses are not given',
+      { target, drops: [drop('edge', T0)], stalls: [inWindow('elsewhere')] },
     ],
   ])('does not match: %s', (_name, c) => {
     expect(match('prober-stall', c)).toBeNull();

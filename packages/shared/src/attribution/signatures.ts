@@ -23,7 +23,8 @@
 //   is set by each leg's heartbeat phase) dropped within 1 second of each other.
 // - h2-upgrade: an upgrade answered 400 on a leg whose server negotiates ALPN h2: the session's own ALPN, or
 //   the prober's periodic ALPN check (`handshake.alpnProbe`) on that attempt or a recent session of the leg.
-// - prober-stall: hopwatch's event loop stalled during the window, or a drop was taken while it did.
+// - prober-stall: hopwatch's event loop stalled during the window, or a drop was taken while it did; with
+//   several vantages, hopwatch at a vantage whose legs the verdict rests on (see vantage-stalls.ts).
 import { ATTEMPT_CAUSES } from '../protocol/causes.js';
 import type { Session } from '../protocol/session.js';
 import type { SignatureId, SignatureMatch } from '../protocol/verdict.js';
@@ -37,6 +38,7 @@ import {
 } from './catalog.js';
 import { age, clockTime, listAnd, listOr } from './text.js';
 import type { Drop, HeartbeatSample, LegFacts, ProberStall, TargetFacts, TimeWindow } from './types.js';
+import { stallBearsOn, vantageOfLeg } from './vantage-stalls.js';
 
 /** How many of a leg's newest closed sessions count as "recent". */
 export const RECENT_SESSIONS = 10;
@@ -70,8 +72,13 @@ export interface SignatureEvidence {
   recent: readonly Session[];
   /** heartbeats of the target's legs, from well before the window (see sampleLookbackMs) to its end */
   samples: readonly HeartbeatSample[];
-  /** hopwatch's own stalls overlapping the window */
+  /** hopwatch's own stalls overlapping the window, at every vantage */
   stalls: readonly ProberStall[];
+  /**
+   * the legs the verdict rests on (dropped or clean): only stalls at their vantages bear on it (default: every
+   * leg of the target)
+   */
+  witnesses?: readonly string[];
   /** the verdict's suspects, so a signature can say which hop it means */
   suspects: readonly string[];
 }
@@ -126,9 +133,14 @@ export function matchSignatures(evidence: SignatureEvidence): SignatureMatch[] {
   return SIGNATURES.flatMap((signature) => signature.match(evidence) ?? []);
 }
 
-/** hopwatch stalled during the window, or took one of the drops while stalled: nothing here is evidence. */
-export function proberStalled(evidence: Pick<SignatureEvidence, 'drops' | 'stalls' | 'window'>): boolean {
-  return evidence.drops.some((d) => d.suspect) || stallsIn(evidence.stalls, evidence.window).length > 0;
+type StallEvidence = Pick<SignatureEvidence, 'target' | 'drops' | 'stalls' | 'window' | 'witnesses'>;
+
+/**
+ * hopwatch stalled during the window, or took one of the drops while stalled, at a vantage whose legs the
+ * verdict rests on: nothing here is evidence.
+ */
+export function proberStalled(evidence: StallEvidence): boolean {
+  return stalledDrops(evidence).length > 0 || stallsIn(evidence).length > 0;
 }
 
 /**
@@ -475,9 +487,12 @@ function h2Evidence(evidence: SignatureEvidence, drop: Drop): string | null {
 
 function matchProberStall(evidence: SignatureEvidence): SignatureMatch | null {
   if (!proberStalled(evidence)) return null;
-  const stalls = stallsIn(evidence.stalls, evidence.window);
-  const lines = stalls.map((s) => `hopwatch's event loop stalled ${age(s.delayMs)} at ${clockTime(s.ts)}`);
-  const suspectDrops = evidence.drops.filter((d) => d.suspect);
+  const stalls = stallsIn(evidence);
+  const lines = stalls.map((s) => {
+    const where = s.vantage === undefined ? '' : ` (vantage ${s.vantage})`;
+    return `hopwatch's event loop stalled ${age(s.delayMs)} at ${clockTime(s.ts)}${where}`;
+  });
+  const suspectDrops = stalledDrops(evidence);
   if (suspectDrops.length > 0) {
     lines.push(`${listAnd(distinctLegs(suspectDrops))} dropped while hopwatch itself was stalled`);
   }
@@ -491,8 +506,23 @@ function matchProberStall(evidence: SignatureEvidence): SignatureMatch | null {
   };
 }
 
-function stallsIn(stalls: readonly ProberStall[], window: TimeWindow): ProberStall[] {
-  return stalls.filter((s) => s.ts >= window.from && s.ts - s.delayMs <= window.to);
+/** The stalls in the window at a vantage the verdict rests on. */
+function stallsIn(evidence: StallEvidence): ProberStall[] {
+  const { window } = evidence;
+  const bears = bearsOn(evidence);
+  return evidence.stalls.filter(
+    (s) => s.ts >= window.from && s.ts - s.delayMs <= window.to && bears(s.vantage),
+  );
+}
+
+/** The drops taken while hopwatch stalled, at a vantage the verdict rests on. */
+function stalledDrops(evidence: StallEvidence): Drop[] {
+  const bears = bearsOn(evidence);
+  return evidence.drops.filter((d) => d.suspect && bears(vantageOfLeg(evidence.target, d.leg)));
+}
+
+function bearsOn(evidence: StallEvidence): (vantage: string | undefined) => boolean {
+  return stallBearsOn(evidence.target, evidence.witnesses ?? evidence.target.legs.map((leg) => leg.name));
 }
 
 // --- shared helpers ---

@@ -10,6 +10,11 @@ export interface LegFacts {
   covers: readonly string[];
   heartbeatIntervalMs: number;
   heartbeatTimeoutMs: number;
+  /**
+   * where it is probed from, the `<name>` of the `vantage:<name>` segment it covers (several instances sharing
+   * a store); absent for hopwatch alone, whose legs all share its one event loop (see vantage-stalls.ts)
+   */
+  vantage?: string;
 }
 
 /** A target as attribution sees it. */
@@ -37,6 +42,11 @@ export interface HeartbeatSample {
 export interface ProberStall {
   ts: number;
   delayMs: number;
+  /**
+   * the vantage whose event loop stalled: only its own legs' heartbeats and drops were held up. Absent for
+   * hopwatch alone, whose stalls are every leg's (as legs carry no vantage there either).
+   */
+  vantage?: string;
 }
 
 /** A closed time range, epoch ms. */

@@ -1,15 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { type LegStory, legFacts, nestedTarget, S, story, T0, T3 } from './test-support/fixtures.js';
-import type { TargetFacts } from './types.js';
+import {
+  atVantages,
+  type LegStory,
+  legFacts,
+  nestedTarget,
+  S,
+  story,
+  T0,
+  T3,
+} from './test-support/fixtures.js';
+import type { ProberStall, TargetFacts } from './types.js';
 import { judgeCluster, judgeReport } from './verdict.js';
 
 const JUDGED_AT = T0 + 60 * S;
 
-function clusterVerdict(
-  target: TargetFacts,
-  legs: Record<string, LegStory>,
-  stalls = [] as { ts: number; delayMs: number }[],
-) {
+function clusterVerdict(target: TargetFacts, legs: Record<string, LegStory>, stalls = [] as ProberStall[]) {
   const { drops, sessions, samples } = story(target, T0, legs);
   return judgeCluster(
     { target, drops, sessions, recent: sessions, samples, stalls },
@@ -169,6 +174,63 @@ describe('a prober stall makes the verdict inconclusive', () => {
     expect(verdict.unknown).toEqual(['internal', 't3serve']);
     expect(verdict.reasons?.internal).toBe('1 heartbeat taken while hopwatch stalled');
     expect(verdict.confidence).toBe('inconclusive');
+  });
+});
+
+// Seed 003 from two vantages (docs/vantages.md): cloudflare and internal probed from home, vps-cloudflare from
+// the VPS. A stall is the vantage's that recorded it: it voids only that vantage's heartbeats, and makes the
+// verdict inconclusive only when that vantage's legs are among those it rests on (dropped or clean).
+describe('a prober stall at one of several vantages', () => {
+  const target = atVantages(
+    nestedTarget('t3', ['last-mile', 'cloudflare', 'tunnel', 'traefik', 'dispatch', 't3-serve'], {
+      cloudflare: 'cloudflare',
+      internal: 'traefik',
+      'vps-cloudflare': 'cloudflare',
+    }),
+    { cloudflare: 'home', internal: 'home', 'vps-cloudflare': 'vps' },
+  );
+  const legs: Record<string, LegStory> = {
+    cloudflare: 'dropped',
+    internal: 'clean',
+    'vps-cloudflare': 'clean',
+  };
+  // covers every leg's heartbeat at the drop (T0), and only that one
+  const atTheDrop = (vantage: string): ProberStall => ({ ts: T0 + 500, delayMs: 1_500, vantage });
+  // in the window, but out while no heartbeat was
+  const beforeTheDrop = (vantage: string): ProberStall => ({ ts: T0 - 2 * S, delayMs: 1_800, vantage });
+  const stalledHeartbeat = '1 heartbeat taken while hopwatch stalled';
+
+  it.each<
+    [string, ProberStall[], { unknown: Record<string, string>; confidence: string; proberStall: boolean }]
+  >([
+    ['no stall', [], { unknown: {}, confidence: 'high', proberStall: false }],
+    [
+      "at the VPS, over its heartbeat: only the VPS's leg is unknown, and the verdict rests on home's",
+      [atTheDrop('vps')],
+      { unknown: { 'vps-cloudflare': stalledHeartbeat }, confidence: 'low', proberStall: false },
+    ],
+    [
+      "at home, over its heartbeat: home's clean leg is unknown, and home's dropped leg is evidence",
+      [atTheDrop('home')],
+      { unknown: { internal: stalledHeartbeat }, confidence: 'inconclusive', proberStall: true },
+    ],
+    [
+      'at the VPS, over none of its heartbeats: its leg is clean, so the stall bears on the verdict',
+      [beforeTheDrop('vps')],
+      { unknown: {}, confidence: 'inconclusive', proberStall: true },
+    ],
+    [
+      'at a vantage with no leg in this target',
+      [atTheDrop('lab'), beforeTheDrop('lab')],
+      { unknown: {}, confidence: 'high', proberStall: false },
+    ],
+  ])('%s', (_name, stalls, expected) => {
+    const verdict = clusterVerdict(target, legs, stalls);
+    expect(verdict.dropped).toEqual(['cloudflare']);
+    expect(verdict.unknown).toEqual(Object.keys(expected.unknown));
+    for (const [leg, reason] of Object.entries(expected.unknown)) expect(verdict.reasons?.[leg]).toBe(reason);
+    expect(verdict.confidence).toBe(expected.confidence);
+    expect(verdict.signatures.some((s) => s.id === 'prober-stall')).toBe(expected.proberStall);
   });
 });
 

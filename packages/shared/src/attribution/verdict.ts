@@ -19,7 +19,7 @@ export interface JudgeFacts {
   recent: readonly Session[];
   /** heartbeats of the target's legs from sampleLookbackMs before the window to its end */
   samples: readonly HeartbeatSample[];
-  /** hopwatch's own stalls overlapping the window */
+  /** hopwatch's own stalls overlapping the window, at every vantage (each only bears on its own legs) */
   stalls: readonly ProberStall[];
 }
 
@@ -101,7 +101,9 @@ function compose(
   const dropped = inState('dropped');
   const clean = inState('clean');
   const unknown = inState('unknown');
-  const stalled = proberStalled({ drops, stalls: facts.stalls, window });
+  // A stall bears on the verdict only at a vantage whose legs it rests on (vantage-stalls.ts).
+  const witnesses = [...dropped, ...clean];
+  const stalled = proberStalled({ target, drops, stalls: facts.stalls, window, witnesses });
   const suspects = findSuspects({ target, dropped, clean, reported: kind === 'reported' });
   const signatures = matchSignatures({
     target,
@@ -111,6 +113,7 @@ function compose(
     recent: facts.recent,
     samples: facts.samples,
     stalls: facts.stalls,
+    witnesses,
     suspects,
   });
   return {

@@ -542,7 +542,7 @@ export class PostgresStore implements Store {
   async stalls(query: { from: number; to: number }): Promise<StallRecord[]> {
     await this.#settled();
     const { rows } = await this.#pool.query<StallRecord>(
-      'SELECT ts, delay_ms AS "delayMs" FROM stalls WHERE ts >= $1 AND ts <= $2 ORDER BY ts',
+      'SELECT ts, delay_ms AS "delayMs", vantage FROM stalls WHERE ts >= $1 AND ts <= $2 ORDER BY ts',
       [ceilOrNull(query.from) ?? 0, floorOrNull(query.to) ?? 0],
     );
     return rows;

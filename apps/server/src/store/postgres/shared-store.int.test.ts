@@ -2,23 +2,17 @@
 // of the log (StoreFeed) sees every instance's events once and in order, a dead writer stops holding the
 // watermark back.
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EventBus } from '../../events/bus.js';
 import { StoreFeed } from '../../events/store-feed.js';
 import { rtt } from '../test-support/store-fixture.js';
+import { usePostgres } from '../test-support/use-postgres.js';
 import { openPostgresStore, type PostgresStore } from './postgres-store.js';
-import { type PostgresServer, startPostgres } from './throwaway-server.js';
 
 const T0 = Date.UTC(2025, 0, 15, 10, 0, 0);
-let server: PostgresServer | null = null;
+const postgres = usePostgres();
 const open: PostgresStore[] = [];
 
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  await server?.stop();
-}, 60_000);
 afterEach(async () => {
   for (const store of open.splice(0)) await store.close();
 });
@@ -37,7 +31,7 @@ async function instance(url: string, vantage: string, writerTimeoutMs?: number) 
 
 describe('two writers on one store', () => {
   it('never hand out the same seq, and a follower sees every event once, in seq order', async () => {
-    const url = await (server as PostgresServer).createDatabase();
+    const url = await postgres().createDatabase();
     const home = await instance(url, 'home');
     const vps = await instance(url, 'vps');
     const feed = new StoreFeed({ source: home.store, startAfter: 0, pollMs: 20 });
@@ -64,7 +58,7 @@ describe('two writers on one store', () => {
   });
 
   it('holds the log back while a writer is alive and behind, and not once it is gone', async () => {
-    const url = await (server as PostgresServer).createDatabase();
+    const url = await postgres().createDatabase();
     const home = await instance(url, 'home', 1_000);
     const vps = await instance(url, 'vps', 1_000);
     const homeSeq = home.bus.publish(rtt('api', 'home-lb', 'h', T0, 5)).seq;
@@ -90,7 +84,7 @@ describe('two writers on one store', () => {
 
 describe('a database that goes away', () => {
   it('keeps what was published, says so once, and writes it all once the database is back', async () => {
-    const url = await (server as PostgresServer).createDatabase();
+    const url = await postgres().createDatabase();
     const database = new URL(url).pathname.slice(1);
     const errors: string[] = [];
     const store = await openPostgresStore(url, {

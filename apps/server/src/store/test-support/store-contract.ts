@@ -24,6 +24,8 @@ export interface StoreSpace {
 
 export interface StoreBackend {
   name: string;
+  /** the vantage its stores keep their stalls under (a store shared by several instances); none for SQLite */
+  vantage?: string;
   start?(): Promise<void>;
   stop?(): Promise<void>;
   space(): Promise<StoreSpace>;
@@ -87,6 +89,12 @@ const event = (o: Outage): HopEvent => ({
 
 export function describeStoreContract(backend: StoreBackend): void {
   describe(`Store contract: ${backend.name}`, () => {
+    /** a stall as read back: the vantage that recorded it, where the store keeps one */
+    const stall = (ts: number, delayMs: number) => ({
+      ts,
+      delayMs,
+      ...(backend.vantage === undefined ? {} : { vantage: backend.vantage }),
+    });
     let space: StoreSpace | null = null;
     let current: ContractFixture | null = null;
 
@@ -289,7 +297,7 @@ export function describeStoreContract(backend: StoreBackend): void {
             thresholdMs: 1_000,
           },
         );
-        expect(await f.store.stalls({ from: T0, to: T0 + 1 })).toEqual([{ ts: T0, delayMs: 1_500 }]);
+        expect(await f.store.stalls({ from: T0, to: T0 + 1 })).toEqual([stall(T0, 1_500)]);
         expect(await f.store.stalls({ from: 0, to: T0 + DAY_MS })).toHaveLength(2);
       });
 
@@ -482,7 +490,7 @@ export function describeStoreContract(backend: StoreBackend): void {
         expect(result.deleted).toBeGreaterThan(0);
         expect((await f.store.sessions({ limit: 10 })).map((s) => s.id)).toEqual(['middle']);
         expect((await f.store.verdicts({ limit: 10 })).map((v) => v.id)).toEqual(['v-middle']);
-        expect(await f.store.stalls({ from: 0, to: clock })).toEqual([{ ts: middle, delayMs: 1_500 }]);
+        expect(await f.store.stalls({ from: 0, to: clock })).toEqual([stall(middle, 1_500)]);
         expect(await f.store.incident(incident.id)).toEqual(incident);
         expect(await f.store.after(0, 100)).toEqual([]);
         expect(await f.store.rttSamples({ target: 'api', from: 0, to: clock })).toEqual([]);
@@ -655,7 +663,7 @@ export function describeStoreContract(backend: StoreBackend): void {
           delayMs: 1_500,
           thresholdMs: 1_000,
         });
-        expect(await f.store.stalls({ from: T0 - 0.5, to: T0 + 0.5 })).toEqual([{ ts: T0, delayMs: 1_500 }]);
+        expect(await f.store.stalls({ from: T0 - 0.5, to: T0 + 0.5 })).toEqual([stall(T0, 1_500)]);
         expect(await f.store.stalls({ from: T0 + 0.5, to: T0 + 1.5 })).toEqual([]);
         expect((await f.store.sessions({ from: T0 + 0.5, to: T0 + 0.5, limit: 5 })).map((s) => s.id)).toEqual(
           ['s'],

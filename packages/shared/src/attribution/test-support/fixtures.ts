@@ -39,6 +39,23 @@ export function legFacts(name: string, covers: readonly string[], heartbeat = SE
   };
 }
 
+/**
+ * `target` probed from several vantages sharing a store (docs/vantages.md): each leg carries its vantage and
+ * also covers `vantage:<its vantage>`, and the target's segments start with the vantages' segments.
+ */
+export function atVantages(target: TargetFacts, vantages: Record<string, string>): TargetFacts {
+  const segment = (vantage: string) => `vantage:${vantage}`;
+  return {
+    ...target,
+    segments: [...new Set(Object.values(vantages))].map(segment).concat(target.segments),
+    legs: target.legs.map((leg) => {
+      const vantage = vantages[leg.name];
+      if (vantage === undefined) throw new Error(`fixture: no vantage for leg ${leg.name}`);
+      return { ...leg, vantage, covers: [segment(vantage), ...leg.covers] };
+    }),
+  };
+}
+
 /** Seed 003's t3 target: cloudflare enters at cloudflare, internal at traefik, t3serve at t3-serve. */
 export const T3 = nestedTarget(
   't3',
