@@ -1,5 +1,5 @@
 // A leg against real loopback servers: the exact cause of every way a session can end.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { legConfig, probeSuite } from './test-support/harness.js';
 import {
   closedPort,
@@ -146,6 +146,33 @@ describe('causes', () => {
     expect(close.session.durationMs).toBeGreaterThan(0);
     expect(close.session.silenceMs).toBeGreaterThanOrEqual(0);
     expect(close.session.silenceMs).toBeLessThanOrEqual(close.session.durationMs!);
+  });
+
+  it('a session is never silent for longer than it lasted, however the clock moves between readings', async () => {
+    // Every reading of the wall clock is at least a millisecond after the one before. The session's start and
+    // the frame that opened it (the upgrade) were once two readings of one moment, so a session in which
+    // nothing crossed after the upgrade came out silent a millisecond longer than it lasted.
+    const realNow = Date.now.bind(Date);
+    let last = 0;
+    const clock = vi.spyOn(Date, 'now').mockImplementation(() => {
+      last = Math.max(realNow(), last + 1);
+      return last;
+    });
+    try {
+      const server = servers.add(
+        await rawWebSocketServer((socket) => setTimeout(() => socket.resetAndDestroy(), 300)),
+      );
+      // a heartbeat a minute apart: almost never one inside the 300 ms the session lasts
+      const h = probe({
+        url: server.url,
+        heartbeat: { ...legConfig({ url: '' }).heartbeat, intervalMs: 60_000 },
+      });
+      const close = await h.waitFor('session_close');
+      expect(close.session.cause).toBe('reset');
+      expect(close.session.silenceMs).toBeLessThanOrEqual(close.session.durationMs!);
+    } finally {
+      clock.mockRestore();
+    }
   });
 
   it('a FIN without a close frame is abnormal_close 1006', async () => {

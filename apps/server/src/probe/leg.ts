@@ -291,13 +291,14 @@ export class Leg {
     attempt.httpStatus = null;
     attempt.stage = 'opening';
     attempt.lastFrameAt = Date.now();
-    this.#nextOpenStep(attempt);
+    this.#nextOpenStep(attempt, attempt.lastFrameAt);
   }
 
-  #nextOpenStep(attempt: Attempt): void {
+  /** `at`: when the frame that finished the previous step (or the upgrade) was read */
+  #nextOpenStep(attempt: Attempt, at: number): void {
     const step = this.config.open[attempt.openStep];
     if (!step) {
-      this.#becomeOpen(attempt);
+      this.#becomeOpen(attempt, at);
       return;
     }
     const timeoutMs = this.config.heartbeat.timeoutMs;
@@ -336,7 +337,7 @@ export class Leg {
       if (attempt.timer) clearTimeout(attempt.timer);
       attempt.timer = null;
       attempt.openStep += 1;
-      this.#nextOpenStep(attempt);
+      this.#nextOpenStep(attempt, attempt.lastFrameAt);
       return;
     }
     // Ping mode never looks at messages: do not pay for decoding them.
@@ -347,9 +348,13 @@ export class Leg {
 
   // ── open ──────────────────────────────────────────────────────────────────────────────────────────────
 
-  #becomeOpen(attempt: Attempt): void {
+  /**
+   * `at`: when the frame that opened the session was read. The session starts at that same reading, not a
+   * second one: its silence (from its last frame) can then never come out longer than the session itself.
+   */
+  #becomeOpen(attempt: Attempt, at: number): void {
     attempt.stage = 'open';
-    attempt.openedAt = Date.now();
+    attempt.openedAt = at;
     this.#phase = 'open';
     this.#publish({
       kind: 'session_open',
